@@ -1,0 +1,328 @@
+"""The shared layer-test harness: one function every kextras layer passes.
+
+>>> check_layer(GCNConv(8), [nodes, edges])  # doctest: +SKIP
+
+:func:`check_layer` checks, for one configured layer and one example input:
+
+1. ``get_config`` mirrors ``__init__`` and ``from_config(get_config())`` round-trips;
+2. a functional model around the layer gives the layer's own outputs;
+3. the model saved to ``.keras`` and reloaded with :func:`kextras.load_model` in a
+   fresh Python process (where only ``kextras`` is imported beforehand) gives identical
+   outputs;
+4. one training step: every trainable weight gets a finite gradient, float inputs get
+   finite gradients, and an SGD step changes the weights;
+5. float32 and float64 (the layer rebuilt with ``dtype=``, weights copied) give outputs of
+   that dtype, finite and close to each other;
+6. under the ``mixed_float16`` policy the outputs are finite and close;
+7. an input of the wrong rank raises ``ValueError`` or ``TypeError``.
+
+Inputs may be NumPy arrays, tensors, ``tf.RaggedTensor``, or a list, tuple or dict of them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+from typing import Any
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+__all__ = ["check_layer", "assert_allclose"]
+
+
+# ------------------------------------------------------------------ structures
+def _to_numpy(structure: Any) -> Any:
+    def convert(x):
+        if isinstance(x, tf.RaggedTensor):
+            return {"__ragged__": [s.numpy() for s in x.nested_row_splits], "values": x.flat_values.numpy()}
+        return np.asarray(x)
+
+    return tf.nest.map_structure(convert, structure)
+
+
+def _from_numpy(structure: Any) -> Any:
+    def convert(x):
+        if isinstance(x, dict) and "__ragged__" in x:
+            return tf.RaggedTensor.from_nested_row_splits(x["values"], x["__ragged__"], validate=False)
+        return tf.convert_to_tensor(x)
+
+    return _map_leaves(convert, structure)
+
+
+def _map_leaves(fn, structure):
+    if isinstance(structure, dict) and "__ragged__" not in structure:
+        return {k: _map_leaves(fn, v) for k, v in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(_map_leaves(fn, v) for v in structure)
+    return fn(structure)
+
+
+def _leaves(structure: Any) -> list:
+    if isinstance(structure, dict) and "__ragged__" not in structure:
+        return [leaf for key in sorted(structure) for leaf in _leaves(structure[key])]
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in _leaves(item)]
+    return [structure]
+
+
+def _as_tensors(structure: Any) -> Any:
+    return tf.nest.map_structure(
+        lambda x: x if isinstance(x, (tf.RaggedTensor, tf.Tensor)) else tf.convert_to_tensor(x), structure
+    )
+
+
+def _is_float(x) -> bool:
+    return x.dtype.is_floating
+
+
+def _cast_floats(structure: Any, dtype: str) -> Any:
+    def cast(x):
+        if not _is_float(x):
+            return x
+        if isinstance(x, tf.RaggedTensor):
+            return x.with_flat_values(tf.cast(x.flat_values, dtype))
+        return tf.cast(x, dtype)
+
+    return tf.nest.map_structure(cast, structure)
+
+
+def _float_leaves(structure: Any) -> list:
+    out = []
+    for x in tf.nest.flatten(structure):
+        if isinstance(x, tf.RaggedTensor):
+            x = x.flat_values
+        if isinstance(x, tf.Tensor) and x.dtype.is_floating:
+            out.append(x)
+    return out
+
+
+def assert_allclose(actual: Any, desired: Any, *, atol: float = 1e-6, rtol: float = 1e-6, what: str = "outputs"):
+    """Compare two (possibly nested, possibly ragged) structures leaf by leaf."""
+    a, d = _leaves(_to_numpy(_as_tensors(actual))), _leaves(_to_numpy(_as_tensors(desired)))
+    if len(a) != len(d):
+        raise AssertionError(f"{what}: {len(a)} leaves vs {len(d)} expected")
+    for i, (x, y) in enumerate(zip(a, d)):
+        if isinstance(x, dict):
+            if not isinstance(y, dict) or len(x["__ragged__"]) != len(y["__ragged__"]):
+                raise AssertionError(f"{what}[{i}]: ragged structure differs")
+            for sx, sy in zip(x["__ragged__"], y["__ragged__"]):
+                np.testing.assert_array_equal(sx, sy, err_msg=f"{what}[{i}]: row splits differ")
+            x, y = x["values"], y["values"]
+        np.testing.assert_allclose(
+            np.asarray(x, dtype=np.float64) if np.asarray(x).dtype.kind == "f" else x,
+            np.asarray(y, dtype=np.float64) if np.asarray(y).dtype.kind == "f" else y,
+            atol=atol,
+            rtol=rtol,
+            err_msg=f"{what}[{i}] differ",
+        )
+
+
+# ----------------------------------------------------------------- the checks
+def _symbolic_inputs(inputs: Any) -> Any:
+    def make(x):
+        if isinstance(x, tf.RaggedTensor):
+            shape = [None] * x.ragged_rank + list(x.flat_values.shape[1:])
+            return keras.Input(shape=tuple(shape), dtype=x.dtype.name, ragged=True)
+        return keras.Input(shape=tuple(x.shape[1:]), dtype=x.dtype.name)
+
+    return tf.nest.map_structure(make, inputs)
+
+
+def _check_config(layer: keras.layers.Layer) -> keras.layers.Layer:
+    config = layer.get_config()
+    params = inspect.signature(type(layer).__init__).parameters
+    missing = [
+        name
+        for name, p in params.items()
+        if name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and name not in config
+    ]
+    if missing:
+        raise AssertionError(f"{type(layer).__name__}.get_config() lacks __init__ arguments {missing}")
+    clone = type(layer).from_config(config)
+    again = clone.get_config()
+    if json.dumps(again, sort_keys=True, default=repr) != json.dumps(config, sort_keys=True, default=repr):
+        raise AssertionError(f"{type(layer).__name__}: from_config(get_config()) changes the config:\n{config}\n{again}")
+    return clone
+
+
+def _rebuild(layer: keras.layers.Layer, dtype: Any, inputs: Any) -> keras.layers.Layer:
+    config = dict(layer.get_config(), dtype=dtype)
+    config.pop("name", None)
+    other = type(layer).from_config(config)
+    other(inputs)  # build
+    if len(other.weights) == len(layer.weights):
+        for w_new, w_old in zip(other.weights, layer.weights):
+            w_new.assign(tf.cast(w_old.value, w_new.dtype))
+    return other
+
+
+def _training_step(model: keras.Model, inputs: Any) -> None:
+    watched = _float_leaves(inputs)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(watched)
+        outputs = model(inputs, training=True)
+        floats = _float_leaves(outputs)
+        if not floats:
+            raise AssertionError("the layer produced no float output to train on")
+        loss = tf.add_n([tf.reduce_mean(tf.square(tf.cast(y, "float32"))) for y in floats])
+        if model.losses:
+            loss += tf.add_n([tf.cast(x, "float32") for x in model.losses])
+    weights = model.trainable_weights
+    grads = tape.gradient(loss, [w.value for w in weights])
+    for w, g in zip(weights, grads):
+        if g is None:
+            raise AssertionError(f"trainable weight {w.path} gets no gradient")
+        if not np.all(np.isfinite(tf.convert_to_tensor(g).numpy())):
+            raise AssertionError(f"trainable weight {w.path} gets a non-finite gradient")
+    for x, g in zip(watched, tape.gradient(loss, watched)):
+        if g is not None and not np.all(np.isfinite(tf.convert_to_tensor(g).numpy())):
+            raise AssertionError("an input gets a non-finite gradient")
+    if weights:
+        before = [w.numpy().copy() for w in weights]
+        keras.optimizers.SGD(learning_rate=0.1).apply_gradients(zip(grads, weights))
+        if all(np.array_equal(b, w.numpy()) for b, w in zip(before, weights)):
+            raise AssertionError("one SGD step left every trainable weight unchanged")
+
+
+def _check_finite(outputs: Any, what: str) -> None:
+    for y in _float_leaves(outputs):
+        if not np.all(np.isfinite(y.numpy())):
+            raise AssertionError(f"{what}: outputs are not finite")
+
+
+def _scale(outputs: Any) -> float:
+    values = [np.abs(y.numpy().astype(np.float64)).max() for y in _float_leaves(outputs) if tf.size(y) > 0]
+    return max(values, default=0.0) + 1e-3
+
+
+_RELOAD_SCRIPT = r"""
+import pickle, sys
+import kextras
+from kextras.testing import _from_numpy, _to_numpy
+preloaded = sorted(m for m in sys.modules if m.startswith(("kextras_",)))
+with open(sys.argv[1], "rb") as f:
+    data = pickle.load(f)
+model = kextras.load_model(data["path"])
+outputs = model(_from_numpy(data["inputs"]), training=False)
+with open(sys.argv[2], "wb") as f:
+    pickle.dump({"outputs": _to_numpy(outputs), "preloaded": preloaded}, f)
+"""
+
+
+def _reload_in_fresh_process(model: keras.Model, inputs: Any, directory: str) -> Any:
+    path = os.path.join(directory, "model.keras")
+    model.save(path)
+    request, reply = os.path.join(directory, "in.pkl"), os.path.join(directory, "out.pkl")
+    with open(request, "wb") as f:
+        pickle.dump({"path": path, "inputs": _to_numpy(inputs)}, f)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    result = subprocess.run(
+        [sys.executable, "-c", _RELOAD_SCRIPT, request, reply], capture_output=True, text=True, env=env, timeout=300
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"reloading the saved model in a fresh process failed:\n{result.stderr[-4000:]}")
+    with open(reply, "rb") as f:
+        data = pickle.load(f)
+    if data["preloaded"]:
+        raise AssertionError(f"`import kextras` imported add-ons eagerly: {data['preloaded']}")
+    return _from_numpy(data["outputs"])
+
+
+def _auto_wrong_rank(inputs: Any) -> Any:
+    if isinstance(inputs, (tf.Tensor, np.ndarray)) and not isinstance(inputs, tf.RaggedTensor):
+        return tf.expand_dims(tf.convert_to_tensor(inputs), -1)
+    return None
+
+
+def check_layer(
+    layer: keras.layers.Layer,
+    inputs: Any,
+    *,
+    expected_output_shape: tuple | None = None,
+    dtypes: tuple[str, ...] = ("float32", "float64"),
+    mixed_precision: bool = True,
+    train: bool = True,
+    fresh_process: bool = True,
+    wrong_rank_inputs: Any = None,  # None: derived; False: any rank is valid
+    atol: float = 1e-6,
+    rtol: float = 1e-6,
+) -> Any:
+    """Run the shared checks (module docstring) on `layer` with example `inputs`.
+
+    Args:
+        layer: a configured, unbuilt layer instance.
+        inputs: an example input structure (batch axis first).
+        expected_output_shape: the expected shape of a single dense output, if given.
+        dtypes: float types to rebuild the layer in; outputs must have that dtype.
+        mixed_precision: also run under the ``mixed_float16`` policy.
+        train: run one training step (gradients finite, weights change).
+        fresh_process: save to ``.keras`` and reload in a fresh process.
+        wrong_rank_inputs: an input of the wrong rank that must raise ``ValueError``
+            or ``TypeError``; derived automatically for a single dense input (one
+            extra trailing axis). ``False`` for layers that accept any rank.
+        atol: absolute tolerance of the model-vs-layer and reload comparisons.
+        rtol: relative tolerance of those comparisons.
+
+    Returns:
+        The float32 outputs for `inputs` (tensors or ragged tensors).
+    """
+    inputs = _cast_floats(_as_tensors(inputs), "float32")
+    name = type(layer).__name__
+    _check_config(layer)
+
+    outputs = layer(inputs)
+    if expected_output_shape is not None:
+        actual = tuple(outputs.shape)
+        if actual != tuple(expected_output_shape):
+            raise AssertionError(f"{name}: output shape {actual}, expected {tuple(expected_output_shape)}")
+    _check_finite(outputs, name)
+
+    symbolic = _symbolic_inputs(inputs)
+    model = keras.Model(symbolic, layer(symbolic))
+    assert_allclose(model(inputs, training=False), outputs, atol=atol, rtol=rtol, what=f"{name}: model vs layer")
+
+    if fresh_process:
+        with tempfile.TemporaryDirectory() as directory:
+            reloaded = _reload_in_fresh_process(model, inputs, directory)
+        assert_allclose(reloaded, outputs, atol=atol, rtol=rtol, what=f"{name}: reloaded in a fresh process")
+
+    if train:
+        _training_step(keras.Model(symbolic, _rebuild(layer, "float32", inputs)(symbolic)), inputs)
+
+    scale = _scale(outputs)
+    for dtype in dtypes:
+        typed_inputs = _cast_floats(inputs, dtype)
+        typed = _rebuild(layer, dtype, typed_inputs)(typed_inputs)
+        for y in _float_leaves(typed):
+            if y.dtype.name != dtype:
+                raise AssertionError(f"{name} built with dtype={dtype!r} returns {y.dtype.name}")
+        _check_finite(typed, f"{name} in {dtype}")
+        assert_allclose(typed, outputs, atol=1e-4 * scale, rtol=1e-4, what=f"{name}: {dtype} vs float32")
+
+    if mixed_precision:
+        previous = keras.config.dtype_policy()
+        keras.config.set_dtype_policy("mixed_float16")
+        try:
+            mixed = _rebuild(layer, "mixed_float16", inputs)(inputs)
+        finally:
+            keras.config.set_dtype_policy(previous)
+        _check_finite(mixed, f"{name} under mixed_float16")
+        assert_allclose(mixed, outputs, atol=3e-2 * scale, rtol=3e-2, what=f"{name}: mixed_float16 vs float32")
+
+    bad = wrong_rank_inputs if wrong_rank_inputs is not None else _auto_wrong_rank(inputs)
+    if bad is not None and bad is not False:
+        try:
+            type(layer).from_config(layer.get_config())(_as_tensors(bad))
+        except (ValueError, TypeError) as error:
+            if not str(error).strip():
+                raise AssertionError(f"{name}: the wrong-rank error has no message") from error
+        else:
+            raise AssertionError(f"{name} accepted an input of the wrong rank: {tf.nest.map_structure(lambda x: x.shape, bad)}")
+    return outputs
