@@ -1,0 +1,27 @@
+"""Graph data helpers: ragged batches, networkx and scipy.sparse conversion, tf.data, datasets.
+
+A batch of graphs is a dict of ``tf.RaggedTensor``: ``"nodes"`` ``[batch, (n), F]``,
+``"edges"`` ``[batch, (e), 2]`` (local indices, source -> target) and optionally
+``"edge_features"`` ``[batch, (e), Fe]``; see ``docs/graph/index.md``.
+"""
+
+from kextras_graph.data._batch import as_graph, ragged_batch, unbatch
+from kextras_graph.data._dataset import graph_dataset
+from kextras_graph.data._datasets import NodeClassificationData, load_cora, load_karate_club
+from kextras_graph.data._networkx import from_networkx, networkx_to_graph, to_networkx
+from kextras_graph.data._sparse import adjacency_from_edges, edges_from_adjacency
+
+__all__ = [
+    "as_graph",
+    "ragged_batch",
+    "unbatch",
+    "from_networkx",
+    "to_networkx",
+    "networkx_to_graph",
+    "edges_from_adjacency",
+    "adjacency_from_edges",
+    "graph_dataset",
+    "NodeClassificationData",
+    "load_cora",
+    "load_karate_club",
+]
