@@ -21,7 +21,7 @@ def _check_dtype(dtype, kind, name):
     dt = tf.as_dtype(dtype)
     ok = dt.is_floating if kind == "float" else dt.is_integer
     if not ok:
-        raise ValueError(f"`{name}` must be a {'floating' if kind == 'float' else 'integer'} dtype. Received: {name}={dtype!r}")
+        raise ValueError(f"`{name}` must be {'a floating' if kind == 'float' else 'an integer'} dtype. Received: {name}={dtype!r}")
     return dt
 
 
