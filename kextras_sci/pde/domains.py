@@ -373,16 +373,19 @@ class Geometry:
 
     def _rejection(self, n, sampler, mapping, accept, what):
         kept = []
-        count = 0
+        count = drawn = 0
         batch = max(2 * n, 64)
         for _ in range(_MAX_REJECTION_ROUNDS):
             pts = mapping(sampler.draw(batch))
+            drawn += batch
             pts = pts[accept(pts)]
             kept.append(pts)
             count += pts.shape[0]
             if count >= n:
                 return np.concatenate(kept, axis=0)[:n]
-            rate = max(count, 1) / (batch * len(kept))
+            if count == 0 and drawn >= 100_000:
+                break
+            rate = max(count, 1) / drawn
             batch = int(min(max(2 * (n - count) / rate, 64), 200_000))
         raise ValueError(
             f"Could not sample {n} {what} points of {self!r}: too few candidates were "
