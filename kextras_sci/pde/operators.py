@@ -141,7 +141,7 @@ def derivatives(u, x, requests, mode="reverse"):
     that parent at once. Forward mode (``mode="forward"``) nests
     ``tf.autodiff.ForwardAccumulator`` contexts instead and runs one forward pass
     per distinct multi-index (cheaper when few directional derivatives of a
-    wide output are needed).
+    wide output are needed; orders up to 2).
 
     Args:
         u: callable mapping ``[n, d]`` to ``[n, m]`` (or ``[n]``).
@@ -176,6 +176,12 @@ def derivatives(u, x, requests, mode="reverse"):
             f"`mode` must be 'reverse' or 'forward'. Received: mode={mode!r}"
         )
     if mode == "forward":
+        if any(len(o) > 2 for _, o in reqs):
+            raise ValueError(
+                "`mode='forward'` supports derivatives up to order 2 (nested forward "
+                "accumulators of higher order are unreliable in TensorFlow); use "
+                f"mode='reverse'. Received: orders={[o for _, o in reqs if len(o) > 2]}"
+            )
         return _derivatives_forward(u, x, reqs)
     return _derivatives_reverse(u, x, reqs)
 
