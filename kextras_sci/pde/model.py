@@ -326,6 +326,8 @@ class PINN(keras.Model):
                 trainable=p.trainable,
                 constraint=constraint,
             )
+            # Constant() rounds through float32; set the exact value
+            self.pde_parameters[p.name].assign(np.asarray(p.initial, self.variable_dtype))
         self.built = True
 
         self._state = _State()
