@@ -1,0 +1,46 @@
+"""Graph layers on ragged graph batches (Keras 3, TensorFlow backend).
+
+Every public, serializable object is listed in ``__all__`` (the plugin registers them).
+"""
+
+from kextras_graph.layers.edge_conv import EdgeConv
+from kextras_graph.layers.gat_conv import GATConv
+from kextras_graph.layers.gcn_conv import GCNConv
+from kextras_graph.layers.gin_conv import GINConv
+from kextras_graph.layers.gine_conv import GINEConv
+from kextras_graph.layers.global_attention_pool import GlobalAttentionPool
+from kextras_graph.layers.global_max_pool import GlobalMaxPool
+from kextras_graph.layers.global_mean_pool import GlobalMeanPool
+from kextras_graph.layers.global_sum_pool import GlobalSumPool
+from kextras_graph.layers.graph_conv import GraphConv
+from kextras_graph.layers.graph_sage_conv import GraphSAGEConv
+from kextras_graph.layers.message_passing import MessagePassing
+from kextras_graph.layers.nn_conv import NNConv
+from kextras_graph.layers.node_activation import NodeActivation
+from kextras_graph.layers.node_batch_normalization import NodeBatchNormalization
+from kextras_graph.layers.node_dense import NodeDense
+from kextras_graph.layers.node_dropout import NodeDropout
+from kextras_graph.layers.node_layer_normalization import NodeLayerNormalization
+from kextras_graph.layers.set2set import Set2Set
+
+__all__ = [
+    "MessagePassing",
+    "GCNConv",
+    "GraphConv",
+    "GINConv",
+    "GINEConv",
+    "GraphSAGEConv",
+    "GATConv",
+    "EdgeConv",
+    "NNConv",
+    "GlobalSumPool",
+    "GlobalMeanPool",
+    "GlobalMaxPool",
+    "GlobalAttentionPool",
+    "Set2Set",
+    "NodeDense",
+    "NodeDropout",
+    "NodeBatchNormalization",
+    "NodeLayerNormalization",
+    "NodeActivation",
+]

@@ -1,0 +1,50 @@
+"""Keras-Dense-like weight helpers shared by the graph layers."""
+
+import keras
+
+
+class DenseWeightsMixin:
+    """Stores and serializes the usual Dense options (initializers, regularizers, ...)."""
+
+    def _init_dense_options(self, units, activation, use_bias, kernel_initializer,
+                            bias_initializer, kernel_regularizer, bias_regularizer,
+                            kernel_constraint, bias_constraint):
+        from kextras_graph.layers._base import check_positive_int, get_activation
+
+        self.units = check_positive_int("units", units) if units is not None else None
+        self.activation_identifier = activation
+        self.activation = get_activation(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        self.bias_initializer = keras.initializers.get(bias_initializer)
+        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
+        self.bias_regularizer = keras.regularizers.get(bias_regularizer)
+        self.kernel_constraint = keras.constraints.get(kernel_constraint)
+        self.bias_constraint = keras.constraints.get(bias_constraint)
+
+    def _kernel(self, shape, name="kernel"):
+        return self.add_weight(
+            name=name, shape=shape, initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+
+    def _bias(self, shape, name="bias"):
+        return self.add_weight(
+            name=name, shape=shape, initializer=self.bias_initializer,
+            regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+
+    def _dense_config(self):
+        from kextras_graph.layers._base import serialize_activation
+
+        config = {
+            "activation": serialize_activation(self.activation_identifier),
+            "use_bias": self.use_bias,
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+            "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": keras.regularizers.serialize(self.bias_regularizer),
+            "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
+            "bias_constraint": keras.constraints.serialize(self.bias_constraint),
+        }
+        if self.units is not None:
+            config["units"] = self.units
+        return config

@@ -1,0 +1,59 @@
+"""Private base of the global pooling layers."""
+
+import keras
+import tensorflow as tf
+
+from kextras_graph.layers._base import (
+    _batch_size,
+    feature_dim,
+    ragged_compute_output_spec,
+    split_input_shape,
+    unpack_graph_inputs,
+)
+
+
+class GlobalPool(keras.layers.Layer):
+    """Reduces the nodes of every graph to one vector: ``[batch, (n), F] -> [batch, F]``.
+
+    Accepts ragged nodes, ``[nodes, edges(, edge_features)]`` or a graph dict. A graph
+    with zero nodes gives zeros. Subclasses implement ``pool(values, graph_ids, num_graphs)``.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_jit = False
+
+    def build(self, input_shape):
+        name = type(self).__name__
+        node_shape, _, _ = split_input_shape(input_shape, name, needs_edges=False)
+        self.build_pool(feature_dim(node_shape, "nodes", name))
+        self.built = True
+
+    def build_pool(self, node_dim):
+        """Creates weights."""
+
+    def call(self, inputs, training=None):
+        _, nodes, _, _ = unpack_graph_inputs(inputs, type(self).__name__, needs_edges=False)
+        if not isinstance(nodes, tf.RaggedTensor):
+            nodes = tf.convert_to_tensor(nodes)
+            if nodes.shape.rank != 3:
+                raise ValueError(
+                    f"{type(self).__name__}: `nodes` must have rank 3 ([batch, (n), F]). "
+                    f"Received: nodes with shape {nodes.shape}")
+            nodes = tf.RaggedTensor.from_tensor(nodes)
+        if nodes.ragged_rank != 1 or nodes.shape.rank != 3:
+            raise ValueError(
+                f"{type(self).__name__}: `nodes` must be a RaggedTensor [batch, (n), F] with "
+                f"ragged_rank=1. Received: nodes with shape {nodes.shape} and "
+                f"ragged_rank={nodes.ragged_rank}")
+        values = tf.cast(nodes.values, self.compute_dtype)
+        graph_ids = tf.cast(nodes.value_rowids(), tf.int32)
+        num_graphs = tf.cast(nodes.nrows(), tf.int32)
+        return self.pool(values, graph_ids, num_graphs, training=training)
+
+    def pool(self, values, graph_ids, num_graphs, training=None):
+        raise NotImplementedError
+
+    def compute_output_spec(self, inputs, training=None):
+        return ragged_compute_output_spec(self.call, inputs, _batch_size(inputs),
+                                          training=training)

@@ -1,0 +1,127 @@
+"""GATConv: graph attention (Velickovic et al., 2018), with the GATv2 variant."""
+
+import keras
+import tensorflow as tf
+
+from kextras_graph.layers._base import check_positive_int, check_rate
+from kextras_graph.layers._dense import DenseWeightsMixin
+from kextras_graph.layers.message_passing import MessagePassing
+from kextras_graph.ops.normalization import remove_self_loops
+from kextras_graph.ops.segment import segment_softmax
+
+
+class GATConv(DenseWeightsMixin, MessagePassing):
+    """Graph attention convolution ("Graph Attention Networks"; ``v2=True``: GATv2,
+    Brody et al., "How Attentive are Graph Attention Networks?").
+
+    Per head ``h`` with ``z_j = x_j W_h``:
+
+    * GAT: ``e_ij = LeakyReLU(a_src,h . z_j + a_dst,h . z_i)``;
+    * GATv2: ``e_ij = a_h . LeakyReLU(x_j W_h + x_i W_t,h)``;
+
+    ``alpha_ij = softmax_{j -> i}(e_ij)`` over the incoming edges of ``i`` (dropout with
+    rate ``dropout`` on ``alpha`` while training) and ``x_i'^h = sum_{j -> i} alpha_ij z_j``.
+    Heads are concatenated (``concat=True``, output ``heads * units``) or averaged
+    (output ``units``), then ``b`` and ``activation`` are applied. With
+    ``add_self_loops`` (default) existing self loops are removed and one self loop per
+    node is added (as PyTorch Geometric does); a node without incoming edges gets
+    ``activation(b)``. Duplicate edges are separate softmax terms.
+
+    Args:
+        units: features per head.
+        heads: number of heads; default 1.
+        concat: concatenate (True, default) or average the heads.
+        dropout: attention dropout rate in [0, 1); default 0.
+        negative_slope: LeakyReLU slope; default 0.2.
+        add_self_loops: default True.
+        v2: GATv2 attention; default False.
+        activation: default None. use_bias: default True.
+        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+        kernel_constraint, bias_constraint: as in ``keras.layers.Dense`` (kernels include
+        the attention vectors).
+        seed: attention dropout seed; default None.
+
+    Weights: GAT: ``kernel [F, heads*units]``, ``attn_kernel_source [heads, units]``,
+    ``attn_kernel_target [heads, units]``, ``bias``; GATv2: ``kernel [F, heads*units]``
+    (sources), ``target_kernel [F, heads*units]``, ``attn_kernel [heads, units]``, ``bias``.
+    ``bias`` is ``[heads*units]`` with concat, else ``[units]``.
+
+    Input: ``[nodes, edges]`` or a dict. Output: ``RaggedTensor[batch, (n), heads*units]``
+    (concat) or ``[batch, (n), units]``.
+    """
+
+    def __init__(self, units, heads=1, concat=True, dropout=0.0, negative_slope=0.2,
+                 add_self_loops=True, v2=False, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, seed=None, **kwargs):
+        super().__init__(aggregate="sum", **kwargs)
+        self._init_dense_options(units, activation, use_bias, kernel_initializer,
+                                 bias_initializer, kernel_regularizer, bias_regularizer,
+                                 kernel_constraint, bias_constraint)
+        self.heads = check_positive_int("heads", heads)
+        self.concat = bool(concat)
+        self.dropout = check_rate("dropout", dropout)
+        self.negative_slope = float(negative_slope)
+        self.add_self_loops = bool(add_self_loops)
+        self.v2 = bool(v2)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed) if self.dropout > 0 else None
+
+    def build_graph(self, node_dim, edge_dim):
+        hu = self.heads * self.units
+        self.kernel = self._kernel((node_dim, hu))
+        if self.v2:
+            self.target_kernel = self._kernel((node_dim, hu), name="target_kernel")
+            self.attn_kernel = self._kernel((self.heads, self.units), name="attn_kernel")
+        else:
+            self.attn_kernel_source = self._kernel((self.heads, self.units),
+                                                   name="attn_kernel_source")
+            self.attn_kernel_target = self._kernel((self.heads, self.units),
+                                                   name="attn_kernel_target")
+        out = hu if self.concat else self.units
+        self.bias = self._bias((out,)) if self.use_bias else None
+
+    def call_graph(self, graph, training=None):
+        x = graph.nodes
+        n = graph.num_nodes
+        sources, targets = graph.sources, graph.targets
+        if self.add_self_loops:
+            sources, targets = remove_self_loops(sources, targets)
+            loops = tf.range(n, dtype=sources.dtype)
+            sources = tf.concat([sources, loops], 0)
+            targets = tf.concat([targets, loops], 0)
+        z = tf.reshape(tf.matmul(x, self.kernel), [-1, self.heads, self.units])
+        z_j = tf.gather(z, sources)
+        if self.v2:
+            zt = tf.reshape(tf.matmul(x, self.target_kernel), [-1, self.heads, self.units])
+            pre = self._leaky_relu(z_j + tf.gather(zt, targets))
+            logits = tf.reduce_sum(pre * self.attn_kernel, axis=-1)
+        else:
+            a_src = tf.reduce_sum(z * self.attn_kernel_source, axis=-1)  # [N, H]
+            a_dst = tf.reduce_sum(z * self.attn_kernel_target, axis=-1)
+            logits = self._leaky_relu(tf.gather(a_src, sources) + tf.gather(a_dst, targets))
+        alpha = segment_softmax(logits, targets, n)  # [E, H]
+        if training and self.dropout > 0:
+            alpha = keras.random.dropout(alpha, self.dropout, seed=self.seed_generator)
+        out = tf.math.unsorted_segment_sum(z_j * alpha[:, :, None], targets, n)
+        if self.concat:
+            out = tf.reshape(out, [-1, self.heads * self.units])
+        else:
+            out = tf.reduce_mean(out, axis=1)
+        if self.bias is not None:
+            out = out + self.bias
+        return self.activation(out)
+
+    def _leaky_relu(self, x):
+        # tf.nn.leaky_relu stores alpha as a float32 attribute; keep float64 exact.
+        return tf.where(x > 0, x, tf.constant(self.negative_slope, x.dtype) * x)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("aggregate")
+        config.update(self._dense_config())
+        config.update(heads=self.heads, concat=self.concat, dropout=self.dropout,
+                      negative_slope=self.negative_slope, add_self_loops=self.add_self_loops,
+                      v2=self.v2, seed=self.seed)
+        return config

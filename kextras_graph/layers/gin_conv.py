@@ -1,0 +1,77 @@
+"""GINConv: graph isomorphism network layer (Xu et al., 2019)."""
+
+import keras
+import tensorflow as tf
+
+from kextras_graph.layers._base import check_units_list, get_activation, serialize_activation
+from kextras_graph.layers._dense import DenseWeightsMixin
+from kextras_graph.layers._mlp import apply_mlp, build_mlp
+from kextras_graph.layers.message_passing import MessagePassing
+
+
+class GINConv(DenseWeightsMixin, MessagePassing):
+    """Graph isomorphism convolution ("How Powerful are Graph Neural Networks?").
+
+    ``x_i' = MLP((1 + eps) x_i + sum_{j -> i} x_j)`` where the MLP is Dense layers of sizes
+    ``mlp_units`` with ``mlp_activation`` between them and ``activation`` after the last.
+
+    Args:
+        mlp_units: int or list of ints, the MLP layer sizes (the last is the output size).
+        eps: initial value of ``eps``; default 0.
+        train_eps: make ``eps`` a trainable scalar weight; default False.
+        mlp_activation: activation between MLP layers; default "relu".
+        activation: activation after the last MLP layer; default None.
+        use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+        bias_regularizer, kernel_constraint, bias_constraint: for every MLP layer.
+
+    Weights: ``kernel_0 [F, u_0], bias_0 [u_0], kernel_1 [u_0, u_1], ...`` then ``eps``
+    (when ``train_eps``).
+
+    Input: ``[nodes, edges]`` or a dict. Output: ``RaggedTensor[batch, (n), mlp_units[-1]]``.
+    """
+
+    def __init__(self, mlp_units, eps=0.0, train_eps=False, mlp_activation="relu",
+                 activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(aggregate="sum", **kwargs)
+        self._init_dense_options(None, activation, use_bias, kernel_initializer,
+                                 bias_initializer, kernel_regularizer, bias_regularizer,
+                                 kernel_constraint, bias_constraint)
+        self.mlp_units = check_units_list("mlp_units", mlp_units)
+        self.mlp_activation_identifier = mlp_activation
+        self.mlp_activation = get_activation(mlp_activation)
+        self.eps_init = float(eps)
+        self.train_eps = bool(train_eps)
+
+    def build_graph(self, node_dim, edge_dim):
+        self.mlp = build_mlp(self, node_dim, self.mlp_units)
+        if self.train_eps:
+            self.eps = self.add_weight(name="eps", shape=(),
+                                       initializer=keras.initializers.Constant(self.eps_init))
+        else:
+            self.eps = None
+
+    def _epsilon(self, dtype):
+        if self.eps is None:
+            return tf.constant(self.eps_init, dtype)
+        return tf.cast(self.eps, dtype)
+
+    def combine(self, graph, aggregated):
+        x = graph.nodes
+        out = (1 + self._epsilon(x.dtype)) * x + aggregated
+        return apply_mlp(out, self.mlp, self.mlp_activation, self.activation)
+
+    def call_graph(self, graph, training=None):
+        agg = tf.math.unsorted_segment_sum(tf.gather(graph.nodes, graph.sources),
+                                           graph.targets, graph.num_nodes)
+        return self.combine(graph, agg)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("aggregate")
+        config.update(self._dense_config())
+        config.update(mlp_units=list(self.mlp_units), eps=self.eps_init,
+                      train_eps=self.train_eps,
+                      mlp_activation=serialize_activation(self.mlp_activation_identifier))
+        return config

@@ -1,0 +1,59 @@
+"""GraphConv: the GNN of Morris et al. (2019), "Weisfeiler and Leman go neural"."""
+
+import tensorflow as tf
+
+from kextras_graph.layers._dense import DenseWeightsMixin
+from kextras_graph.layers.message_passing import MessagePassing
+
+
+class GraphConv(DenseWeightsMixin, MessagePassing):
+    """Graph convolution of Morris et al. (k-GNN with k=1).
+
+    ``x_i' = activation(x_i W_root + (AGG_{j -> i} x_j) W + b)`` where AGG is the
+    ``aggregate`` reduction over the incoming edges (0 for a node without any).
+
+    Args:
+        units: output feature size.
+        aggregate: "sum" (default), "mean", "max" or "min".
+        activation: default None. use_bias: default True.
+        kernel_initializer ("glorot_uniform"), bias_initializer ("zeros"),
+        kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint (None).
+
+    Weights: ``kernel [F, units]`` (neighbours), ``root_kernel [F, units]``, ``bias [units]``.
+
+    Input: ``[nodes, edges]`` or a dict (see ``MessagePassing``).
+    Output: ``RaggedTensor[batch, (n), units]`` (or the dict with new "nodes").
+    """
+
+    def __init__(self, units, aggregate="sum", activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, **kwargs):
+        super().__init__(aggregate=aggregate, **kwargs)
+        self._init_dense_options(units, activation, use_bias, kernel_initializer,
+                                 bias_initializer, kernel_regularizer, bias_regularizer,
+                                 kernel_constraint, bias_constraint)
+
+    def build_graph(self, node_dim, edge_dim):
+        self.kernel = self._kernel((node_dim, self.units))
+        self.root_kernel = self._kernel((node_dim, self.units), name="root_kernel")
+        self.bias = self._bias((self.units,)) if self.use_bias else None
+
+    def call_graph(self, graph, training=None):
+        x = graph.nodes
+        linear = self.aggregate_name in ("sum", "mean")
+        if linear and self.units < x.shape[-1]:
+            out = self.aggregate(tf.gather(tf.matmul(x, self.kernel), graph.sources),
+                                 graph.targets, graph.num_nodes)
+        else:
+            agg = self.aggregate(tf.gather(x, graph.sources), graph.targets, graph.num_nodes)
+            out = tf.matmul(agg, self.kernel)
+        out = out + tf.matmul(x, self.root_kernel)
+        if self.bias is not None:
+            out = out + self.bias
+        return self.activation(out)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(self._dense_config())
+        return config

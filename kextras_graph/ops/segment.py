@@ -1,0 +1,105 @@
+"""Segment reductions over flat ("disjoint") tensors.
+
+Every function takes ``data`` whose first axis is indexed by ``segment_ids`` and an
+explicit ``num_segments``. They are built on the ``tf.math.unsorted_segment_*`` kernels,
+so they need no sorting and compile with XLA when ``num_segments`` is known. Empty
+segments give zeros (not ``-inf`` or ``NaN``).
+"""
+
+import tensorflow as tf
+
+__all__ = [
+    "segment_sum",
+    "segment_mean",
+    "segment_max",
+    "segment_min",
+    "segment_softmax",
+    "segment_std",
+    "segment_count",
+]
+
+
+def _num_segments(segment_ids, num_segments):
+    if num_segments is None:
+        # Convenience only: data dependent, so not XLA friendly.
+        return tf.reduce_max(tf.concat([tf.reshape(segment_ids, [-1]),
+                                        tf.constant([-1], segment_ids.dtype)], 0)) + 1
+    return num_segments
+
+
+def _expand_like(x, data):
+    """Reshapes a ``[S]`` tensor to broadcast against ``[S, ...]`` with data's rank."""
+    extra = data.shape.rank - 1
+    if extra <= 0:
+        return x
+    return tf.reshape(x, tf.concat([tf.shape(x), tf.ones([extra], tf.int32)], 0))
+
+
+def segment_count(segment_ids, num_segments=None, dtype=tf.float32):
+    """Number of entries per segment, shape ``[num_segments]``."""
+    num_segments = _num_segments(segment_ids, num_segments)
+    ones = tf.ones(tf.shape(segment_ids)[:1], dtype=dtype)
+    return tf.math.unsorted_segment_sum(ones, segment_ids, num_segments)
+
+
+def segment_sum(data, segment_ids, num_segments=None):
+    """``out[s] = sum_{k: ids[k] = s} data[k]``; empty segments give 0."""
+    num_segments = _num_segments(segment_ids, num_segments)
+    return tf.math.unsorted_segment_sum(data, segment_ids, num_segments)
+
+
+def segment_mean(data, segment_ids, num_segments=None):
+    """``out[s] = mean_{k: ids[k] = s} data[k]``; empty segments give 0."""
+    num_segments = _num_segments(segment_ids, num_segments)
+    total = tf.math.unsorted_segment_sum(data, segment_ids, num_segments)
+    count = segment_count(segment_ids, num_segments, dtype=data.dtype)
+    return total / _expand_like(tf.maximum(count, tf.ones_like(count)), total)
+
+
+def _masked_extreme(reduce_fn, data, segment_ids, num_segments):
+    num_segments = _num_segments(segment_ids, num_segments)
+    out = reduce_fn(data, segment_ids, num_segments)
+    count = segment_count(segment_ids, num_segments, dtype=tf.int32)
+    nonempty = _expand_like(count > 0, out)
+    return tf.where(nonempty, out, tf.zeros_like(out))
+
+
+def segment_max(data, segment_ids, num_segments=None):
+    """``out[s] = max_{k: ids[k] = s} data[k]``; empty segments give 0."""
+    return _masked_extreme(tf.math.unsorted_segment_max, data, segment_ids, num_segments)
+
+
+def segment_min(data, segment_ids, num_segments=None):
+    """``out[s] = min_{k: ids[k] = s} data[k]``; empty segments give 0."""
+    return _masked_extreme(tf.math.unsorted_segment_min, data, segment_ids, num_segments)
+
+
+def segment_softmax(logits, segment_ids, num_segments=None):
+    """Softmax of ``logits`` within each segment (over the first axis).
+
+    ``out[k] = exp(l[k] - m[s]) / sum_{k': ids[k'] = s} exp(l[k'] - m[s])`` with
+    ``s = ids[k]`` and ``m[s]`` the segment maximum (for stability). Extra trailing axes
+    (e.g. attention heads) are independent.
+    """
+    num_segments = _num_segments(segment_ids, num_segments)
+    seg_max = tf.math.unsorted_segment_max(logits, segment_ids, num_segments)
+    seg_max = tf.stop_gradient(seg_max)
+    shifted = logits - tf.gather(seg_max, segment_ids)
+    exp = tf.exp(shifted)
+    denom = tf.math.unsorted_segment_sum(exp, segment_ids, num_segments)
+    return exp / tf.gather(denom, segment_ids)
+
+
+def segment_std(data, segment_ids, num_segments=None):
+    """Population standard deviation per segment; empty or constant segments give 0.
+
+    Computed in two passes, ``sqrt(mean((x - mean(x))**2))``; the gradient is 0 (not NaN)
+    where the deviation is 0.
+    """
+    num_segments = _num_segments(segment_ids, num_segments)
+    mean = segment_mean(data, segment_ids, num_segments)
+    centered = data - tf.gather(mean, segment_ids)
+    var = segment_mean(tf.square(centered), segment_ids, num_segments)
+    positive = var > 0
+    safe = tf.where(positive, var, tf.ones_like(var))
+    return tf.where(positive, tf.sqrt(safe), tf.zeros_like(var))
