@@ -230,21 +230,6 @@ class PINN(keras.Model):
             net = keras.saving.deserialize_keras_object(net)
         if not callable(net):
             raise ValueError(f"`net` must be a Keras model or layer. Received: net={net!r}")
-        if "dtype" not in kwargs and hasattr(net, "dtype_policy"):
-            kwargs["dtype"] = net.dtype_policy
-        super().__init__(name=name, **kwargs)
-        self.net = net
-        if resample_every is not None and (
-            isinstance(resample_every, bool) or not isinstance(resample_every, numbers.Integral) or resample_every <= 0
-        ):
-            raise ValueError(
-                "`resample_every` must be a positive integer or None. "
-                f"Received: resample_every={resample_every!r}"
-            )
-        self.resample_every = None if resample_every is None else int(resample_every)
-        self.seed = int(seed)
-        self.domain = domain
-
         # ---- input dimension ------------------------------------------------
         dim = input_dim
         if dim is None and domain is not None:
@@ -268,6 +253,29 @@ class PINN(keras.Model):
             raise ValueError(
                 f"`domain` has dimension {domain.dim} but the network takes {dim} coordinates."
             )
+        if "dtype" not in kwargs:
+            # the network's output dtype decides (a Sequential of float64 layers
+            # has a float32 policy itself but computes in float64)
+            try:
+                probe = net(tf.zeros((1, dim), dtype=getattr(net, "compute_dtype", "float32")))
+            except Exception as e:  # noqa: BLE001 - re-raised with the context
+                raise ValueError(
+                    f"The network cannot be evaluated on points with {dim} coordinate(s) "
+                    f"(the dimension of the domain / points): {e}"
+                ) from e
+            kwargs["dtype"] = tf.as_dtype(probe.dtype).name
+        super().__init__(name=name, **kwargs)
+        self.net = net
+        if resample_every is not None and (
+            isinstance(resample_every, bool) or not isinstance(resample_every, numbers.Integral) or resample_every <= 0
+        ):
+            raise ValueError(
+                "`resample_every` must be a positive integer or None. "
+                f"Received: resample_every={resample_every!r}"
+            )
+        self.resample_every = None if resample_every is None else int(resample_every)
+        self.seed = int(seed)
+        self.domain = domain
         self.input_dim = dim
 
         # ---- output transform ----------------------------------------------
