@@ -154,9 +154,64 @@ def extend(x3, n, start, length, mode):
 
 # ----------------------------------------------------------------------------- passes
 
+# Inner sizes up to this use a block-diagonal ``conv1d`` (oneDNN is fast when the filtered
+# axis is the convolution's "width" and channels are few); larger ones a ``conv2d`` whose
+# kernel runs along the "height" axis.
+_SMALL_Q = 16
 
-def _kernel(arrays, dtype, shape):
-    return tf.constant(np.stack(arrays, axis=-1).reshape(shape), dtype=dtype)
+
+def _filt(x, kern, Q, stride=1, dilation=1, out_major=False):
+    """Filter ``x`` of shape ``[P, N, Q, Cin]`` along axis 1 with ``kern[F, Cin, Cout]``.
+
+    Every one of the ``Q`` inner columns is filtered independently ("depthwise" over ``Q``).
+    Returns ``[P, N_out, Q, Cout]``, or ``[P, N_out, Cout, Q]`` with ``out_major=True``.
+    """
+    dtype = x.dtype
+    F, cin, cout = kern.shape
+    shape = static_or_dynamic_shape(x)
+    P, N = shape[0], shape[1]
+    if _is_static(Q) and Q <= _SMALL_Q:
+        big = np.zeros((F, Q * cin, Q * cout))
+        for q in range(Q):
+            for co in range(cout):
+                col = co * Q + q if out_major else q * cout + co
+                big[:, q * cin:(q + 1) * cin, col] = kern[:, :, co]
+        x3 = _reshape(x, [P, N, Q * cin])
+        y = tf.nn.conv1d(x3, tf.constant(big, dtype=dtype), stride=stride, padding="VALID", dilations=dilation)
+        ys = static_or_dynamic_shape(y)
+        return _reshape(y, [P, ys[1], cout, Q] if out_major else [P, ys[1], Q, cout])
+    k4 = tf.constant(kern[:, None, :, :], dtype=dtype)
+    y = tf.nn.conv2d(x, k4, strides=[1, stride, 1, 1], padding="VALID", dilations=[1, dilation, 1, 1])
+    if out_major:
+        y = tf.transpose(y, [0, 1, 3, 2])
+    return y
+
+
+def _analysis_kernel(bank):
+    return np.stack([bank.dec_lo[::-1], bank.dec_hi[::-1]], axis=-1)[:, None, :]  # [F, 1, 2]
+
+
+def _synthesis_kernel(bank):
+    """Polyphase kernel ``[F/2, 2 (a, d), 2 (phase)]``: ``k[u, s, r] = rec_s[F - 2 - 2u + r]``."""
+    F = bank.rec_len
+    K = F // 2
+    k = np.zeros((K, 2, 2))
+    for s_, rec in enumerate((bank.rec_lo, bank.rec_hi)):
+        for u in range(K):
+            for r in range(2):
+                k[u, s_, r] = rec[F - 2 - 2 * u + r]
+    return k
+
+
+def _check_static_len(n, axis, mode):
+    if _is_static(n):
+        if n < 1:
+            raise ValueError(f"Input data length along axis {axis} must be >= 1. Received {n}.")
+        if mode in ("reflect", "antireflect") and n < 2:
+            raise ValueError(
+                "Input data length must be greater than 1 for [anti]reflect mode along the "
+                f"transformed axis. Received length {n} along axis {axis}."
+            )
 
 
 def analysis_axis(y, axis, bank, mode):
@@ -164,6 +219,7 @@ def analysis_axis(y, axis, bank, mode):
     shape = static_or_dynamic_shape(y)
     F = bank.dec_len
     n = shape[axis]
+    _check_static_len(n, axis, mode)
     P = _prod(shape[:axis])
     Q = _prod(shape[axis + 1:])
     y3 = _reshape(y, [P, n, Q])
@@ -180,9 +236,7 @@ def analysis_axis(y, axis, bank, mode):
         start = 2 - F
         length = 2 * L + F - 2
         xe = extend(y3, n, start, length, mode)
-    # correlation kernel = reversed filters; output channel 0 = approximation, 1 = detail
-    kern = _kernel([bank.dec_lo[::-1], bank.dec_hi[::-1]], y.dtype, [F, 1, 1, 2])
-    out = tf.nn.conv2d(xe[..., None], kern, strides=[1, 2, 1, 1], padding="VALID")
+    out = _filt(_reshape(xe, [P, length, Q, 1]), _analysis_kernel(bank), Q, stride=2)
     new_shape = list(shape[:axis]) + [L] + list(shape[axis + 1:-1]) + [shape[-1] * 2]
     return _reshape(out, new_shape)
 
@@ -196,17 +250,16 @@ def synthesis_axis(y, axis, bank, mode):
     B2 = shape[-1]
     Q = _prod(shape[axis + 1:-1]) * (B2 // 2)
     y4 = _reshape(y, [P, L, Q, 2])
-    kern = _kernel([bank.rec_lo, bank.rec_hi], y.dtype, [F, 1, 1, 2])
     if mode == "periodization":
-        a = -(-F // 4)
+        a = -(-(F - 2) // 4)
         k = tf.range(-a, L + a, dtype=tf.int32)
         y4 = tf.gather(y4, tf.math.floormod(k, tf.cast(L, tf.int32)), axis=1)
         Le = L + 2 * a
-        crop = F // 2 - 1 + 2 * a
+        offset = 2 * a + 1 - F // 2
         out_len = 2 * L
     else:
         Le = L
-        crop = F - 2
+        offset = 0
         out_len = 2 * L - F + 2
         if _is_static(out_len) and out_len < 1:
             raise ValueError(
@@ -214,12 +267,11 @@ def synthesis_axis(y, axis, bank, mode):
                 f"length {L} cannot be inverted with a filter of length {F} (mode={mode!r}). "
                 "Wavelet and mode must be the same as used for decomposition."
             )
-    full_len = 2 * (Le - 1) + F
-    out_shape = [P, full_len, Q, 1]
-    if not _is_static(*out_shape):
-        out_shape = tf.stack([tf.cast(d, tf.int32) for d in out_shape])
-    full = tf.nn.conv2d_transpose(y4, kern, out_shape, strides=[1, 2, 1, 1], padding="VALID")
-    rec = full[:, crop:crop + out_len]
+    M = Le - F // 2 + 1
+    rec = _filt(y4, _synthesis_kernel(bank), Q, out_major=True)  # [P, M, 2, Q]
+    rec = _reshape(rec, [P, 2 * M, Q])
+    if mode == "periodization":
+        rec = rec[:, offset:offset + out_len]
     new_shape = list(shape[:axis]) + [out_len] + list(shape[axis + 1:-1]) + [B2 // 2]
     return _reshape(rec, new_shape)
 
@@ -236,8 +288,7 @@ def swt_axis(y, axis, bank, dilation):
     length = n + (F - 1) * dilation
     k = tf.range(start, start + length, dtype=tf.int32)
     xe = tf.gather(y3, tf.math.floormod(k, tf.cast(n, tf.int32)), axis=1)
-    kern = _kernel([bank.dec_lo[::-1], bank.dec_hi[::-1]], y.dtype, [F, 1, 1, 2])
-    out = tf.nn.conv2d(xe[..., None], kern, strides=1, padding="VALID", dilations=[1, dilation, 1, 1])
+    out = _filt(_reshape(xe, [P, length, Q, 1]), _analysis_kernel(bank), Q, dilation=dilation)
     new_shape = list(shape[:axis]) + [n] + list(shape[axis + 1:-1]) + [shape[-1] * 2]
     return _reshape(out, new_shape)
 
@@ -255,7 +306,67 @@ def iswt_axis(y, axis, bank, dilation):
     length = n + (F - 1) * dilation
     k = tf.range(start, start + length, dtype=tf.int32)
     xe = tf.gather(y4, tf.math.floormod(k, tf.cast(n, tf.int32)), axis=1)
-    kern = _kernel([0.5 * bank.rec_lo[::-1], 0.5 * bank.rec_hi[::-1]], y.dtype, [F, 1, 2, 1])
-    out = tf.nn.conv2d(xe, kern, strides=1, padding="VALID", dilations=[1, dilation, 1, 1])
+    kern = np.stack([0.5 * bank.rec_lo[::-1], 0.5 * bank.rec_hi[::-1]], axis=1)[:, :, None]  # [F,2,1]
+    out = _filt(xe, kern, Q, dilation=dilation)
     new_shape = list(shape[:axis]) + [n] + list(shape[axis + 1:-1]) + [B2 // 2]
     return _reshape(out, new_shape)
+
+
+def synthesis_pair(a, d, axis, bank, mode):
+    """Inverse pass along ``axis`` from two separate (same-shape) coefficient tensors.
+
+    Same result as :func:`synthesis_axis` on ``tf.stack([a, d], -1)`` but without
+    interleaving the two inputs in memory (used by the public ``idwt*``/``waverec*``).
+    """
+    shape = static_or_dynamic_shape(a)
+    F = bank.rec_len
+    L = shape[axis]
+    P = _prod(shape[:axis])
+    Q = _prod(shape[axis + 1:])
+    dtype = a.dtype
+    a3 = _reshape(a, [P, L, Q])
+    d3 = _reshape(d, [P, L, Q])
+    if mode == "periodization":
+        pad = -(-(F - 2) // 4)
+        idx = tf.math.floormod(tf.range(-pad, L + pad, dtype=tf.int32), tf.cast(L, tf.int32))
+        a3 = tf.gather(a3, idx, axis=1)
+        d3 = tf.gather(d3, idx, axis=1)
+        Le = L + 2 * pad
+        offset = 2 * pad + 1 - F // 2
+        out_len = 2 * L
+    else:
+        Le = L
+        offset = 0
+        out_len = 2 * L - F + 2
+        if _is_static(out_len) and out_len < 1:
+            raise ValueError(
+                "Invalid coefficient arrays length for specified wavelet: coefficients of "
+                f"length {L} cannot be inverted with a filter of length {F} (mode={mode!r}). "
+                "Wavelet and mode must be the same as used for decomposition."
+            )
+    M = Le - F // 2 + 1
+    kern = _synthesis_kernel(bank)  # [K, 2, 2]
+    K = kern.shape[0]
+    if _is_static(Q) and Q <= _SMALL_Q:
+        outs = []
+        for s_, t in enumerate((a3, d3)):
+            big = np.zeros((K, Q, 2 * Q))
+            for q in range(Q):
+                for r in range(2):
+                    big[:, q, r * Q + q] = kern[:, s_, r]
+            outs.append(tf.nn.conv1d(t, tf.constant(big, dtype=dtype), stride=1, padding="VALID"))
+        rec = _reshape(outs[0] + outs[1], [P, 2 * M, Q])
+    else:
+        a4 = a3[..., None]
+        d4 = d3[..., None]
+        phases = []
+        for r in range(2):
+            ka = tf.constant(kern[:, 0, r].reshape(K, 1, 1, 1), dtype=dtype)
+            kd = tf.constant(kern[:, 1, r].reshape(K, 1, 1, 1), dtype=dtype)
+            y = tf.nn.conv2d(a4, ka, 1, "VALID") + tf.nn.conv2d(d4, kd, 1, "VALID")
+            phases.append(y[..., 0])
+        rec = _reshape(tf.stack(phases, axis=2), [P, 2 * M, Q])
+    if mode == "periodization":
+        rec = rec[:, offset:offset + out_len]
+    new_shape = list(shape[:axis]) + [out_len] + list(shape[axis + 1:])
+    return _reshape(rec, new_shape)

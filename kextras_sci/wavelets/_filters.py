@@ -55,6 +55,11 @@ class FilterBank:
                 "All four filters of a filter bank must have the same length. Received lengths "
                 f"{[a.shape[0] for a in arrs]}."
             )
+        if lens.pop() % 2:
+            raise ValueError(
+                "Filter banks must have an even number of taps (PyWavelets' wavelets all do; "
+                f"append a zero to an odd-length filter). Received length {arrs[0].shape[0]}."
+            )
         self.dec_lo, self.dec_hi, self.rec_lo, self.rec_hi = arrs
         self.name = str(name)
         if orthogonal is None:

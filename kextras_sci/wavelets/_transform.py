@@ -276,8 +276,27 @@ def idwtn(coeffs, wavelet, mode="symmetric", axes=None):
         )
     keys = ["".join(k) for k in itertools.product("ad", repeat=nd)]
     parts = [tensors[k] if k in tensors else tf.zeros_like(ref) for k in keys]
-    y = tf.stack(parts, axis=-1)
-    return _synthesis_stacked(y, _banks(wavelet, nd), _modes(mode, nd), axes)
+    return _synthesis_list(parts, _banks(wavelet, nd), _modes(mode, nd), axes)
+
+
+def _synthesis_list(parts, banks, modes, axes):
+    """Inverse transform from a list of sub-bands in key order (no band interleaving)."""
+
+    def run(parts):
+        for ax, b, m in reversed(list(zip(axes, banks, modes))):
+            parts = [
+                _core.synthesis_pair(parts[i], parts[i + 1], ax, b, m) for i in range(0, len(parts), 2)
+            ]
+        return parts[0]
+
+    x = parts[0]
+    if x.dtype.is_complex:
+        re = run([tf.math.real(p) for p in parts])
+        im = run([tf.math.imag(p) for p in parts])
+        return tf.complex(re, im)
+    if x.dtype in _HALF:
+        return tf.cast(run([tf.cast(p, tf.float32) for p in parts]), x.dtype)
+    return run(parts)
 
 
 def dwt(data, wavelet, mode="symmetric", axis=-1):
