@@ -526,6 +526,10 @@ class PINN(keras.Model):
             total, terms = self.compute_terms(training=True)
         weights = self.trainable_weights
         grads = tape.gradient(total, weights)
+        # a non-finite loss must not write NaN into the weights: its gradients are
+        # zeroed (the finite-check callback then stops training naming the term)
+        finite = tf.math.is_finite(total)
+        grads = [g if g is None else tf.where(finite, g, tf.zeros_like(g)) for g in grads]
         self.optimizer.apply_gradients(zip(grads, weights))
         return self._update_trackers(total, terms)
 
