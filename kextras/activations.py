@@ -5,7 +5,7 @@ Both are written in ``keras.ops`` only. Half-precision inputs (``float16``,
 back, so the only precision loss is the final rounding; ``float64`` stays ``float64``.
 
 Overflow: ``sinh(x) / 3`` exceeds the largest finite value for x > 89.4 in
-float32 and x > 11.7 in float16 (x > 89.4 in bfloat16); the result is then ``inf``,
+float32 and bfloat16 and x > 12.88 in float16; the result is then ``inf``,
 as for ``keras.ops.exp``. m-arcsinh grows like ``sqrt(x) log(2x) / 12`` and never
 overflows a finite input.
 """

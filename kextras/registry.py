@@ -32,8 +32,6 @@ import traceback
 import warnings
 from typing import Any, Callable, Iterable
 
-import keras
-
 GROUP = "kextras.plugins"
 CORE = "kextras"  # package prefix reserved for kextras itself (activations)
 
@@ -277,6 +275,8 @@ class Registry:
 
     # -------------------------------------------------------- registered objects
     def _add(self, info: PluginInfo, obj: Any, name: str | None) -> None:
+        import keras
+
         if not (isinstance(obj, type) or callable(obj)) or not name or not _NAME_RE.match(name):
             raise TypeError(
                 f"Plugin {info.name!r} can register classes and functions with a valid name only. "
@@ -298,6 +298,8 @@ class Registry:
             info.provides.append(key)
 
     def _forget(self, key: str) -> None:
+        import keras
+
         self._objects.pop(key)
         keras.saving.get_custom_objects().pop(key, None)
 
@@ -335,19 +337,17 @@ class Registry:
 
         Loads the plugins named by `prefixes` (all enabled plugins when ``None``).
         """
-        if prefixes is None:
-            import kextras.activations  # noqa: F401
+        import keras
 
-            self.load_all()
-            selected = None
+        if prefixes is None:
+            loaded = self.load_all()
+            selected = {CORE} | {name for name, info in loaded.items() if info.status == LOADED}
         else:
             selected = set(prefixes)
-            self.ensure(selected)
-        return {
-            key: obj
-            for key, (obj, _) in self._objects.items()
-            if selected is None or key.partition(">")[0] in selected
-        }
+        self.ensure(selected)
+        core = {k: v for k, v in keras.saving.get_custom_objects().items() if k.startswith(CORE + ">")}
+        objects = {key: obj for key, (obj, _) in self._objects.items()}
+        return {key: obj for key, obj in {**core, **objects}.items() if key.partition(">")[0] in selected}
 
     def _add_core(self, obj: Any) -> None:
         """Register an object of kextras itself under the ``kextras`` prefix."""

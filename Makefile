@@ -1,0 +1,34 @@
+# kextras developer commands. PYTHON may point at any Python >= 3.10 (a venv's included).
+PYTHON ?= python3
+PIP := $(PYTHON) -m pip install --disable-pip-version-check --quiet
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: demo test test-slow bench docs install install-dev
+
+install:
+	$(PIP) -e ".[all]"
+
+install-dev:
+	$(PIP) -e ".[all,dev]"
+
+## make demo: install and run the main demo (prints results, writes figures to demo_output/)
+demo: install
+	$(PYTHON) examples/demo.py demo_output
+
+## make test: install the dev extras and run the whole default test suite (docs and notebooks included)
+test: install-dev
+	$(PYTHON) -m pytest -n 2 --durations=20
+
+## make test-slow: the tests marked slow
+test-slow: install-dev
+	$(PYTHON) -m pytest -n 2 -m slow
+
+## make bench: benchmarks against the competitors, JSON lines on stdout (installs them in .venv-bench)
+bench:
+	$(PYTHON) -m venv --system-site-packages .venv-bench
+	.venv-bench/bin/python -m pip install --disable-pip-version-check --quiet -e ".[all,dev]" $(foreach f,$(wildcard benchmarks/requirements-*.txt),-r $(f))
+	.venv-bench/bin/python benchmarks/run.py $(BENCH_ARGS)
+
+## make docs: build the documentation site into site/
+docs: install-dev
+	$(PYTHON) -m mkdocs build --strict

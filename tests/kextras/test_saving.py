@@ -1,0 +1,111 @@
+"""kextras.load_model: loads exactly the plugins a saved model names, in a fresh process."""
+
+import json
+import shutil
+import zipfile
+
+import pytest
+
+from kextras.registry import PluginError
+from kextras.saving import read_config, required_prefixes
+
+SAVE = """
+import sys, numpy as np, keras, kextras
+from kextras.registry import registry
+Scale = registry.get("kx_demo>Scale")
+softer = registry.get("kx_demo>softer")
+model = keras.Sequential([keras.Input((3,)), Scale(1.5), keras.layers.Dense(2, activation=softer),
+                          keras.layers.Dense(2, activation=kextras.activations.hyper_sinh)])
+model.save(sys.argv[1])
+np.save(sys.argv[2], model(np.linspace(-1, 1, 6, dtype="float32").reshape(2, 3)).numpy())
+"""
+
+LOAD = """
+import sys, numpy as np, kextras
+model = kextras.load_model(sys.argv[1])
+loaded = sorted(m for m in sys.modules if m.startswith(("kx_", "kextras_")))
+np.testing.assert_allclose(model(np.linspace(-1, 1, 6, dtype="float32").reshape(2, 3)).numpy(), np.load(sys.argv[2]),
+                           rtol=0, atol=0)
+print(loaded)
+"""
+
+
+@pytest.fixture(scope="module")
+def saved_model(tmp_path_factory, plugin_site):
+    import os
+    import subprocess
+    import sys
+
+    directory = tmp_path_factory.mktemp("saved")
+    path, expected = directory / "demo.keras", directory / "expected.npy"
+    env = dict(os.environ, PYTHONPATH=str(plugin_site))
+    subprocess.run([sys.executable, "-c", SAVE, str(path), str(expected)], check=True, env=env)
+    return path, expected
+
+
+def test_reload_in_fresh_process_loads_only_needed_plugins(saved_model, run_python):
+    path, expected = saved_model
+    assert required_prefixes(read_config(path)) == {"kx_demo": {"kx_demo>Scale", "kx_demo>softer"},
+                                                    "kextras": {"kextras>hyper_sinh"}}
+    result = run_python(LOAD, path, expected)
+    assert result.stdout.strip() == "['kx_demo']"  # neither the broken plugins nor kextras_graph/sci
+
+
+def test_model_naming_uninstalled_plugin(saved_model, tmp_path, run_python):
+    path, _ = saved_model
+    renamed = tmp_path / "renamed.keras"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(renamed, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "config.json":
+                data = data.replace(b"kx_demo>", b"kx_gone>")
+            target.writestr(item, data)
+    result = run_python("import sys, kextras; kextras.load_model(sys.argv[1])", renamed, check=False)
+    assert result.returncode != 0
+    assert "PluginError" in result.stderr and "No kextras plugin named 'kx_gone' is installed" in result.stderr
+    assert "kx_gone>Scale" in result.stderr
+
+
+def test_model_naming_broken_plugin(saved_model, tmp_path, run_python):
+    path, _ = saved_model
+    broken = tmp_path / "broken.keras"
+    shutil.copy(path, broken)
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "config.json":
+                data = data.replace(b"kx_demo>Scale", b"kx_import_error>Scale")
+            target.writestr(item, data)
+    result = run_python("import sys, kextras; kextras.load_model(sys.argv[1])", broken, check=False)
+    assert "kx_import_error" in result.stderr and "kx_this_module_does_not_exist" in result.stderr
+
+
+def test_safe_mode_is_untouched(tmp_path, run_python):
+    code = """
+import sys, keras, kextras
+model = keras.Sequential([keras.Input((2,)), keras.layers.Lambda(lambda x: x * 2)])
+model.save(sys.argv[1])
+try:
+    kextras.load_model(sys.argv[1])
+except ValueError as error:
+    assert "safe_mode" in str(error), error
+else:
+    raise SystemExit("a lambda loaded with safe_mode on")
+kextras.load_model(sys.argv[1], safe_mode=False)
+"""
+    run_python(code, tmp_path / "lambda.keras")
+
+
+def test_read_config_bad_path(tmp_path):
+    with pytest.raises(ValueError, match=r"`path` must be an existing `.keras` archive. Received: path=.*nothing.keras"):
+        read_config(tmp_path / "nothing.keras")
+    text = tmp_path / "model.h5"
+    text.write_text("x")
+    with pytest.raises(ValueError, match="model.h5"):
+        read_config(text)
+
+
+def test_required_prefixes_walks_nested_configs():
+    config = {"a": [{"registered_name": "p1>X"}, {"config": "p2>f"}], "b": "not a>name here", "c": json.dumps({})}
+    assert required_prefixes(config) == {"p1": {"p1>X"}, "p2": {"p2>f"}}
+    assert PluginError.__mro__[1] is RuntimeError

@@ -1,0 +1,1 @@
+REGISTER = {"not": "a function"}
