@@ -9,6 +9,11 @@ from kextras_sci.wavelets.layers.dwt3d import DWT3D
 from kextras_sci.wavelets.layers.idwt1d import IDWT1D
 from kextras_sci.wavelets.layers.idwt2d import IDWT2D
 from kextras_sci.wavelets.layers.idwt3d import IDWT3D
+from kextras_sci.wavelets.layers.dwtpool2d import DWTPool2D
+from kextras_sci.wavelets.layers.wavedec import WaveDec
+from kextras_sci.wavelets.layers.waveletpooling2d import WaveletPooling2D
+from kextras_sci.wavelets.layers.waverec import WaveRec
+from kextras_sci.wavelets.layers.wtconv2d import WTConv2D
 
 __all__ = [
     "DWT1D",
@@ -17,4 +22,9 @@ __all__ = [
     "IDWT1D",
     "IDWT2D",
     "IDWT3D",
+    "WaveDec",
+    "WaveRec",
+    "WaveletPooling2D",
+    "DWTPool2D",
+    "WTConv2D",
 ]

@@ -270,3 +270,17 @@ def set_static_shape(y, shape):
     """Attach the statically known part of ``shape`` to ``y`` (dynamic sizes stay None)."""
     y.set_shape(shape)
     return y
+
+
+def approximation(x, filters, bank, mode, ndim):
+    """The all-low-pass band of one analysis level, ``[B, *spatial', C]``."""
+    dtype = x.dtype
+    if _half(x):
+        x = tf.cast(x, tf.float32)
+    if mode == "periodization" and ndim in (1, 2):
+        y = _engine.approximation(x, filters[0], ndim)
+    elif mode == "periodization":
+        y = _engine.analysis(x, filters[0], filters[1], ndim)[..., : x.shape[-1]]
+    else:
+        y = _analysis(x, bank, mode, tuple(range(1, ndim + 1)))[0][..., 0]
+    return tf.cast(y, dtype)

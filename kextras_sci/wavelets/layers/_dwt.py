@@ -123,10 +123,14 @@ class IDWTBase(_base.FilterMixin, keras.layers.Layer):
             )
         return None if shape[-1] is None else shape[-1] // nb
 
-    def compute_output_shape(self, input_shape, reference_shape=None):
+    def compute_output_shape(self, inputs_shape, reference_shape=None):
+        input_shape = inputs_shape
         coeffs, ref = self._split_inputs(input_shape, reference_shape)
         first = coeffs[0] if self.input_format == "pywt" else coeffs
         _base.check_rank(first, self._ndim, type(self).__name__, "coefficient input")
+        return self._out_shape(first, ref)
+
+    def _out_shape(self, first, ref):
         if self.output_size is not None:
             spatial = list(self.output_size)
         elif ref is not None:
@@ -154,10 +158,8 @@ class IDWTBase(_base.FilterMixin, keras.layers.Layer):
             size = None
         filters = self.current_filters(_base.filter_dtype(stacked.dtype))
         x = _base.synthesis(stacked, filters, self._bank, self.mode, self._ndim, size)
-        shape = self.compute_output_shape(
-            [c.shape for c in coeffs] if self.input_format == "pywt" else coeffs.shape,
-            None if ref is None else ref.shape,
-        )
+        first = coeffs[0].shape if self.input_format == "pywt" else coeffs.shape
+        shape = self._out_shape(first, None if ref is None else ref.shape)
         return _base.set_static_shape(x, shape)
 
     def get_config(self):

@@ -179,3 +179,20 @@ def synthesis(y, rec_lo, rec_hi, ndim, output_size=None):
     v = _synthesis_12(v, lo, hi, 2, None if output_size is None else output_size[1:])
     vs = tf.shape(v)
     return tf.reshape(v, tf.stack([shape[0], n1, vs[1], vs[2], channels]))
+
+
+def approximation(x, dec_lo, ndim):
+    """Only the all-low-pass band of :func:`analysis` (``ndim`` 1 or 2): ``[B, *k, C]``."""
+    lo = _as_filter(dec_lo, x.dtype)
+    s = lo.shape[0] // 2 - 1
+    channels = tf.shape(x)[-1]
+    f = tf.reverse(lo, axis=[0])
+    if ndim == 1:
+        k = f[:, None, None, None]
+        v = _wrap(x[:, :, None, :], 1, s)
+    else:
+        k = (f[:, None] * f[None, :])[:, :, None, None]
+        v = _wrap(_wrap(x, 1, s), 2, s)
+    k = tf.tile(k, tf.stack([1, 1, channels, 1]))
+    y = tf.nn.depthwise_conv2d(v, k, strides=[1, 2, 2, 1], padding="VALID")
+    return y if ndim == 2 else y[:, :, 0, :]
