@@ -252,12 +252,16 @@ class NodeLayerMixin:
 
     def _node_input_shape(self, input_shape):
         node_shape, _, _ = split_input_shape(input_shape, type(self).__name__, False)
+        if node_shape is None or len(node_shape) < 2 or node_shape[-1] is None:
+            raise ValueError(
+                f"{type(self).__name__}: `nodes` must be [batch, (n), F] with a known feature "
+                f"size F. Received: nodes with shape {node_shape}")
         return node_shape
 
     def _apply_to_nodes(self, inputs, fn):
         style, nodes, _, _ = unpack_graph_inputs(inputs, type(self).__name__, needs_edges=False)
         if isinstance(nodes, tf.RaggedTensor):
-            if nodes.ragged_rank != 1:
+            if nodes.ragged_rank != 1 or nodes.shape.rank != 3:
                 raise ValueError(
                     f"{type(self).__name__}: `nodes` must be a RaggedTensor with "
                     f"ragged_rank=1. Received: nodes with shape {nodes.shape} and "
