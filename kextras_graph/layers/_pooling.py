@@ -1,0 +1,298 @@
+"""Private machinery of the hierarchical pooling layers.
+
+Conventions shared by every hierarchical pooling layer (``TopKPool``, ``SAGPool``,
+``DiffPool``, ``MinCutPool``, ``DMoNPool``):
+
+* Functional call style ``[nodes, edges(, edge_features)]`` returns a list
+  ``[nodes', edges', edge_features', selection]``; ``edge_features'`` is present when the
+  layer produces edge features (the input had them, or the layer is a dense clustering
+  layer whose coarse edges carry their weight), ``selection`` is ``pool_indices`` (selection
+  pools, ``RaggedTensor[batch, (k), ] int``: local index of every kept node in the input
+  graph, in output order) or ``pool_assignment`` (clustering pools,
+  ``RaggedTensor[batch, (n), k]``).
+* Dict call style ``{"nodes", "edges", ...}`` returns the dict with new ``"nodes"``,
+  ``"edges"`` (and ``"edge_features"``) plus, for pooling level ``L`` (the number of
+  pooling levels already recorded in the dict, so pools stack in ``keras.Sequential``):
+  ``"pool_indices_L"`` or ``"pool_assignment_L"``, and the graph before pooling as
+  ``"pool_nodes_L"``, ``"pool_edges_L"`` (and ``"pool_edge_features_L"``).
+  ``TopKUnpool`` pops the highest level.
+"""
+
+import re
+
+import keras
+import tensorflow as tf
+
+from kextras_graph.layers._base import (
+    _batch_size,
+    feature_dim,
+    ragged_compute_output_spec,
+    split_input_shape,
+    unpack_graph_inputs,
+)
+from kextras_graph.ops.disjoint import ragged_to_disjoint
+
+_LEVEL_KEY = re.compile(r"^pool_nodes_(\d+)$")
+
+
+def pool_level(graph_dict):
+    """Number of pooling levels already recorded in a graph dict."""
+    levels = [int(m.group(1)) for m in (_LEVEL_KEY.match(k) for k in graph_dict) if m]
+    return max(levels) + 1 if levels else 0
+
+
+def check_ratio_or_k(ratio, k):
+    if (ratio is None) == (k is None):
+        raise ValueError(
+            "Exactly one of `ratio` and `k` must be given. Received: "
+            f"ratio={ratio!r}, k={k!r}")
+    if ratio is not None:
+        if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0 < ratio <= 1:
+            raise ValueError(f"`ratio` must be a number in (0, 1]. Received: ratio={ratio!r}")
+        ratio = float(ratio)
+    if k is not None:
+        if isinstance(k, bool) or not isinstance(k, int) or k <= 0:
+            raise ValueError(f"`k` must be a positive integer. Received: k={k!r}")
+    return ratio, k
+
+
+def pack_pool_outputs(style, inputs, nodes, edges, edge_features, selection, selection_key):
+    """Builds the list (functional) or dict output, see the module docstring."""
+    if style == "dict":
+        level = pool_level(inputs)
+        out = dict(inputs)
+        out[f"pool_nodes_{level}"] = inputs["nodes"]
+        out[f"pool_edges_{level}"] = inputs["edges"]
+        if inputs.get("edge_features") is not None:
+            out[f"pool_edge_features_{level}"] = inputs["edge_features"]
+        out[f"{selection_key}_{level}"] = selection
+        out["nodes"], out["edges"] = nodes, edges
+        if edge_features is not None:
+            out["edge_features"] = edge_features
+        else:
+            out.pop("edge_features", None)
+        return out
+    outputs = [nodes, edges]
+    if edge_features is not None:
+        outputs.append(edge_features)
+    outputs.append(selection)
+    return outputs
+
+
+class PoolingLayer(keras.layers.Layer):
+    """Base of the hierarchical pooling layers (graph batch in, smaller graph batch out)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_jit = False
+
+    def build(self, input_shape):
+        name = type(self).__name__
+        node_shape, edge_shape, ef_shape = split_input_shape(input_shape, name)
+        self.build_pool(feature_dim(node_shape, "nodes", name),
+                        feature_dim(ef_shape, "edge_features", name))
+        self.built = True
+
+    def build_pool(self, node_dim, edge_dim):
+        """Creates the weights."""
+
+    def _disjoint(self, inputs):
+        style, nodes, edges, edge_features = unpack_graph_inputs(inputs, type(self).__name__)
+        graph = ragged_to_disjoint(nodes, edges, edge_features)
+        graph.nodes = tf.cast(graph.nodes, self.compute_dtype)
+        if graph.edge_features is not None:
+            graph.edge_features = tf.cast(graph.edge_features, self.compute_dtype)
+        return style, nodes, edges, graph
+
+    def compute_output_spec(self, inputs, training=None):
+        return ragged_compute_output_spec(self.call, inputs, _batch_size(inputs),
+                                          training=training)
+
+
+# ------------------------------------------------------------------ selection pools
+
+def select_top_k(scores, node_row_splits, ratio=None, k=None):
+    """Per graph, the indices of the ``k_g`` highest scores, highest first.
+
+    ``k_g = ceil(ratio * n_g)`` or ``min(k, n_g)``. Ties: the lower local index first.
+    Returns ``(keep_global [M] int32, keep_local RaggedTensor[B, (k_g)] int32)``.
+    """
+    splits = tf.cast(node_row_splits, tf.int32)
+    counts = splits[1:] - splits[:-1]
+    if ratio is not None:
+        # ceil of the exact product (0.7 * 10 is 7.000000000000001 in floating point)
+        kk = tf.cast(tf.math.ceil(ratio * tf.cast(counts, tf.float64) - 1e-9), tf.int32)
+        kk = tf.minimum(kk, counts)
+    else:
+        kk = tf.minimum(tf.constant(k, tf.int32), counts)
+    ragged = tf.RaggedTensor.from_row_splits(tf.cast(scores, tf.float32), splits,
+                                             validate=False)
+    dense = ragged.to_tensor(default_value=float("-inf"))
+    order = tf.argsort(dense, axis=1, direction="DESCENDING", stable=True)
+    keep_local = tf.RaggedTensor.from_tensor(order, lengths=kk)
+    keep_local = tf.RaggedTensor.from_row_lengths(tf.cast(keep_local.values, tf.int32), kk,
+                                                  validate=False)
+    keep_global = keep_local.values + tf.gather(splits[:-1], keep_local.value_rowids())
+    return keep_global, keep_local
+
+
+def induced_subgraph(graph, keep_global, keep_local, edge_dtype, splits_dtype):
+    """Edges between kept nodes, re-indexed to the kept order of their graph.
+
+    Returns ``(edges RaggedTensor[B, (e'), 2], kept_edge_mask [E] bool, node_row_splits')``.
+    """
+    num_kept = tf.shape(keep_global)[0]
+    new_index = tf.tensor_scatter_nd_update(
+        tf.fill([graph.num_nodes], -1), keep_global[:, None], tf.range(num_kept))
+    ns = tf.gather(new_index, graph.sources)
+    nt = tf.gather(new_index, graph.targets)
+    mask = tf.logical_and(ns >= 0, nt >= 0)
+    kept_lengths = tf.cast(keep_local.row_lengths(), tf.int32)
+    new_splits = tf.concat([[0], tf.cumsum(kept_lengths)], 0)
+    egraph = tf.boolean_mask(graph.edge_graph_ids, mask)
+    offset = tf.gather(new_splits, egraph)
+    local = tf.stack([tf.boolean_mask(ns, mask) - offset, tf.boolean_mask(nt, mask) - offset], 1)
+    edge_counts = tf.math.unsorted_segment_sum(tf.ones_like(egraph), egraph, graph.num_graphs)
+    edges = tf.RaggedTensor.from_row_lengths(
+        tf.cast(local, edge_dtype), tf.cast(edge_counts, splits_dtype), validate=False)
+    return edges, mask, tf.cast(new_splits, splits_dtype)
+
+
+class SelectionPool(PoolingLayer):
+    """Top-k node selection by a learned score; subclasses implement ``score(graph)``.
+
+    ``x_i' = x_i * gate(y_i)`` for the kept nodes ``i`` (the ``k_g`` highest ``y_i`` of
+    every graph, highest first); edges between kept nodes are kept (and re-indexed),
+    with their edge features.
+    """
+
+    def __init__(self, ratio=None, k=None, gate="tanh", **kwargs):
+        super().__init__(**kwargs)
+        from kextras_graph.layers._base import get_activation
+
+        self.ratio, self.k = check_ratio_or_k(ratio, k)
+        self.gate_identifier = gate
+        self.gate = get_activation(gate)
+
+    def score(self, graph, training=None):
+        raise NotImplementedError
+
+    def call(self, inputs, training=None):
+        style, nodes, edges, graph = self._disjoint(inputs)
+        y = self.score(graph, training=training)
+        keep_global, keep_local = select_top_k(y, graph.node_row_splits, self.ratio, self.k)
+        gate = self.gate(tf.gather(y, keep_global))
+        new_values = tf.gather(graph.nodes, keep_global) * gate[:, None]
+        new_edges, mask, new_splits = induced_subgraph(
+            graph, keep_global, keep_local, edges.dtype, nodes.row_splits.dtype)
+        new_nodes = tf.RaggedTensor.from_row_splits(new_values, new_splits, validate=False)
+        new_ef = None
+        if graph.edge_features is not None:
+            new_ef = new_edges.with_values(tf.boolean_mask(graph.edge_features, mask))
+        indices = tf.RaggedTensor.from_row_splits(
+            tf.cast(keep_local.values, edges.dtype), new_splits, validate=False)
+        return pack_pool_outputs(style, inputs, new_nodes, new_edges, new_ef, indices,
+                                 "pool_indices")
+
+    def get_config(self):
+        from kextras_graph.layers._base import serialize_activation
+
+        config = super().get_config()
+        config.update(ratio=self.ratio, k=self.k,
+                      gate=serialize_activation(self.gate_identifier))
+        return config
+
+
+# ------------------------------------------------------------------ clustering pools
+
+def dense_batch(graph, nodes, edges, dtype):
+    """Padded dense form: ``x [B, N, F]``, ``mask [B, N]``, ``a [B, N, N]`` (``a[t, s]``
+    counts the edges ``s -> t``) and the node counts ``[B]``."""
+    splits = tf.cast(graph.node_row_splits, tf.int32)
+    counts = splits[1:] - splits[:-1]
+    x = tf.RaggedTensor.from_row_splits(graph.nodes, splits, validate=False).to_tensor()
+    n_max = tf.shape(x)[1]
+    mask = tf.sequence_mask(counts, n_max, dtype=dtype)
+    offsets = tf.gather(splits, graph.edge_graph_ids)
+    idx = tf.stack([graph.edge_graph_ids, graph.targets - offsets, graph.sources - offsets], 1)
+    a = tf.scatter_nd(idx, tf.ones(tf.shape(idx)[:1], dtype),
+                      tf.stack([graph.num_graphs, n_max, n_max]))
+    return x, mask, a, counts
+
+
+def masked_softmax(logits, mask):
+    """Softmax over the cluster axis; padded nodes get an all-zero row."""
+    return tf.nn.softmax(logits, axis=-1) * mask[..., None]
+
+
+def mean_over(values, valid):
+    """Mean of ``values[B]`` over the graphs where ``valid``; 0 when none is valid."""
+    valid = tf.cast(valid, values.dtype)
+    total = tf.reduce_sum(values * valid)
+    return tf.math.divide_no_nan(total, tf.reduce_sum(valid))
+
+
+def symmetric_normalize(a):
+    """``D^-1/2 A D^-1/2`` with ``D = diag(row sums)``; rows of sum 0 stay 0."""
+    deg = tf.reduce_sum(a, -1)
+    inv = tf.where(deg > 0, tf.math.rsqrt(tf.where(deg > 0, deg, tf.ones_like(deg))),
+                   tf.zeros_like(deg))
+    return inv[..., :, None] * a * inv[..., None, :]
+
+
+def cluster_outputs(x_pool, a_pool, counts, num_clusters, edge_dtype, splits_dtype):
+    """Ragged coarse graphs: ``k`` nodes per non-empty graph (0 for an empty one), every
+    ordered pair ``(s, t)`` as an edge with weight ``a_pool[t, s]`` as its feature."""
+    k = num_clusters
+    lengths = tf.where(counts > 0, k, 0)
+    nodes = tf.RaggedTensor.from_tensor(x_pool, lengths=tf.cast(lengths, splits_dtype))
+    t_idx, s_idx = tf.meshgrid(tf.range(k), tf.range(k), indexing="ij")
+    pairs = tf.stack([tf.reshape(s_idx, [-1]), tf.reshape(t_idx, [-1])], 1)  # [k*k, 2]
+    batch = tf.shape(x_pool)[0]
+    pairs = tf.tile(pairs[None], [batch, 1, 1])
+    e_lengths = tf.cast(lengths * k, splits_dtype)
+    edges = tf.RaggedTensor.from_tensor(tf.cast(pairs, edge_dtype), lengths=e_lengths)
+    weights = tf.reshape(a_pool, [batch, k * k, 1])  # row t*k + s holds a_pool[t, s]
+    edge_features = tf.RaggedTensor.from_tensor(weights, lengths=e_lengths)
+    return nodes, edges, edge_features
+
+
+class ClusterPool(PoolingLayer):
+    """Dense per-graph soft clustering into ``k`` clusters.
+
+    Subclasses implement ``assign(graph, x, mask, a, training) -> (s [B, N, k],
+    features [B, N, F'])`` and ``coarsen(s, features, a, mask, counts) -> (x' [B, k, F'],
+    a' [B, k, k], losses dict)``.
+    """
+
+    def __init__(self, k, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(k, bool) or not isinstance(k, int) or k <= 0:
+            raise ValueError(f"`k` must be a positive integer. Received: k={k!r}")
+        self.k = k
+
+    def call(self, inputs, training=None):
+        style, nodes, edges, graph = self._disjoint(inputs)
+        dtype = graph.nodes.dtype
+        x, mask, a, counts = dense_batch(graph, nodes, edges, dtype)
+        s, features = self.assign(graph, x, mask, a, training=training)
+        x_pool, a_pool, losses = self.coarsen(s, features, a, mask, counts)
+        total = None
+        for name, (value, weight) in losses.items():
+            value = tf.cast(value, "float32")
+            if weight:
+                term = weight * value
+                total = term if total is None else total + term
+        if total is not None:
+            self.add_loss(total)
+        new_nodes, new_edges, new_ef = cluster_outputs(
+            x_pool, a_pool, counts, self.k, edges.dtype, nodes.row_splits.dtype)
+        assignment = tf.RaggedTensor.from_tensor(s, lengths=tf.cast(counts,
+                                                                     nodes.row_splits.dtype))
+        return pack_pool_outputs(style, inputs, new_nodes, new_edges, new_ef, assignment,
+                                 "pool_assignment")
+
+    def get_config(self):
+        config = super().get_config()
+        config["k"] = self.k
+        return config

@@ -1,0 +1,118 @@
+"""DiffPool: differentiable pooling by a learned soft assignment (Ying et al., 2018)."""
+
+import tensorflow as tf
+
+from kextras_graph.layers._base import check_positive_int
+from kextras_graph.layers._dense import DenseWeightsMixin
+from kextras_graph.layers._pooling import ClusterPool, masked_softmax, mean_over
+
+
+def _propagation(a, mask):
+    """``P = D^-1/2 (A + I) D^-1/2`` per graph (self loops on real nodes only)."""
+    eye = tf.linalg.diag(mask)
+    a_hat = a + eye
+    deg = tf.reduce_sum(a_hat, -1)
+    inv = tf.where(deg > 0, tf.math.rsqrt(tf.where(deg > 0, deg, tf.ones_like(deg))),
+                   tf.zeros_like(deg))
+    return inv[..., :, None] * a_hat * inv[..., None, :]
+
+
+class DiffPool(DenseWeightsMixin, ClusterPool):
+    """Differentiable pooling (Ying et al., "Hierarchical Graph Representation Learning
+    with Differentiable Pooling", NeurIPS 2018).
+
+    Per graph, with ``A[t, s]`` the number of edges ``s -> t``, ``P = D^-1/2 (A + I) D^-1/2``
+    (as ``GCNConv``):
+
+    * assignment ``S = softmax(P X W_pool + b_pool)`` (``[n, k]``, rows sum to 1);
+    * embedding ``Z = activation(P X W_embed + b_embed)`` when ``units`` is given, else ``Z = X``;
+    * coarse graph ``X' = Sᵀ Z`` (``[k, F']``) and ``A' = Sᵀ A S`` (``[k, k]``).
+
+    Auxiliary losses, added with ``add_loss`` (weighted), each a mean over the graphs with at
+    least one node: link prediction ``L_LP = ||A - S Sᵀ||_F / n²`` and entropy
+    ``L_E = (1/n) sum_i H(S_i)``, ``H(p) = -sum_c p_c log p_c``.
+
+    The coarse graph has ``k`` nodes per non-empty graph (a graph with fewer than ``k``
+    nodes still gets ``k`` clusters, some nearly empty; a graph with no nodes stays empty)
+    and every ordered pair of clusters ``(s, t)`` (self pairs included) as an edge whose
+    single edge feature is the weight ``A'[t, s]``. Input edge features are not carried
+    (dense clustering has no edge identity).
+
+    Args:
+        k: number of clusters (positive int).
+        units: embedding size; None (default) pools the input features directly.
+        activation: activation of the embedding; default None.
+        use_bias: default True.
+        link_prediction_weight: weight of ``L_LP``; default 1.0 (0 disables).
+        entropy_weight: weight of ``L_E``; default 1.0 (0 disables).
+        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+        kernel_constraint, bias_constraint: as ``keras.layers.Dense``.
+
+    Weights: ``pool_kernel [F, k]``, ``pool_bias [k]`` then ``embed_kernel [F, units]``,
+    ``embed_bias [units]`` (when ``units``).
+
+    Input: ``[nodes, edges(, edge_features)]`` or a graph dict. Output, functional:
+    ``[nodes' [B, (k), F'], edges' [B, (k*k), 2], edge_weights [B, (k*k), 1],
+    pool_assignment [B, (n), k]]``; dict: new ``nodes``/``edges``/``edge_features`` plus
+    ``pool_assignment_L``, ``pool_nodes_L``, ``pool_edges_L``.
+    """
+
+    def __init__(self, k, units=None, activation=None, use_bias=True,
+                 link_prediction_weight=1.0, entropy_weight=1.0,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, **kwargs):
+        super().__init__(k=k, **kwargs)
+        if units is not None:
+            check_positive_int("units", units)
+        self._init_dense_options(units, activation, use_bias, kernel_initializer,
+                                 bias_initializer, kernel_regularizer, bias_regularizer,
+                                 kernel_constraint, bias_constraint)
+        self.link_prediction_weight = float(link_prediction_weight)
+        self.entropy_weight = float(entropy_weight)
+
+    def build_pool(self, node_dim, edge_dim):
+        self.pool_kernel = self._kernel((node_dim, self.k), name="pool_kernel")
+        self.pool_bias = self._bias((self.k,), name="pool_bias") if self.use_bias else None
+        if self.units is not None:
+            self.embed_kernel = self._kernel((node_dim, self.units), name="embed_kernel")
+            self.embed_bias = (self._bias((self.units,), name="embed_bias")
+                               if self.use_bias else None)
+
+    def assign(self, graph, x, mask, a, training=None):
+        p = _propagation(a, mask)
+        px = tf.matmul(p, x)
+        logits = tf.matmul(px, self.pool_kernel)
+        if self.pool_bias is not None:
+            logits = logits + self.pool_bias
+        s = masked_softmax(logits, mask)
+        if self.units is None:
+            return s, x
+        z = tf.matmul(px, self.embed_kernel)
+        if self.embed_bias is not None:
+            z = z + self.embed_bias
+        return s, self.activation(z) * mask[..., None]
+
+    def coarsen(self, s, features, a, mask, counts):
+        st = tf.linalg.matrix_transpose(s)
+        x_pool = tf.matmul(st, features)
+        a_pool = tf.matmul(st, tf.matmul(a, s))
+        nonempty = counts > 0
+        n = tf.cast(counts, tf.float32)
+        s32, a32, m32 = tf.cast(s, tf.float32), tf.cast(a, tf.float32), tf.cast(mask, tf.float32)
+        diff = a32 - tf.matmul(s32, s32, transpose_b=True)
+        link = tf.sqrt(tf.reduce_sum(tf.square(diff), [-2, -1]))
+        link = tf.math.divide_no_nan(link, n * n)
+        ent = -tf.reduce_sum(s32 * tf.math.log(s32 + 1e-15), -1) * m32
+        ent = tf.math.divide_no_nan(tf.reduce_sum(ent, -1), n)
+        losses = {"link_prediction": (mean_over(link, nonempty), self.link_prediction_weight),
+                  "entropy": (mean_over(ent, nonempty), self.entropy_weight)}
+        return x_pool, a_pool, losses
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(self._dense_config())
+        config["units"] = self.units
+        config.update(link_prediction_weight=self.link_prediction_weight,
+                      entropy_weight=self.entropy_weight)
+        return config

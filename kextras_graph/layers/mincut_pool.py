@@ -1,0 +1,98 @@
+"""MinCutPool: spectral clustering pooling (Bianchi, Grattarola & Alippi, 2020)."""
+
+import tensorflow as tf
+
+from kextras_graph.layers._base import check_units_list, get_activation, serialize_activation
+from kextras_graph.layers._dense import DenseWeightsMixin
+from kextras_graph.layers._mlp import apply_mlp, build_mlp
+from kextras_graph.layers._pooling import (
+    ClusterPool,
+    masked_softmax,
+    mean_over,
+    symmetric_normalize,
+)
+
+
+class MinCutPool(DenseWeightsMixin, ClusterPool):
+    """MinCut pooling (Bianchi et al., "Spectral Clustering with Graph Neural Networks for
+    Graph Pooling", ICML 2020).
+
+    Per graph, with ``A[t, s]`` the number of edges ``s -> t`` and ``D = diag(A 1)``:
+
+    * assignment ``S = softmax(MLP(X))`` (``[n, k]``; the MLP has hidden sizes
+      ``mlp_units`` then a last Dense layer of ``k`` units, no activation);
+    * coarse graph ``X' = Sᵀ X`` and ``A' = D'^-1/2 Ã D'^-1/2`` where ``Ã = Sᵀ A S`` with its
+      diagonal set to 0 and ``D' = diag(Ã 1)``.
+
+    Auxiliary losses (``add_loss``, weighted): the cut loss
+    ``L_c = -Tr(Sᵀ A S) / Tr(Sᵀ D S)`` (mean over the graphs with at least one edge: a graph
+    with no edges has no cut) and the orthogonality loss
+    ``L_o = || SᵀS / ||SᵀS||_F - I_k / sqrt(k) ||_F`` (mean over the graphs with nodes).
+
+    Coarse graph layout as ``DiffPool``: ``k`` nodes per non-empty graph, every ordered
+    pair of clusters as an edge with the weight ``A'[t, s]`` as its feature.
+
+    Args:
+        k: number of clusters (positive int).
+        mlp_units: hidden sizes of the assignment MLP; default ``[]`` (one Dense layer).
+        mlp_activation: activation between MLP layers; default "relu".
+        cut_weight: weight of ``L_c``; default 1.0. ortho_weight: weight of ``L_o``; 1.0.
+        use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+        bias_regularizer, kernel_constraint, bias_constraint: for every MLP layer.
+
+    Weights: ``kernel_0, bias_0, ...`` of the MLP (the last one ``[., k]``).
+
+    Input/output: as ``DiffPool`` (functional ``[nodes', edges', edge_weights,
+    pool_assignment]``; dict gains ``pool_assignment_L``, ...).
+    """
+
+    def __init__(self, k, mlp_units=(), mlp_activation="relu", cut_weight=1.0,
+                 ortho_weight=1.0, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(k=k, **kwargs)
+        self._init_dense_options(None, None, use_bias, kernel_initializer,
+                                 bias_initializer, kernel_regularizer, bias_regularizer,
+                                 kernel_constraint, bias_constraint)
+        self.mlp_units = [] if not mlp_units else check_units_list("mlp_units", mlp_units)
+        self.mlp_activation_identifier = mlp_activation
+        self.mlp_activation = get_activation(mlp_activation)
+        self.cut_weight = float(cut_weight)
+        self.ortho_weight = float(ortho_weight)
+
+    def build_pool(self, node_dim, edge_dim):
+        self.mlp = build_mlp(self, node_dim, self.mlp_units + [self.k])
+
+    def assign(self, graph, x, mask, a, training=None):
+        logits = apply_mlp(x, self.mlp, self.mlp_activation, lambda v: v)
+        return masked_softmax(logits, mask), x
+
+    def coarsen(self, s, features, a, mask, counts):
+        k = self.k
+        st = tf.linalg.matrix_transpose(s)
+        x_pool = tf.matmul(st, features)
+        a_tilde = tf.matmul(st, tf.matmul(a, s))
+        a_pool = symmetric_normalize(a_tilde * (1 - tf.eye(k, dtype=a_tilde.dtype)))
+        s32, a32 = tf.cast(s, tf.float32), tf.cast(a, tf.float32)
+        st32 = tf.linalg.matrix_transpose(s32)
+        num = tf.linalg.trace(tf.matmul(st32, tf.matmul(a32, s32)))
+        deg = tf.reduce_sum(a32, -1)
+        den = tf.linalg.trace(tf.matmul(st32 * deg[:, None, :], s32))
+        cut = -tf.math.divide_no_nan(num, den)
+        ss = tf.matmul(st32, s32)
+        ss_norm = tf.sqrt(tf.reduce_sum(tf.square(ss), [-2, -1]))
+        ortho = tf.math.divide_no_nan(ss, ss_norm[:, None, None]) - tf.eye(k) / k ** 0.5
+        ortho = tf.sqrt(tf.reduce_sum(tf.square(ortho), [-2, -1]))
+        losses = {"cut": (mean_over(cut, den > 0), self.cut_weight),
+                  "orthogonality": (mean_over(ortho, counts > 0), self.ortho_weight)}
+        return x_pool, a_pool, losses
+
+    def get_config(self):
+        config = super().get_config()
+        dense = self._dense_config()
+        dense.pop("activation")
+        config.update(dense)
+        config.update(mlp_units=list(self.mlp_units),
+                      mlp_activation=serialize_activation(self.mlp_activation_identifier),
+                      cut_weight=self.cut_weight, ortho_weight=self.ortho_weight)
+        return config

@@ -1,0 +1,67 @@
+"""SortPool: the sort pooling readout of DGCNN (Zhang et al., 2018)."""
+
+import keras
+import tensorflow as tf
+
+from kextras_graph.layers._base import check_positive_int
+from kextras_graph.layers._pool import GlobalPool
+
+
+class SortPool(GlobalPool):
+    """Sort pooling (Zhang, Cui, Neumann & Chen, "An End-to-End Deep Learning Architecture
+    for Graph Classification", AAAI 2018).
+
+    The nodes of every graph are sorted by their last feature channel, descending (ties:
+    the lower node index first), and the first ``k`` are kept; a graph with fewer than ``k``
+    nodes (or none) is padded with zero rows: ``out[g] = [x_{π(1)}; ...; x_{π(k)}]`` with
+    ``x_{π(1)}[-1] >= x_{π(2)}[-1] >= ...``. Follow it with ``keras.layers.Conv1D`` or
+    ``Flatten`` + ``Dense``.
+
+    Args:
+        k: number of nodes kept per graph (positive int).
+        flatten: return ``[batch, k * F]`` instead of ``[batch, k, F]``; default False.
+
+    Input: ragged nodes ``[batch, (n), F]``, ``[nodes, edges(, edge_features)]`` or a graph
+    dict. Output: dense ``[batch, k, F]`` (or ``[batch, k * F]``).
+    """
+
+    def __init__(self, k, flatten=False, **kwargs):
+        super().__init__(**kwargs)
+        self.k = check_positive_int("k", k)
+        self.flatten = bool(flatten)
+
+    def build_pool(self, node_dim):
+        self.node_dim = node_dim
+
+    def pool(self, values, graph_ids, num_graphs, training=None):
+        k = self.k
+        splits = tf.concat([[0], tf.cumsum(tf.math.bincount(
+            graph_ids, minlength=num_graphs, maxlength=num_graphs, dtype=tf.int32))], 0)
+        nodes = tf.RaggedTensor.from_row_splits(values, splits, validate=False)
+        key = tf.RaggedTensor.from_row_splits(tf.cast(values[:, -1], tf.float32), splits,
+                                              validate=False)
+        dense_key = key.to_tensor(default_value=float("-inf"), shape=[None, None])
+        order = tf.argsort(dense_key, axis=1, direction="DESCENDING", stable=True)
+        dense = nodes.to_tensor()
+        counts = splits[1:] - splits[:-1]
+        n_max = tf.shape(dense)[1]
+        take = tf.minimum(k, n_max)
+        order = order[:, :take]
+        gathered = tf.gather(dense, order, batch_dims=1)  # [B, take, F]
+        valid = tf.sequence_mask(tf.minimum(counts, take), take, dtype=values.dtype)
+        gathered = gathered * valid[..., None]
+        out = tf.pad(gathered, [[0, 0], [0, k - take], [0, 0]])
+        feat = values.shape[-1]
+        out = tf.reshape(out, [num_graphs, k, feat])
+        if self.flatten:
+            out = tf.reshape(out, [num_graphs, k * feat])
+        return out
+
+    def compute_output_spec(self, inputs, training=None):
+        spec = super().compute_output_spec(inputs, training=training)
+        return keras.KerasTensor(spec.shape, spec.dtype)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(k=self.k, flatten=self.flatten)
+        return config
