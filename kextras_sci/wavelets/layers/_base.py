@@ -136,11 +136,12 @@ class FilterMixin:
             self.angles = self.add_weight(
                 name="angles",
                 shape=(init.shape[0],),
-                initializer=keras.initializers.Constant(init.tolist()),
+                initializer="zeros",
                 trainable=True,
                 dtype="float32" if self.dtype_policy.variable_dtype in ("float16", "bfloat16")
                 else self.dtype_policy.variable_dtype,
             )
+            self.angles.assign(init)  # exact (a Constant initializer rounds through float32)
         else:
             self.angles = None
 

@@ -46,11 +46,15 @@ class WaveRec(_base.FilterMixin, keras.layers.Layer):
         self.output_size = _base.check_output_size(output_size, self.ndim)
 
     def _check_list(self, inputs):
-        if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
+        if (
+            not isinstance(inputs, (list, tuple))
+            or len(inputs) < 2
+            or isinstance(inputs[0], (int, type(None)))  # a single shape, not a list of inputs
+        ):
             raise ValueError(
                 "WaveRec takes the list [a_J, d_J, ..., d_1] produced by WaveDec (at least two "
                 f"entries). Received: {type(inputs).__name__}"
-                + (f" of length {len(inputs)}" if isinstance(inputs, (list, tuple)) else "")
+                + (f" of length {len(inputs)}" if isinstance(inputs, list) else "")
             )
 
     def _first_detail_shape(self, inputs):
