@@ -276,6 +276,21 @@ def synthesis_axis(y, axis, bank, mode):
     return _reshape(rec, new_shape)
 
 
+def _dilated_filt(xe, kern, P, length, Q, cin, dilation):
+    """Filter with taps ``dilation`` apart without dilated convolutions.
+
+    ``length`` is a multiple of ``dilation`` (the stationary transform requires the signal
+    length to be divisible by ``2**level``), so the ``dilation`` phases are independent
+    undilated convolutions: fold them into the inner axis. (TensorFlow's CPU kernels do not
+    differentiate dilated convolutions.)
+    """
+    d = dilation
+    x = _reshape(xe, [P, length // d, d * Q, cin])
+    out = _filt(x, kern, d * Q)  # [P, length/d - F + 1, d*Q, cout]
+    shp = static_or_dynamic_shape(out)
+    return _reshape(out, [P, shp[1] * d, Q, kern.shape[-1]])
+
+
 def swt_axis(y, axis, bank, dilation):
     """Stationary (undecimated, circular) analysis pass with filters dilated by ``dilation``."""
     shape = static_or_dynamic_shape(y)
@@ -288,7 +303,7 @@ def swt_axis(y, axis, bank, dilation):
     length = n + (F - 1) * dilation
     k = tf.range(start, start + length, dtype=tf.int32)
     xe = tf.gather(y3, tf.math.floormod(k, tf.cast(n, tf.int32)), axis=1)
-    out = _filt(_reshape(xe, [P, length, Q, 1]), _analysis_kernel(bank), Q, dilation=dilation)
+    out = _dilated_filt(xe, _analysis_kernel(bank), P, length, Q, 1, dilation)
     new_shape = list(shape[:axis]) + [n] + list(shape[axis + 1:-1]) + [shape[-1] * 2]
     return _reshape(out, new_shape)
 
@@ -307,7 +322,7 @@ def iswt_axis(y, axis, bank, dilation):
     k = tf.range(start, start + length, dtype=tf.int32)
     xe = tf.gather(y4, tf.math.floormod(k, tf.cast(n, tf.int32)), axis=1)
     kern = np.stack([0.5 * bank.rec_lo[::-1], 0.5 * bank.rec_hi[::-1]], axis=1)[:, :, None]  # [F,2,1]
-    out = _filt(xe, kern, Q, dilation=dilation)
+    out = _dilated_filt(xe, kern, P, length, Q, 2, dilation)
     new_shape = list(shape[:axis]) + [n] + list(shape[axis + 1:-1]) + [B2 // 2]
     return _reshape(out, new_shape)
 

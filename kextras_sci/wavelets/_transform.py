@@ -20,6 +20,10 @@ __all__ = [
 
 _HALF = (tf.float16, tf.bfloat16)
 
+# Our Python control flow only ever branches on static values: keep AutoGraph out (converting
+# this module inside a tf.function costs tens of seconds of tracing for nothing).
+_no_autograph = tf.autograph.experimental.do_not_convert
+
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -154,6 +158,7 @@ def _prepare(x, wavelet, mode, axes, what="data"):
     return x, banks, modes, axes
 
 
+@_no_autograph
 def _analysis(x, bank, mode, axes):
     """Fast single-level analysis used by the layers (internal API).
 
@@ -175,6 +180,7 @@ def _analysis(x, bank, mode, axes):
     return _analysis_stacked(x, banks, modes, axes), keys
 
 
+@_no_autograph
 def _synthesis(stacked, bank, mode, axes):
     """Inverse of :func:`_analysis` (internal API for the layers).
 
@@ -204,6 +210,7 @@ def _synthesis(stacked, bank, mode, axes):
 # ----------------------------------------------------------------------------- single level
 
 
+@_no_autograph
 def dwtn(data, wavelet, mode="symmetric", axes=None):
     """Single-level n-dimensional discrete wavelet transform (``pywt.dwtn``).
 
@@ -230,6 +237,7 @@ def dwtn(data, wavelet, mode="symmetric", axes=None):
     return dict(zip(keys, parts))
 
 
+@_no_autograph
 def idwtn(coeffs, wavelet, mode="symmetric", axes=None):
     """Single-level n-dimensional inverse DWT (``pywt.idwtn``).
 
@@ -299,6 +307,7 @@ def _synthesis_list(parts, banks, modes, axes):
     return run(parts)
 
 
+@_no_autograph
 def dwt(data, wavelet, mode="symmetric", axis=-1):
     """Single-level 1D discrete wavelet transform along ``axis`` (``pywt.dwt``).
 
@@ -318,6 +327,7 @@ def dwt(data, wavelet, mode="symmetric", axis=-1):
     return c["a"], c["d"]
 
 
+@_no_autograph
 def idwt(cA, cD, wavelet, mode="symmetric", axis=-1):
     """Single-level 1D inverse discrete wavelet transform (``pywt.idwt``).
 
@@ -333,6 +343,7 @@ def idwt(cA, cD, wavelet, mode="symmetric", axis=-1):
     return idwtn({"a": cA, "d": cD}, wavelet, mode, axes=(axis,))
 
 
+@_no_autograph
 def dwt2(data, wavelet, mode="symmetric", axes=(-2, -1)):
     """Single-level 2D DWT (``pywt.dwt2``): returns ``(cA, (cH, cV, cD))``."""
     axes = tuple(axes)
@@ -342,6 +353,7 @@ def dwt2(data, wavelet, mode="symmetric", axes=(-2, -1)):
     return c["aa"], (c["da"], c["ad"], c["dd"])
 
 
+@_no_autograph
 def idwt2(coeffs, wavelet, mode="symmetric", axes=(-2, -1)):
     """Single-level 2D inverse DWT (``pywt.idwt2``) of ``(cA, (cH, cV, cD))``."""
     axes = tuple(axes)
@@ -382,6 +394,7 @@ def _check_level(sizes, dec_lens, level):
     return int(level)
 
 
+@_no_autograph
 def wavedecn(data, wavelet, mode="symmetric", level=None, axes=None):
     """Multilevel nD DWT (``pywt.wavedecn``).
 
@@ -438,6 +451,7 @@ def _trim_to(a, d, axes):
     return tf.slice(a, begin, size)
 
 
+@_no_autograph
 def waverecn(coeffs, wavelet, mode="symmetric", axes=None):
     """Multilevel nD inverse DWT (``pywt.waverecn``) of ``[cAn, {details_n}, ..., {details_1}]``."""
     if not isinstance(coeffs, (list, tuple)):
@@ -480,6 +494,7 @@ def waverecn(coeffs, wavelet, mode="symmetric", axes=None):
     return a
 
 
+@_no_autograph
 def wavedec(data, wavelet, mode="symmetric", level=None, axis=-1):
     """Multilevel 1D DWT along ``axis`` (``pywt.wavedec``): ``[cAn, cDn, ..., cD1]``."""
     if isinstance(axis, (tuple, list)):
@@ -488,6 +503,7 @@ def wavedec(data, wavelet, mode="symmetric", level=None, axis=-1):
     return [c[0]] + [d["d"] for d in c[1:]]
 
 
+@_no_autograph
 def waverec(coeffs, wavelet, mode="symmetric", axis=-1):
     """Multilevel 1D inverse DWT (``pywt.waverec``) of ``[cAn, cDn, ..., cD1]``."""
     if not isinstance(coeffs, (list, tuple)):
@@ -499,6 +515,7 @@ def waverec(coeffs, wavelet, mode="symmetric", axis=-1):
     return waverecn([coeffs[0]] + [{"d": d} for d in coeffs[1:]], wavelet, mode, axes=(axis,))
 
 
+@_no_autograph
 def wavedec2(data, wavelet, mode="symmetric", level=None, axes=(-2, -1)):
     """Multilevel 2D DWT (``pywt.wavedec2``): ``[cAn, (cHn, cVn, cDn), ..., (cH1, cV1, cD1)]``."""
     axes = tuple(axes)
@@ -508,6 +525,7 @@ def wavedec2(data, wavelet, mode="symmetric", level=None, axes=(-2, -1)):
     return [c[0]] + [(d["da"], d["ad"], d["dd"]) for d in c[1:]]
 
 
+@_no_autograph
 def waverec2(coeffs, wavelet, mode="symmetric", axes=(-2, -1)):
     """Multilevel 2D inverse DWT (``pywt.waverec2``)."""
     axes = tuple(axes)
@@ -526,6 +544,7 @@ def waverec2(coeffs, wavelet, mode="symmetric", axes=(-2, -1)):
 # ----------------------------------------------------------------------------- stationary
 
 
+@_no_autograph
 def swt(data, wavelet, level=None, start_level=0, axis=-1, trim_approx=False, norm=False):
     """Multilevel 1D stationary (undecimated) wavelet transform (``pywt.swt``).
 
@@ -598,6 +617,7 @@ def swt(data, wavelet, level=None, start_level=0, axis=-1, trim_approx=False, no
     return res
 
 
+@_no_autograph
 def iswt(coeffs, wavelet, norm=False, axis=-1):
     """Multilevel 1D inverse stationary wavelet transform (``pywt.iswt``).
 
