@@ -147,3 +147,12 @@ def test_bad_inputs():
         TopKPool(k=1)([NODES, bad])
     with pytest.raises(ValueError, match="expects"):
         DiffPool(2)(NODES)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_pooling_layer_passes_full_harness_fresh_process(name):
+    """Needs the ``_zoo`` classes in ``kextras_graph.layers.__all__`` (plugin registration)."""
+    make, style = CASES[name]
+    inputs, wrong = _example(style)
+    check_layer(make(), inputs, wrong_rank_inputs=wrong, atol=1e-5, rtol=1e-5)
