@@ -1,0 +1,224 @@
+"""kextras_sci.pde against DeepXDE (PyTorch backend, CPU), side by side in one process.
+
+Both libraries get the same problem, the same collocation points (DeepXDE receives them
+as ``anchors`` and picks its boundary / initial points out of them with its own
+``on_boundary`` / ``on_initial``), the same initial weights (the Keras Glorot-normal
+draw is copied into DeepXDE's ``FNN``), the same loss (sum of mean squares, unit
+weights), Adam at lr 1e-3 (eps 1e-8, PyTorch's default) for the same number of steps,
+then L-BFGS with DeepXDE's default options (maxcor 100, gtol 1e-8, ftol 0, maxls 50,
+up to the same number of iterations; DeepXDE runs ``torch.optim.LBFGS``, kextras
+SciPy's L-BFGS-B).
+
+The Adam phase alternates chunks of steps between the two libraries, so that both see
+the same machine load; the time per Adam step is the median over chunks (the first
+chunk, which includes tracing / compilation, is excluded). Both libraries are limited
+to ``--threads`` CPU threads (default 1: on a shared machine OpenMP thread pools
+oversubscribe the cores and PyTorch's step time explodes).
+
+Cases: ``burgers`` (DeepXDE's Burgers configuration, see bench_pde_accuracy.py) and
+``poisson_square``. Prints one JSON object per (case, seed).
+
+    DDE_BACKEND=pytorch python3 benchmarks/bench_pde_deepxde.py --quick
+    python3 benchmarks/bench_pde_deepxde.py --cases burgers --seeds 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import time
+
+os.environ["DDE_BACKEND"] = "pytorch"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+
+import bench_pde_accuracy as acc  # noqa: E402
+
+CASES = ("burgers", "poisson_square")
+FULL = {"burgers": (15000, 15000), "poisson_square": (5000, 5000)}
+QUICK = {"burgers": (200, 20), "poisson_square": (200, 20)}
+
+
+def make_problem(case, seed):
+    problem = acc.make_problem(case, seed)
+    if case == "poisson_square":
+        # DeepXDE evaluates the PDE residual on all its points (boundary included): match it.
+        problem["x_pde"] = np.concatenate([problem["x_interior"], problem["x_boundary"]])
+    return problem
+
+
+def deepxde_model(problem, keras_net):
+    """The DeepXDE model of ``problem`` with the weights of ``keras_net``."""
+    import deepxde as dde
+    import torch
+
+    name = problem["name"]
+    anchors = problem["x_pde"].astype(np.float32)
+    if name == "burgers":
+        nu = problem["nu"]
+        geom = dde.geometry.GeometryXTime(dde.geometry.Interval(-1, 1), dde.geometry.TimeDomain(0, 1))
+
+        def pde(x, y):
+            dy_x = dde.grad.jacobian(y, x, i=0, j=0)
+            dy_t = dde.grad.jacobian(y, x, i=0, j=1)
+            dy_xx = dde.grad.hessian(y, x, i=0, j=0)
+            return dy_t + y * dy_x - nu * dy_xx
+
+        bc = dde.icbc.DirichletBC(geom, lambda x: 0, lambda _, on_boundary: on_boundary)
+        ic = dde.icbc.IC(geom, lambda x: -np.sin(np.pi * x[:, 0:1]), lambda _, on_initial: on_initial)
+        data = dde.data.TimePDE(geom, pde, [bc, ic], num_domain=0, num_boundary=0, num_initial=0, anchors=anchors)
+        expected_bcs = [len(problem["x_boundary"]), len(problem["x_initial"])]
+    elif name == "poisson_square":
+        ref = problem["ref"]
+        geom = dde.geometry.Rectangle([0, 0], [1, 1])
+        k2 = float((ref.a**2 + ref.b**2) * np.pi**2)
+
+        def pde(x, y):
+            lap = dde.grad.hessian(y, x, i=0, j=0) + dde.grad.hessian(y, x, i=1, j=1)
+            f = k2 * torch.sin(ref.a * np.pi * x[:, 0:1]) * torch.sin(ref.b * np.pi * x[:, 1:2])
+            return -lap - f
+
+        bc = dde.icbc.DirichletBC(geom, lambda x: ref.solution(x), lambda _, on_boundary: on_boundary)
+        data = dde.data.PDE(geom, pde, bc, num_domain=0, num_boundary=0, anchors=anchors)
+        expected_bcs = [len(problem["x_boundary"])]
+    else:  # pragma: no cover
+        raise ValueError(f"unknown case {name!r}")
+    net = dde.nn.FNN([problem["x_pde"].shape[1]] + [20] * 3 + [1], "tanh", "Glorot normal")
+    dense = [layer for layer in keras_net.layers if layer.weights]
+    with torch.no_grad():
+        for linear, layer in zip(net.linears, dense):
+            kernel, bias = (np.asarray(w) for w in layer.get_weights())
+            linear.weight.copy_(torch.as_tensor(kernel.T))
+            linear.bias.copy_(torch.as_tensor(bias))
+    model = dde.Model(data, net)
+    return model, data, expected_bcs
+
+
+def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads):
+    import deepxde as dde
+    import keras
+
+    problem = make_problem(case, seed)
+    net = acc.build_net(seed)
+    pinn = acc.kextras_pinn(problem, net)
+    model, data, expected_bcs = deepxde_model(problem, net)
+    x_eval, u_eval = problem["x_eval"], problem["u_eval"]
+
+    def dde_err():
+        pred = model.predict(x_eval.astype(np.float32))
+        return float(np.linalg.norm(pred - u_eval) / np.linalg.norm(u_eval))
+
+    # ---- Adam, alternating chunks ------------------------------------------------
+    pinn.compile(keras.optimizers.Adam(1e-3, epsilon=1e-8))
+    model.compile("adam", lr=1e-3)
+    sizes = [adam_steps // chunks] * chunks
+    sizes[0] += adam_steps - sum(sizes)
+    kx_times, dde_times = [], []
+    for i, n in enumerate(sizes):
+        t = time.perf_counter()
+        pinn.fit(epochs=1, steps_per_epoch=n, verbose=0)
+        kx_times.append((time.perf_counter() - t, n))
+        t = time.perf_counter()
+        model.train(iterations=n, display_every=max(n, 1), verbose=0)
+        dde_times.append((time.perf_counter() - t, n))
+        if i == 0 and data.num_bcs != expected_bcs:
+            print(
+                json.dumps({"warning": f"DeepXDE picked {data.num_bcs} boundary/initial points, expected {expected_bcs}"}),
+                file=sys.stderr,
+            )
+    kx_step = float(np.median([t / n for t, n in kx_times[1:]] or [kx_times[0][0] / kx_times[0][1]]))
+    dde_step = float(np.median([t / n for t, n in dde_times[1:]] or [dde_times[0][0] / dde_times[0][1]]))
+    kx_adam_err = pinn.relative_l2_error(x_eval, u_eval)
+    dde_adam_err = dde_err()
+
+    # ---- L-BFGS ---------------------------------------------------------------------
+    row_lbfgs = {}
+    if lbfgs_iters:
+        from kextras_sci import pde
+
+        t = time.perf_counter()
+        res = pde.minimize_lbfgs(pinn, maxiter=lbfgs_iters, maxcor=100, gtol=1e-8, ftol=0.0, maxls=50, verbose=0)
+        kx_lbfgs_s = time.perf_counter() - t
+        dde.optimizers.config.set_LBFGS_options(maxcor=100, ftol=0, gtol=1e-8, maxiter=lbfgs_iters, maxls=50)
+        # DeepXDE 1.15 computes the PyTorch chunking only at import (for maxiter=15000):
+        # without this, a smaller maxiter still runs a first chunk of 1000 iterations.
+        opts = dde.optimizers.config.LBFGS_options
+        opts["iter_per_step"] = min(1000, opts["maxiter"])
+        opts["fun_per_step"] = opts["maxfun"] * opts["iter_per_step"] // opts["maxiter"]
+        model.compile("L-BFGS")
+        t = time.perf_counter()
+        model.train(verbose=0)
+        dde_lbfgs_s = time.perf_counter() - t
+        dde_iters = int(model.opt.state_dict()["state"][0]["n_iter"]) if model.opt.state_dict()["state"] else 0
+        row_lbfgs = {
+            "lbfgs_max_iters": lbfgs_iters,
+            "kextras_lbfgs_iters": int(res.iterations),
+            "deepxde_lbfgs_iters": dde_iters,
+            "kextras_lbfgs_s": kx_lbfgs_s,
+            "deepxde_lbfgs_s": dde_lbfgs_s,
+            "kextras_lbfgs_iter_ms": 1e3 * kx_lbfgs_s / max(int(res.iterations), 1),
+            "deepxde_lbfgs_iter_ms": 1e3 * dde_lbfgs_s / max(dde_iters, 1),
+            "kextras_final_loss": float(res.loss),
+            "deepxde_final_loss": float(np.sum(model.train_state.loss_train)),
+        }
+    kx_err = pinn.relative_l2_error(x_eval, u_eval)
+    pred = pinn.predict(x_eval, verbose=0)
+    dde_final = dde_err()
+    return {
+        "bench": "pde_deepxde",
+        "case": case,
+        "seed": seed,
+        "threads": threads,
+        "adam_steps": adam_steps,
+        "kextras_adam_step_ms": 1e3 * kx_step,
+        "deepxde_adam_step_ms": 1e3 * dde_step,
+        "ratio": kx_step / dde_step,
+        "kextras_s": sum(t for t, _ in kx_times) + row_lbfgs.get("kextras_lbfgs_s", 0.0),
+        "deepxde_s": sum(t for t, _ in dde_times) + row_lbfgs.get("deepxde_lbfgs_s", 0.0),
+        "kextras_rel_l2_adam": kx_adam_err,
+        "deepxde_rel_l2_adam": dde_adam_err,
+        "kextras_rel_l2": kx_err,
+        "deepxde_rel_l2": dde_final,
+        "max_abs_err": float(np.max(np.abs(pred - u_eval))),
+        **row_lbfgs,
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="few steps (< 2 minutes)")
+    parser.add_argument("--cases", default=None, help=f"comma-separated subset of {CASES}")
+    parser.add_argument("--seeds", default=None, help="default 0,1,2 (--quick: 0)")
+    parser.add_argument("--adam-steps", type=int, default=None)
+    parser.add_argument("--lbfgs-iters", type=int, default=None)
+    parser.add_argument("--chunks", type=int, default=None, help="Adam chunks alternated between libraries")
+    parser.add_argument("--threads", type=int, default=1, help="CPU threads per library (default 1)")
+    args = parser.parse_args(argv)
+    import torch  # noqa: F401  (so that set_threads limits it too)
+
+    acc.set_threads(args.threads)
+    cases = (args.cases or ("burgers" if args.quick else ",".join(CASES))).split(",")
+    for c in cases:
+        if c not in CASES:
+            parser.error(f"unknown case {c!r}; choose from {CASES}")
+    seeds = [int(s) for s in (args.seeds or ("0" if args.quick else "0,1,2")).split(",") if s]
+    schedule = QUICK if args.quick else FULL
+    for case in cases:
+        adam, lbfgs = schedule[case]
+        adam = args.adam_steps if args.adam_steps is not None else adam
+        lbfgs = args.lbfgs_iters if args.lbfgs_iters is not None else lbfgs
+        chunks = args.chunks or (4 if args.quick else 15)
+        for seed in seeds:
+            with contextlib.redirect_stdout(sys.stderr):  # DeepXDE prints its progress
+                row = run_case(case, seed, adam, lbfgs, chunks, args.threads)
+            row["quick"] = bool(args.quick)
+            print(json.dumps(row), flush=True)
+
+
+if __name__ == "__main__":
+    main()
