@@ -106,6 +106,10 @@ def test_other_argument_errors():
         pde.PINN(net(), [pde.DirichletBC(GEOM, 0.0, num_points=4, component="v")], domain=GEOM)
     with pytest.raises(ValueError, match="do not pass `x`/`y`"):
         pde.PINN(net(), [pde.PDEResidual(ok_residual, GEOM, num_points=4)], domain=GEOM).fit(np.zeros((3, 2)))
+    p = pde.PINN(net(), [pde.PDEResidual(ok_residual, GEOM, num_points=4)], domain=GEOM)
+    p.compile(keras.optimizers.Adam(), steps_per_execution=5)
+    with pytest.raises(ValueError, match=r"`steps_per_epoch` must be a multiple of `steps_per_execution` \(5\).*=7"):
+        p.fit(epochs=1, steps_per_epoch=7)
     with pytest.raises(ValueError, match="`initial` must lie within `bounds`"):
         pde.Parameter("nu", 2.0, bounds=(0, 1))
     with pytest.raises(ValueError, match="clashes with a coordinate or field"):
