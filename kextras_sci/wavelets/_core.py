@@ -115,18 +115,9 @@ def _ext_index(k, n, mode):
     raise ValueError(mode)  # pragma: no cover
 
 
-def extend(x3, n, start, length, mode):
-    """Extend ``x3`` of shape ``[P, n, Q]`` along axis 1 with a PyWavelets mode.
-
-    Returns the samples ``ext(k)`` for ``k = start .. start + length - 1`` (shape
-    ``[P, length, Q]``). ``mode="periodization"`` is handled by the caller (it uses
-    ``periodic`` on the even-length signal).
-    """
+def _extend_gather(x3, n, start, length, mode):
+    """General extension by index arithmetic (any pad width, e.g. pads longer than ``n``)."""
     dtype = x3.dtype
-    if mode == "zero" and _is_static(start) and start <= 0:
-        # plain zero padding is cheaper than a gather
-        right = start + length - n
-        return tf.pad(x3, [[0, 0], [-start, right], [0, 0]])
     k = tf.range(start, start + length, dtype=tf.int32)
     idx, sign = _ext_index(k, n, mode)
     out = tf.gather(x3, idx, axis=1)
@@ -150,6 +141,75 @@ def extend(x3, n, start, length, mode):
         d_right = tf.cast(tf.maximum(k - (n32 - 1), 0), dtype)[None, :, None]
         out = out + d_left * (x3[:, :1, :] - second) + d_right * (x3[:, -1:, :] - before_last)
     return out
+
+
+def _extend_slices(x3, n, left, right, mode):
+    """Extension by slicing/concatenation; valid when the pads fit (see ``_fits``)."""
+    if mode == "zero":
+        return tf.pad(x3, [[0, 0], [left, right], [0, 0]])
+    if mode == "symmetric" and _is_static(left, right):
+        return tf.pad(x3, [[0, 0], [left, right], [0, 0]], mode="SYMMETRIC")
+    if mode == "reflect" and _is_static(left, right):
+        return tf.pad(x3, [[0, 0], [left, right], [0, 0]], mode="REFLECT")
+    first, last = x3[:, :1], x3[:, -1:]
+    if mode == "constant":
+        return tf.concat([tf.tile(first, [1, left, 1]), x3, tf.tile(last, [1, right, 1])], axis=1)
+    if mode == "periodic":
+        return tf.concat([x3[:, n - left:], x3, x3[:, :right]], axis=1)
+    if mode in ("symmetric", "antisymmetric"):
+        lpart = tf.reverse(x3[:, :left], [1])
+        rpart = tf.reverse(x3[:, n - right:], [1])
+        if mode == "antisymmetric":
+            lpart, rpart = -lpart, -rpart
+        return tf.concat([lpart, x3, rpart], axis=1)
+    if mode in ("reflect", "antireflect"):
+        lpart = tf.reverse(x3[:, 1:left + 1], [1])
+        rpart = tf.reverse(x3[:, n - 1 - right:n - 1], [1])
+        if mode == "antireflect":
+            lpart, rpart = 2 * first - lpart, 2 * last - rpart
+        return tf.concat([lpart, x3, rpart], axis=1)
+    if mode == "smooth":
+        n32 = tf.cast(n, tf.int32)
+        second = tf.gather(x3, [tf.minimum(1, n32 - 1)], axis=1)
+        before_last = tf.gather(x3, [tf.maximum(n32 - 2, 0)], axis=1)
+        dt = x3.dtype
+        cl = tf.cast(tf.range(left, 0, -1), dt)[None, :, None]
+        cr = tf.cast(tf.range(1, right + 1), dt)[None, :, None]
+        return tf.concat([first + cl * (first - second), x3, last + cr * (last - before_last)], axis=1)
+    raise ValueError(mode)  # pragma: no cover
+
+
+def _fits(n, left, right, mode):
+    """Whether :func:`_extend_slices` is valid (a bool or a boolean tensor)."""
+    if mode in ("zero", "constant", "smooth"):
+        return True
+    m = max(left, right) if _is_static(left, right) else tf.maximum(left, right)
+    if mode in ("reflect", "antireflect"):
+        return m < n
+    return m <= n
+
+
+def extend(x3, n, start, length, mode):
+    """Extend ``x3`` of shape ``[P, n, Q]`` along axis 1 with a PyWavelets mode.
+
+    Returns the samples ``ext(k)`` for ``k = start .. start + length - 1`` (shape
+    ``[P, length, Q]``), ``start <= 0`` and ``start + length >= n``. Uses slices and
+    concatenation when the pads fit in the signal (fast) and a gather otherwise
+    (``tf.cond`` decides at run time when ``n`` is dynamic). ``mode="periodization"`` is
+    handled by the caller (``periodic`` on the even-length signal).
+    """
+    left = -start
+    right = start + length - n
+    fits = _fits(n, left, right, mode)
+    if isinstance(fits, (bool, np.bool_)):
+        if fits:
+            return _extend_slices(x3, n, left, right, mode)
+        return _extend_gather(x3, n, start, length, mode)
+    return tf.cond(
+        fits,
+        lambda: _extend_slices(x3, n, left, right, mode),
+        lambda: _extend_gather(x3, n, start, length, mode),
+    )
 
 
 # ----------------------------------------------------------------------------- passes
@@ -228,9 +288,11 @@ def analysis_axis(y, axis, bank, mode):
         L = M // 2
         start = 1 - F // 2
         length = 2 * L + F - 2
-        k = tf.range(start, start + length, dtype=tf.int32)
-        idx = tf.minimum(tf.math.floormod(k, tf.cast(M, tf.int32)), tf.cast(n, tf.int32) - 1)
-        xe = tf.gather(y3, idx, axis=1)
+        if _is_static(n):
+            ye = tf.concat([y3, y3[:, n - 1:]], axis=1) if n % 2 else y3
+        else:
+            ye = tf.concat([y3, y3[:, n - 1:n - 1 + n % 2]], axis=1)
+        xe = extend(ye, M, start, length, "periodic")
     else:
         L = (n + F - 1) // 2
         start = 2 - F
@@ -252,8 +314,7 @@ def synthesis_axis(y, axis, bank, mode):
     y4 = _reshape(y, [P, L, Q, 2])
     if mode == "periodization":
         a = -(-(F - 2) // 4)
-        k = tf.range(-a, L + a, dtype=tf.int32)
-        y4 = tf.gather(y4, tf.math.floormod(k, tf.cast(L, tf.int32)), axis=1)
+        y4 = _reshape(extend(_reshape(y4, [P, L, Q * 2]), L, -a, L + 2 * a, "periodic"), [P, L + 2 * a, Q, 2])
         Le = L + 2 * a
         offset = 2 * a + 1 - F // 2
         out_len = 2 * L
@@ -301,8 +362,7 @@ def swt_axis(y, axis, bank, dilation):
     y3 = _reshape(y, [P, n, Q])
     start = (1 - F // 2) * dilation
     length = n + (F - 1) * dilation
-    k = tf.range(start, start + length, dtype=tf.int32)
-    xe = tf.gather(y3, tf.math.floormod(k, tf.cast(n, tf.int32)), axis=1)
+    xe = extend(y3, n, start, length, "periodic")
     out = _dilated_filt(xe, _analysis_kernel(bank), P, length, Q, 1, dilation)
     new_shape = list(shape[:axis]) + [n] + list(shape[axis + 1:-1]) + [shape[-1] * 2]
     return _reshape(out, new_shape)
@@ -319,8 +379,7 @@ def iswt_axis(y, axis, bank, dilation):
     y4 = _reshape(y, [P, n, Q, 2])
     start = -(F // 2) * dilation
     length = n + (F - 1) * dilation
-    k = tf.range(start, start + length, dtype=tf.int32)
-    xe = tf.gather(y4, tf.math.floormod(k, tf.cast(n, tf.int32)), axis=1)
+    xe = _reshape(extend(_reshape(y4, [P, n, Q * 2]), n, start, length, "periodic"), [P, length, Q, 2])
     kern = np.stack([0.5 * bank.rec_lo[::-1], 0.5 * bank.rec_hi[::-1]], axis=1)[:, :, None]  # [F,2,1]
     out = _dilated_filt(xe, kern, P, length, Q, 2, dilation)
     new_shape = list(shape[:axis]) + [n] + list(shape[axis + 1:-1]) + [B2 // 2]
@@ -343,9 +402,8 @@ def synthesis_pair(a, d, axis, bank, mode):
     d3 = _reshape(d, [P, L, Q])
     if mode == "periodization":
         pad = -(-(F - 2) // 4)
-        idx = tf.math.floormod(tf.range(-pad, L + pad, dtype=tf.int32), tf.cast(L, tf.int32))
-        a3 = tf.gather(a3, idx, axis=1)
-        d3 = tf.gather(d3, idx, axis=1)
+        a3 = extend(a3, L, -pad, L + 2 * pad, "periodic")
+        d3 = extend(d3, L, -pad, L + 2 * pad, "periodic")
         Le = L + 2 * pad
         offset = 2 * pad + 1 - F // 2
         out_len = 2 * L
