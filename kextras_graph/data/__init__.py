@@ -5,8 +5,9 @@ A batch of graphs is a dict of ``tf.RaggedTensor``: ``"nodes"`` ``[batch, (n), F
 ``"edge_features"`` ``[batch, (e), Fe]``; see ``docs/graph/index.md``.
 """
 
-from kextras_graph.data._batch import as_graph, ragged_batch, unbatch
+from kextras_graph.data._batch import as_graph, graph_input_signature, ragged_batch, unbatch
 from kextras_graph.data._dataset import graph_dataset
+from kextras_graph.data._export import export_saved_model
 from kextras_graph.data._datasets import NodeClassificationData, load_cora, load_karate_club
 from kextras_graph.data._networkx import from_networkx, networkx_to_graph, to_networkx
 from kextras_graph.data._sparse import adjacency_from_edges, edges_from_adjacency
@@ -15,12 +16,14 @@ __all__ = [
     "as_graph",
     "ragged_batch",
     "unbatch",
+    "graph_input_signature",
     "from_networkx",
     "to_networkx",
     "networkx_to_graph",
     "edges_from_adjacency",
     "adjacency_from_edges",
     "graph_dataset",
+    "export_saved_model",
     "NodeClassificationData",
     "load_cora",
     "load_karate_club",

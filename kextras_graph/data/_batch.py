@@ -166,3 +166,32 @@ def unbatch(batch) -> list:
         raise ValueError(f"`nodes`, `edges` and `edge_features` must have the same batch size. Received: "
                          f"{ {k: len(v) for k, v in rows.items()} }")
     return [{k: rows[k][i] for k in rows} for i in range(sizes.pop())]
+
+
+def graph_input_signature(n_features, n_edge_features=None, *, dtype="float32", edge_dtype="int32"):
+    """``tf.RaggedTensorSpec`` s of a graph batch, e.g. to trace a serving ``tf.function``.
+
+    Args:
+        n_features: node feature size ``F``.
+        n_edge_features: edge feature size ``Fe``, or ``None`` (default) for no edge features.
+        dtype, edge_dtype: as in :func:`ragged_batch`.
+
+    Returns:
+        ``{"nodes": RaggedTensorSpec([None, None, F]), "edges": RaggedTensorSpec([None, None, 2])
+        [, "edge_features": RaggedTensorSpec([None, None, Fe])]}`` (ragged_rank 1, int64 splits).
+    """
+    fdt = _check_dtype(dtype, "float", "dtype")
+    idt = _check_dtype(edge_dtype, "int", "edge_dtype")
+    for name, value in (("n_features", n_features), ("n_edge_features", n_edge_features)):
+        if value is None and name == "n_edge_features":
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+
+    def spec(width, dt):
+        return tf.RaggedTensorSpec([None, None, int(width)], dt, ragged_rank=1, row_splits_dtype=tf.int64)
+
+    out = {"nodes": spec(n_features, fdt), "edges": spec(2, idt)}
+    if n_edge_features is not None:
+        out["edge_features"] = spec(n_edge_features, fdt)
+    return out

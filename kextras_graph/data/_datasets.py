@@ -62,13 +62,16 @@ class NodeClassificationData:
     def dataset(self, split: str = "train", *, dtype="float32", edge_dtype="int32") -> tf.data.Dataset:
         """A one-element ``tf.data.Dataset`` ``(inputs, y, sample_weight)`` for full-batch training.
 
-        ``y`` is ``[n_nodes]`` (int64) and ``sample_weight`` ``[n_nodes]`` is 1.0 on the
-        nodes of ``split`` and 0.0 elsewhere, so a model whose output is the flat node
-        predictions ``[n_nodes, num_classes]`` is trained / evaluated on that split only.
+        The whole graph is one batch of one graph: ``inputs`` as :meth:`inputs`, ``y`` the
+        labels ``[1, n_nodes]`` (int64) and ``sample_weight`` ``[1, n_nodes]``, 1.0 on the nodes
+        of ``split`` and 0.0 elsewhere. A model whose output is ``[1, n_nodes, num_classes]``
+        (end it with ``keras.layers.Reshape((-1, num_classes))``, which turns the ragged
+        node output of a batch of one graph into a dense tensor) then trains and evaluates
+        on that split only with ``fit`` / ``evaluate`` and ``weighted_metrics``.
         """
-        weight = self.mask(split).astype(tf.as_dtype(dtype).as_numpy_dtype)
+        weight = self.mask(split).astype(tf.as_dtype(dtype).as_numpy_dtype)[None]
         return tf.data.Dataset.from_tensors(
-            (self.inputs(dtype=dtype, edge_dtype=edge_dtype), self.y.astype(np.int64), weight)
+            (self.inputs(dtype=dtype, edge_dtype=edge_dtype), self.y.astype(np.int64)[None], weight)
         )
 
     def to_networkx(self):

@@ -310,7 +310,9 @@ def test_load_cora_planetoid():
     inputs = cora.inputs()
     assert inputs["nodes"].shape.as_list() == [1, None, 1433] and int(inputs["edges"].row_lengths()[0]) == 10556
     (x, y, w), = list(cora.dataset("val"))
-    assert y.shape == (2708,) and float(tf.reduce_sum(w)) == 500.0
+    assert y.shape == (1, 2708) and w.shape == (1, 2708) and float(tf.reduce_sum(w)) == 500.0
+    np.testing.assert_array_equal(np.flatnonzero(w.numpy()[0]), np.sort(cora.val_index))
+    np.testing.assert_array_equal(y.numpy()[0], cora.y)
     with pytest.raises(ValueError, match="`split` must be one of.*split='dev'"):
         cora.mask("dev")
 
