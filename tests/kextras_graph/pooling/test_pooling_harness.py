@@ -156,3 +156,23 @@ def test_pooling_layer_passes_full_harness_fresh_process(name):
     make, style = CASES[name]
     inputs, wrong = _example(style)
     check_layer(make(), inputs, wrong_rank_inputs=wrong, atol=1e-5, rtol=1e-5)
+
+
+def test_two_level_sequential_unet_from_the_docs():
+    """The ``keras.Sequential`` graph U-Net of docs/graph/pooling.md runs and restores the
+    input graph structure."""
+    from kextras_graph.layers import GCNConv, GlobalMeanPool
+
+    model = keras.Sequential([
+        GCNConv(8, activation="relu"),
+        TopKPool(ratio=0.5), GCNConv(8, activation="relu"),
+        TopKPool(ratio=0.5), GCNConv(8, activation="relu"),
+        TopKUnpool(combine="add"), GCNConv(8, activation="relu"),
+        TopKUnpool(combine="add"), GCNConv(8, activation="relu"),
+    ])
+    out = model({"nodes": NODES, "edges": EDGES})
+    assert set(out) == {"nodes", "edges"}
+    np.testing.assert_array_equal(out["nodes"].row_lengths().numpy(),
+                                  NODES.row_lengths().numpy())
+    np.testing.assert_array_equal(out["edges"].values.numpy(), EDGES.values.numpy())
+    assert GlobalMeanPool()(out).shape == (len(EDGE_CASE_SPECS), 8)
