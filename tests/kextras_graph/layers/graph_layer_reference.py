@@ -123,9 +123,9 @@ def sage(x, edges, w, w_root, b, how="mean", normalize=False):
     return out
 
 
-def gin(x, edges, weights, eps=0.0):
+def gin(x, edges, weights, eps=0.0, hidden=relu):
     a = adjacency(len(x), edges)
-    return mlp((1 + eps) * x + a @ x, weights)
+    return mlp((1 + eps) * x + a @ x, weights, hidden=hidden)
 
 
 def gine(x, edges, ef, weights, edge_w=None, edge_b=None, eps=0.0):

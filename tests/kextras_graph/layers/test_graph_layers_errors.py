@@ -78,6 +78,8 @@ def test_missing_edge_features_and_bad_structures():
     (lambda: L.GraphConv(4, aggregate="median"), "`aggregate` must be one of .*aggregate='median'"),
     (lambda: L.GINConv([]), "`mlp_units` must be a positive integer or a non-empty list"),
     (lambda: L.EdgeConv([4, -2]), "`mlp_units` .* Received: mlp_units=\\[4, -2\\]"),
+    (lambda: L.GINConv(), "Give exactly one of `mlp_units` and `mlp`"),
+    (lambda: L.GINConv(mlp="dense"), "`mlp` must be a Keras layer. Received: mlp='dense'"),
     (lambda: L.Set2Set(0), "`processing_steps` must be a positive integer"),
     (lambda: L.NodeDense(4, activation="no_such_act"), "activation"),
     (lambda: L.NodeBatchNormalization(axis=1), "`axis` must be -1"),

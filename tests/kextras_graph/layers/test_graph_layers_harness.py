@@ -42,6 +42,8 @@ CASES = {
     "GraphConv": (lambda: L.GraphConv(4, aggregate="mean"), "graph"),
     "GINConv": (lambda: L.GINConv([6, 4], train_eps=True), "graph"),
     "GINEConv": (lambda: L.GINEConv([4]), "graph+ef"),
+    "GINConv_inner_layer": (lambda: L.GINConv(mlp=keras.Sequential(
+        [keras.layers.Dense(6, activation="relu"), keras.layers.Dense(4)]), eps=0.5), "graph"),
     "GraphSAGEConv": (lambda: L.GraphSAGEConv(4, aggregate="max", normalize=True), "graph"),
     "GATConv": (lambda: L.GATConv(3, heads=2, dropout=0.2, v2=True, seed=1), "graph"),
     "EdgeConv": (lambda: L.EdgeConv([5, 4]), "graph"),
@@ -71,7 +73,7 @@ def _example(style):
 
 
 def test_every_exported_layer_is_covered():
-    assert set(CASES) == set(L.__all__)
+    assert {name.split("_")[0] for name in CASES} == set(L.__all__)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

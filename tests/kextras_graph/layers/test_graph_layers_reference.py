@@ -5,6 +5,7 @@ graph without edges, a single node, isolated nodes; batch size 1 is checked as w
 The layers run in float64 so the comparison is tight.
 """
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -74,6 +75,12 @@ CONV_CASES = {
             lambda l, x, e, ef: ref.gin(x, e, _mlp_weights(l), 0.3)),
     "gin_train_eps": (lambda: GINConv(4, eps=-0.5, train_eps=True),
                       lambda l, x, e, ef: ref.gin(x, e, _mlp_weights(l), float(l.eps.numpy()))),
+    "gin_custom_mlp": (
+        lambda: GINConv(mlp=keras.Sequential([  # the inner layer computes in its own dtype
+            keras.layers.Dense(5, activation="tanh", dtype="float64"),
+            keras.layers.Dense(3, dtype="float64")]), eps=0.1),
+        lambda l, x, e, ef: ref.gin(x, e, [(w.numpy(), b.numpy()) for w, b in zip(
+            l.mlp_layer.weights[::2], l.mlp_layer.weights[1::2])], 0.1, hidden=np.tanh)),
     "gine_same_dim": (lambda: GINEConv([4], eps=0.1),
                       lambda l, x, e, ef: ref.gine(x, e, ef, _mlp_weights(l), eps=0.1)),
     "gine_projected": (lambda: GINEConv([5, 3], bias_initializer="random_normal"),
