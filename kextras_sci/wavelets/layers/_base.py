@@ -3,9 +3,10 @@
 * argument checking (wavelet, mode, level, output layout) with clear errors;
 * :class:`_FilterMixin`: fixed filters from a named wavelet / filter bank, or learnable
   filters kept orthogonal by construction (lattice angles, see ``_lattice.py``);
-* one-level analysis / synthesis in the band-major CNN layout for every mode: the
-  ``periodization`` mode runs on the layers' own fused engine (``_engine.py``, filters as
-  tensors), every other mode on the package's functions
+* one-level analysis / synthesis in the band-major CNN layout for every mode, on the
+  layers' own fused engine (``_engine.py``: one depthwise convolution per level, filters
+  as tensors, PyWavelets' extensions from ``kextras_sci.wavelets._core.extend``); odd-length
+  user filter banks fall back to the package's functions
   (:func:`kextras_sci.wavelets._transform._analysis` / ``_synthesis``).
 
 CNN layout ("stacked"): ``[batch, *spatial, C]`` -> ``[batch, *spatial', 2**d * C]``,
@@ -166,6 +167,12 @@ class FilterMixin:
 # ----------------------------------------------------------------------------- transforms
 
 
+def _fused(bank):
+    """The layers' fused engine handles every even-length filter bank (all named wavelets);
+    odd-length user banks go through the package's transform functions."""
+    return bank.dec_len % 2 == 0
+
+
 def _half(x):
     return x.dtype in (tf.float16, tf.bfloat16)
 
@@ -175,8 +182,8 @@ def analysis(x, filters, bank, mode, ndim):
     dtype = x.dtype
     if _half(x):  # transform in float32 (precision and CPU kernel support), return the input dtype
         x = tf.cast(x, tf.float32)
-    if mode == "periodization":
-        y = _engine.analysis(x, filters[0], filters[1], ndim)
+    if _fused(bank):
+        y = _engine.analysis(x, filters[0], filters[1], ndim, mode)
     else:
         y, _ = _analysis(x, bank, mode, tuple(range(1, ndim + 1)))  # [B, *S, C, nb]
         y = _trailing_to_band_major(y, ndim)
@@ -188,8 +195,8 @@ def synthesis(y, filters, bank, mode, ndim, output_size=None):
     dtype = y.dtype
     if _half(y):
         y = tf.cast(y, tf.float32)
-    if mode == "periodization":
-        x = _engine.synthesis(y, filters[2], filters[3], ndim, output_size)
+    if _fused(bank):
+        x = _engine.synthesis(y, filters[2], filters[3], ndim, output_size, mode)
     else:
         x = _synthesis(_band_major_to_trailing(y, ndim), bank, mode, tuple(range(1, ndim + 1)))
         if output_size is not None:
@@ -278,10 +285,10 @@ def approximation(x, filters, bank, mode, ndim):
     dtype = x.dtype
     if _half(x):
         x = tf.cast(x, tf.float32)
-    if mode == "periodization" and ndim in (1, 2):
-        y = _engine.approximation(x, filters[0], ndim)
-    elif mode == "periodization":
-        y = _engine.analysis(x, filters[0], filters[1], ndim)[..., : x.shape[-1]]
+    if _fused(bank) and ndim in (1, 2):
+        y = _engine.approximation(x, filters[0], ndim, mode)
+    elif _fused(bank):
+        y = _engine.analysis(x, filters[0], filters[1], ndim, mode)[..., : x.shape[-1]]
     else:
         y = _analysis(x, bank, mode, tuple(range(1, ndim + 1)))[0][..., 0]
     return tf.cast(y, dtype)

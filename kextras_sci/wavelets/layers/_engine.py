@@ -22,6 +22,8 @@ Conventions, identical to PyWavelets ``mode="periodization"`` (checked in the te
 
 import tensorflow as tf
 
+from kextras_sci.wavelets import _core
+
 
 def _as_filter(f, dtype):
     if isinstance(f, tf.Variable) or tf.is_tensor(f):
@@ -42,6 +44,30 @@ def _wrap(x, axis, s):
     idx = tf.math.floormod(tf.range(-s, m + s), m)
     idx = tf.minimum(idx, n - 1)
     return tf.gather(x, idx, axis=axis)
+
+
+def _extend_axis(x, axis, length, mode):
+    """Extend ``axis`` for the analysis: periodization wrap, or PyWavelets' ``mode`` extension
+    (samples ``2 - L .. 2k - 1`` of the extended signal, ``k = floor((n + L - 1) / 2)``)."""
+    if mode == "periodization":
+        return _wrap(x, axis, length // 2 - 1)
+    shape = tf.shape(x)
+    rank = x.shape.rank
+    n = shape[axis]
+    before = _prod([shape[i] for i in range(axis)])
+    after = _prod([shape[i] for i in range(axis + 1, rank)])
+    k = (n + length - 1) // 2
+    x3 = tf.reshape(x, tf.stack([before, n, after]))
+    e = _core.extend(x3, n, 2 - length, 2 * k + length - 2, mode)
+    new_shape = [shape[i] for i in range(axis)] + [2 * k + length - 2] + [shape[i] for i in range(axis + 1, rank)]
+    return tf.reshape(e, tf.stack(new_shape))
+
+
+def _prod(values):
+    out = values[0] if values else 1
+    for v in values[1:]:
+        out = out * v
+    return out
 
 
 def _fold(x, axis, n, s):
@@ -99,23 +125,25 @@ def _to_channel_major(y, lead, channels, bits):
     return tf.reshape(y, tf.stack(lead + [nb * channels]))
 
 
-def _analysis_12(x, lo, hi, ndim):
+def _analysis_12(x, lo, hi, ndim, mode):
     """ndim 1 or 2 on [B, n1, (n2,) C] -> channel-major [B, k1, (k2,) C * 2**ndim]."""
     length = lo.shape[0]
-    s = length // 2 - 1
     channels = tf.shape(x)[-1]
     v = x if ndim == 2 else x[:, :, None, :]
-    v = _wrap(v, 1, s)
+    v = _extend_axis(v, 1, length, mode)
     if ndim == 2:
-        v = _wrap(v, 2, s)
+        v = _extend_axis(v, 2, length, mode)
     y = tf.nn.depthwise_conv2d(v, _kernel(lo, hi, ndim, channels), strides=[1, 2, 2, 1], padding="VALID")
     return y if ndim == 2 else y[:, :, 0, :]
 
 
-def _synthesis_12(y, lo, hi, ndim, sizes):
-    """Inverse of :func:`_analysis_12` from channel-major input; ``sizes``: output lengths or None."""
+def _synthesis_12(y, lo, hi, ndim, sizes, mode):
+    """Inverse of :func:`_analysis_12` from channel-major input; ``sizes``: output lengths or None.
+
+    Periodization: circular (fold); other modes: the full transposed convolution cropped to
+    samples ``L - 2 .. 2k - 1`` (``2k - L + 2`` samples, PyWavelets' ``idwt``)."""
     length = lo.shape[0]
-    s = length // 2 - 1
+    s = length // 2 - 1 if mode == "periodization" else (length - 2) // 2  # half the extra length
     nb = 2**ndim
     shape = tf.shape(y)
     channels = shape[-1] // nb
@@ -126,40 +154,44 @@ def _synthesis_12(y, lo, hi, ndim, sizes):
     x = tf.nn.depthwise_conv2d_backprop_input(
         out_shape, _kernel(lo, hi, ndim, channels, reverse=False), v, strides=[1, 2, 2, 1], padding="VALID"
     )
-    x = _fold(x, 1, n1, s)
-    if ndim == 2:
-        x = _fold(x, 2, n2, s)
-    else:
+    if mode == "periodization":
+        x = _fold(x, 1, n1, s)
+        if ndim == 2:
+            x = _fold(x, 2, n2, s)
+    else:  # full length 2k + L - 2; keep L - 2 .. 2k - 1
+        c = length - 2
+        x = x[:, c: n1 + 2 * s - c] if ndim == 1 else x[:, c: n1 + 2 * s - c, c: n2 + 2 * s - c]
+    if ndim == 1:
         x = x[:, :, 0, :]
     if sizes is not None:
         x = x[:, : sizes[0]] if ndim == 1 else x[:, : sizes[0], : sizes[1]]
     return x
 
 
-def analysis(x, dec_lo, dec_hi, ndim):
+def analysis(x, dec_lo, dec_hi, ndim, mode="periodization"):
     """One-level periodization DWT over axes ``1..ndim`` of ``x``; band-major stacked output."""
     lo = _as_filter(dec_lo, x.dtype)
     hi = _as_filter(dec_hi, x.dtype)
     shape = tf.shape(x)
     channels = shape[-1]
     if ndim in (1, 2):
-        y = _analysis_12(x, lo, hi, ndim)
+        y = _analysis_12(x, lo, hi, ndim, mode)
         ys = tf.shape(y)
         lead = [ys[i] for i in range(ndim + 1)]
         return _to_band_major(y, lead, channels, list(range(ndim)))
     # ndim == 3: 2D over (2, 3) with depth folded into the batch, then 1D over axis 1
     v = tf.reshape(x, tf.stack([shape[0] * shape[1], shape[2], shape[3], channels]))
-    v = _analysis_12(v, lo, hi, 2)  # [(B D), k2, k3, C*4] channel-major (c, b2, b3)
+    v = _analysis_12(v, lo, hi, 2, mode)  # [(B D), k2, k3, C*4] channel-major (c, b2, b3)
     vs = tf.shape(v)
     v = tf.reshape(v, tf.stack([shape[0], shape[1], vs[1] * vs[2] * vs[3]]))
-    v = _analysis_12(v, lo, hi, 1)  # [B, k1, R*2] (..., c, b2, b3, b1)
+    v = _analysis_12(v, lo, hi, 1, mode)  # [B, k1, R*2] (..., c, b2, b3, b1)
     k1 = tf.shape(v)[1]
     lead = [shape[0], k1, vs[1], vs[2]]
     # channel bits after the channel: b2, b3, b1 -> band bits order (b1, b2, b3)
     return _to_band_major(v, lead, channels, [2, 0, 1])
 
 
-def synthesis(y, rec_lo, rec_hi, ndim, output_size=None):
+def synthesis(y, rec_lo, rec_hi, ndim, output_size=None, mode="periodization"):
     """Inverse of :func:`analysis`. ``output_size``: per-axis output lengths, or None (2 * k)."""
     lo = _as_filter(rec_lo, y.dtype)
     hi = _as_filter(rec_hi, y.dtype)
@@ -169,30 +201,30 @@ def synthesis(y, rec_lo, rec_hi, ndim, output_size=None):
     if ndim in (1, 2):
         lead = [shape[i] for i in range(ndim + 1)]
         v = _to_channel_major(y, lead, channels, list(range(ndim)))
-        return _synthesis_12(v, lo, hi, ndim, output_size)
+        return _synthesis_12(v, lo, hi, ndim, output_size, mode)
     lead = [shape[i] for i in range(4)]
     v = _to_channel_major(y, lead, channels, [2, 0, 1])  # channels (c, b2, b3, b1)
     v = tf.reshape(v, tf.stack([shape[0], shape[1], shape[2] * shape[3] * channels * 8]))
-    v = _synthesis_12(v, lo, hi, 1, None if output_size is None else output_size[:1])
+    v = _synthesis_12(v, lo, hi, 1, None if output_size is None else output_size[:1], mode)
     n1 = tf.shape(v)[1]
     v = tf.reshape(v, tf.stack([shape[0] * n1, shape[2], shape[3], channels * 4]))
-    v = _synthesis_12(v, lo, hi, 2, None if output_size is None else output_size[1:])
+    v = _synthesis_12(v, lo, hi, 2, None if output_size is None else output_size[1:], mode)
     vs = tf.shape(v)
     return tf.reshape(v, tf.stack([shape[0], n1, vs[1], vs[2], channels]))
 
 
-def approximation(x, dec_lo, ndim):
+def approximation(x, dec_lo, ndim, mode="periodization"):
     """Only the all-low-pass band of :func:`analysis` (``ndim`` 1 or 2): ``[B, *k, C]``."""
     lo = _as_filter(dec_lo, x.dtype)
-    s = lo.shape[0] // 2 - 1
+    length = lo.shape[0]
     channels = tf.shape(x)[-1]
     f = tf.reverse(lo, axis=[0])
     if ndim == 1:
         k = f[:, None, None, None]
-        v = _wrap(x[:, :, None, :], 1, s)
+        v = _extend_axis(x[:, :, None, :], 1, length, mode)
     else:
         k = (f[:, None] * f[None, :])[:, :, None, None]
-        v = _wrap(_wrap(x, 1, s), 2, s)
+        v = _extend_axis(_extend_axis(x, 1, length, mode), 2, length, mode)
     k = tf.tile(k, tf.stack([1, 1, channels, 1]))
     y = tf.nn.depthwise_conv2d(v, k, strides=[1, 2, 2, 1], padding="VALID")
     return y if ndim == 2 else y[:, :, 0, :]

@@ -77,7 +77,7 @@ def test_harness():
 
 
 def test_numeric_gradient():
-    x = tf.constant(np.random.default_rng(5).standard_normal((1, 4, 5, 1)))
+    x = tf.constant(np.random.default_rng(5).standard_normal((1, 3, 4, 1)))
     layer = WTConv2D(3, levels=2, dtype="float64")
     theo, num = tf.test.compute_gradient(tf.function(lambda t: layer(t)), [x])
     np.testing.assert_allclose(theo[0], num[0], atol=1e-6)
