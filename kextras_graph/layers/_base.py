@@ -233,6 +233,11 @@ class GraphLayer(keras.layers.Layer):
                 "edge_features] or a dict with key 'edge_features'. Received: no edge_features")
         graph = self._disjoint(nodes, edges, edge_features)
         values = self.call_graph(graph, training=training)
+        if graph.invalid is not None:
+            # Only matters under XLA, which drops the assertions: bad edges -> NaN, never
+            # a silently wrong number. Costs one add on the outputs.
+            nan = tf.constant(float("nan"), values.dtype)
+            values = values + tf.where(graph.invalid, nan, tf.zeros([], values.dtype))
         return pack_graph_outputs(style, inputs, graph.nodes_to_ragged(values))
 
     def call_graph(self, graph, training=None):

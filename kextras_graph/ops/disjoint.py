@@ -44,6 +44,9 @@ class DisjointGraph:
         self.num_nodes = tf.shape(nodes, out_type=INDEX_DTYPE)[0]
         self.num_edges = tf.shape(sources, out_type=INDEX_DTYPE)[0]
         self.num_graphs = tf.shape(node_row_splits, out_type=INDEX_DTYPE)[0] - 1
+        # Graph mode only: a scalar bool, True when an edge index is invalid. XLA drops
+        # tf.debugging assertions; layers turn their outputs into NaN with it instead.
+        self.invalid = None
 
     def nodes_to_ragged(self, values):
         """Wraps flat per-node ``values`` ``[N, ...]`` as ``[batch, (n), ...]``."""
@@ -134,6 +137,8 @@ def ragged_to_disjoint(nodes, edges, edge_features=None, validate=True):
             mode a failed check raises ValueError; in graph mode (``tf.function``,
             ``fit``) the checks are ``tf.debugging`` assertions that raise
             ``InvalidArgumentError`` when run (cost: a few reductions over the edges).
+            XLA (``jit_compile=True``) drops assertions: there ``graph.invalid`` (a
+            scalar bool) is what the layers use to turn their outputs into NaN.
 
     Returns:
         DisjointGraph.
@@ -164,12 +169,13 @@ def ragged_to_disjoint(nodes, edges, edge_features=None, validate=True):
             checks.append(tf.debugging.assert_less(
                 local, limit, message="`edges` index out of range for its graph "
                 "(an index >= the number of nodes of that graph)"))
+            invalid = tf.logical_not(tf.reduce_all((local >= 0) & (local < limit)))
             with tf.control_dependencies(checks):
                 local = tf.identity(local)
     offsets = tf.gather(node_splits, edge_graph_ids)
     global_idx = local + offsets[:, None]
     node_graph_ids = tf.cast(nodes.value_rowids(), INDEX_DTYPE)
-    return DisjointGraph(
+    graph = DisjointGraph(
         nodes=nodes.values,
         sources=global_idx[:, 0],
         targets=global_idx[:, 1],
@@ -179,6 +185,9 @@ def ragged_to_disjoint(nodes, edges, edge_features=None, validate=True):
         node_graph_ids=node_graph_ids,
         edge_graph_ids=edge_graph_ids,
     )
+    if validate and not tf.executing_eagerly():
+        graph.invalid = invalid
+    return graph
 
 
 def disjoint_to_ragged(values, row_splits):
