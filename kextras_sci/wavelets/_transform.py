@@ -288,14 +288,30 @@ def idwtn(coeffs, wavelet, mode="symmetric", axes=None):
 
 
 def _synthesis_list(parts, banks, modes, axes):
-    """Inverse transform from a list of sub-bands in key order (no band interleaving)."""
+    """Inverse transform from a list of sub-bands in key order (no band interleaving).
+
+    The per-axis passes commute, so they run in the cheapest order: axes with a large
+    inner stride (filtered with ``conv2d``) first, while the data is smallest, and the
+    innermost axes (fast blocked ``conv1d``) last.
+    """
+    nd = len(axes)
+    ndim = parts[0].shape.rank
 
     def run(parts):
-        for ax, b, m in reversed(list(zip(axes, banks, modes))):
-            parts = [
-                _core.synthesis_pair(parts[i], parts[i + 1], ax, b, m) for i in range(0, len(parts), 2)
-            ]
-        return parts[0]
+        bands = {"".join(k): p for k, p in zip(itertools.product("ad", repeat=nd), parts)}
+        positions = list(range(nd))
+        order = sorted(positions, key=lambda i: (-(ndim - 1 - axes[i]), -i))
+        for i in order:
+            cur = positions.index(i)
+            new = {}
+            for key in bands:
+                if key[cur] != "a":
+                    continue
+                dkey = key[:cur] + "d" + key[cur + 1:]
+                new[key[:cur] + key[cur + 1:]] = _core.synthesis_pair(bands[key], bands[dkey], axes[i], banks[i], modes[i])
+            bands = new
+            positions.pop(cur)
+        return bands[""]
 
     x = parts[0]
     if x.dtype.is_complex:
