@@ -124,8 +124,10 @@ def test_keras_save_load_and_saved_model_export_in_fresh_process(tmp_path):
         + f"""
     import json, sys
     batch = load_batch({str(tmp_path / "batch.npz")!r})
-    served = tf.saved_model.load({str(tmp_path / "saved")!r}).serve(batch).numpy()
-    served_seq = tf.saved_model.load({str(tmp_path / "saved_seq")!r}).serve(batch).numpy()
+    loaded = tf.saved_model.load({str(tmp_path / "saved")!r})  # keep a reference: it owns the variables
+    served = loaded.serve(batch).numpy()
+    loaded_seq = tf.saved_model.load({str(tmp_path / "saved_seq")!r})
+    served_seq = loaded_seq.serve(batch).numpy()
     assert not any(m.startswith("kextras") for m in sys.modules)  # plain TensorFlow serving
     import kextras
     result = {{"served": served.tolist(), "served_seq": served_seq.tolist()}}
@@ -183,10 +185,10 @@ def test_mirrored_strategy_two_logical_cpus_matches_single_device(tmp_path):
         keras.utils.set_random_seed(5)
         model = keras.Sequential()
         model.add(gl.GCNConv(8, activation="tanh"))
-        model.add(gl.GINConv([8, 8]))
-        model.add(gl.GlobalSumPool())
+        model.add(gl.GINConv([8, 8], activation="tanh"))
+        model.add(gl.GlobalMeanPool())
         model.add(keras.layers.Dense(1))
-        model.compile(keras.optimizers.SGD(0.01), "mse")
+        model.compile(keras.optimizers.SGD(0.05), "mse")
         model(gd.ragged_batch(graphs[:2]))
         return model
 
