@@ -176,3 +176,22 @@ def test_two_level_sequential_unet_from_the_docs():
                                   NODES.row_lengths().numpy())
     np.testing.assert_array_equal(out["edges"].values.numpy(), EDGES.values.numpy())
     assert GlobalMeanPool()(out).shape == (len(EDGE_CASE_SPECS), 8)
+
+
+def test_every_pooling_layer_runs_in_tf_function():
+    """Graph mode (as in ``fit``) gives the eager results."""
+    x, idx = _pooled()
+    calls = {
+        "topk": (lambda: TopKPool(k=2), lambda l, n, e: l([n, e])),
+        "sag": (lambda: SAGPool(ratio=0.4), lambda l, n, e: l([n, e])),
+        "diff": (lambda: DiffPool(3), lambda l, n, e: l([n, e])),
+        "mincut": (lambda: MinCutPool(3), lambda l, n, e: l([n, e])),
+        "dmon": (lambda: DMoNPool(3), lambda l, n, e: l([n, e])),
+        "sort": (lambda: SortPool(9), lambda l, n, e: l(n)),
+        "unpool": (lambda: TopKUnpool(), lambda l, n, e: l([x, idx, n])),
+    }
+    for name, (make, call) in calls.items():
+        layer = make()
+        eager = call(layer, NODES, EDGES)
+        graph = tf.function(lambda n, e: call(layer, n, e))(NODES, EDGES)
+        assert_allclose(graph, eager, atol=1e-6, rtol=1e-6, what=name)
