@@ -13,6 +13,10 @@ class NodeBatchNormalization(NodeLayerMixin, keras.layers.BatchNormalization):
 
     Args: as ``keras.layers.BatchNormalization`` (``axis`` must stay -1).
 
+    Graphs with zero nodes contribute nothing; a training batch without any node at all has
+    undefined statistics (NaN), exactly as ``keras.layers.BatchNormalization`` on an empty
+    batch, so do not train on such batches.
+
     Input: ragged (or dense) nodes, ``[nodes, edges(, ...)]`` or a graph dict.
     Output: same structure, same shape.
     """
