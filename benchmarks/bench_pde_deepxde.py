@@ -135,6 +135,10 @@ def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads):
     dde_step = float(np.median([t / n for t, n in dde_times[1:]] or [dde_times[0][0] / dde_times[0][1]]))
     kx_adam_err = pinn.relative_l2_error(x_eval, u_eval)
     dde_adam_err = dde_err()
+    interim = {"stage": "adam done", "case": case, "seed": seed, "kextras_adam_step_ms": 1e3 * kx_step,
+               "deepxde_adam_step_ms": 1e3 * dde_step, "ratio": kx_step / dde_step,
+               "kextras_rel_l2_adam": kx_adam_err, "deepxde_rel_l2_adam": dde_adam_err}
+    print(json.dumps(interim), file=sys.__stderr__, flush=True)
 
     # ---- L-BFGS ---------------------------------------------------------------------
     row_lbfgs = {}
