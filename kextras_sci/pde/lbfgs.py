@@ -169,7 +169,7 @@ def minimize_lbfgs(
         grads = [g if g is not None else tf.zeros_like(v) for g, v in zip(grads, bridge.variables)]
         return total, [terms[n] for n in names], grads
 
-    @tf.function(input_signature=[tf.TensorSpec([bridge.size], tf.float64)])
+    @tf.function(input_signature=[tf.TensorSpec([bridge.size], tf.float64)], autograph=False)
     def loss_and_grad(theta):
         bridge.assign(theta)
         total, terms, grads = strategy.run(replica_fn)
