@@ -4,10 +4,8 @@
 * :class:`_FilterMixin`: fixed filters from a named wavelet / filter bank, or learnable
   filters kept orthogonal by construction (lattice angles, see ``_lattice.py``);
 * one-level analysis / synthesis in the band-major CNN layout for every mode, on the
-  layers' own fused engine (``_engine.py``: one depthwise convolution per level, filters
-  as tensors, PyWavelets' extensions from ``kextras_sci.wavelets._core.extend``); odd-length
-  user filter banks fall back to the package's functions
-  (:func:`kextras_sci.wavelets._transform._analysis` / ``_synthesis``).
+  layers' fused engine (``_engine.py``: one depthwise convolution per level, filters as
+  tensors, PyWavelets' signal extensions from ``kextras_sci.wavelets._core.extend``).
 
 CNN layout ("stacked"): ``[batch, *spatial, C]`` -> ``[batch, *spatial', 2**d * C]``,
 band-major: channels ``band * C .. band * C + C - 1`` hold sub-band ``band``, where the
@@ -26,7 +24,6 @@ import tensorflow as tf
 
 from kextras_sci.wavelets._core import check_mode
 from kextras_sci.wavelets._filters import get_wavelet
-from kextras_sci.wavelets._transform import _analysis, _synthesis
 from kextras_sci.wavelets.layers import _engine, _lattice
 
 _AXIS_NAMES = {1: "(batch, length, channels)", 2: "(batch, height, width, channels)",
@@ -167,12 +164,6 @@ class FilterMixin:
 # ----------------------------------------------------------------------------- transforms
 
 
-def _fused(bank):
-    """The layers' fused engine handles every even-length filter bank (all named wavelets);
-    odd-length user banks go through the package's transform functions."""
-    return bank.dec_len % 2 == 0
-
-
 def _half(x):
     return x.dtype in (tf.float16, tf.bfloat16)
 
@@ -182,11 +173,7 @@ def analysis(x, filters, bank, mode, ndim):
     dtype = x.dtype
     if _half(x):  # transform in float32 (precision and CPU kernel support), return the input dtype
         x = tf.cast(x, tf.float32)
-    if _fused(bank):
-        y = _engine.analysis(x, filters[0], filters[1], ndim, mode)
-    else:
-        y, _ = _analysis(x, bank, mode, tuple(range(1, ndim + 1)))  # [B, *S, C, nb]
-        y = _trailing_to_band_major(y, ndim)
+    y = _engine.analysis(x, filters[0], filters[1], ndim, mode)
     return tf.cast(y, dtype)
 
 
@@ -195,31 +182,8 @@ def synthesis(y, filters, bank, mode, ndim, output_size=None):
     dtype = y.dtype
     if _half(y):
         y = tf.cast(y, tf.float32)
-    if _fused(bank):
-        x = _engine.synthesis(y, filters[2], filters[3], ndim, output_size, mode)
-    else:
-        x = _synthesis(_band_major_to_trailing(y, ndim), bank, mode, tuple(range(1, ndim + 1)))
-        if output_size is not None:
-            x = x[(slice(None),) + tuple(slice(0, s) for s in output_size)]
+    x = _engine.synthesis(y, filters[2], filters[3], ndim, output_size, mode)
     return tf.cast(x, dtype)
-
-
-def _trailing_to_band_major(y, ndim):
-    """[B, *S, C, nb] -> [B, *S, nb * C]."""
-    nb = 2**ndim
-    perm = list(range(ndim + 1)) + [ndim + 2, ndim + 1]
-    y = tf.transpose(y, perm)
-    shape = tf.shape(y)
-    return tf.reshape(y, tf.concat([shape[: ndim + 1], [nb * shape[ndim + 2]]], 0))
-
-
-def _band_major_to_trailing(y, ndim):
-    """[B, *S, nb * C] -> [B, *S, C, nb]."""
-    nb = 2**ndim
-    shape = tf.shape(y)
-    y = tf.reshape(y, tf.concat([shape[: ndim + 1], [nb, shape[-1] // nb]], 0))
-    perm = list(range(ndim + 1)) + [ndim + 2, ndim + 1]
-    return tf.transpose(y, perm)
 
 
 def split_bands(y, ndim, channels=None):
@@ -285,10 +249,8 @@ def approximation(x, filters, bank, mode, ndim):
     dtype = x.dtype
     if _half(x):
         x = tf.cast(x, tf.float32)
-    if _fused(bank) and ndim in (1, 2):
+    if ndim in (1, 2):
         y = _engine.approximation(x, filters[0], ndim, mode)
-    elif _fused(bank):
-        y = _engine.analysis(x, filters[0], filters[1], ndim, mode)[..., : x.shape[-1]]
     else:
-        y = _analysis(x, bank, mode, tuple(range(1, ndim + 1)))[0][..., 0]
+        y = _engine.analysis(x, filters[0], filters[1], ndim, mode)[..., : x.shape[-1]]
     return tf.cast(y, dtype)
