@@ -126,12 +126,14 @@ def assert_allclose(actual: Any, desired: Any, *, atol: float = 1e-6, rtol: floa
 
 # ----------------------------------------------------------------- the checks
 def _symbolic_inputs(inputs: Any) -> Any:
-    def make(x):
+    def make(x, name=None):
         if isinstance(x, tf.RaggedTensor):
             shape = [None] * x.ragged_rank + list(x.flat_values.shape[1:])
-            return keras.Input(shape=tuple(shape), dtype=x.dtype.name, ragged=True)
-        return keras.Input(shape=tuple(x.shape[1:]), dtype=x.dtype.name)
+            return keras.Input(shape=tuple(shape), dtype=x.dtype.name, ragged=True, name=name)
+        return keras.Input(shape=tuple(x.shape[1:]), dtype=x.dtype.name, name=name)
 
+    if isinstance(inputs, dict):  # named after their keys, as Keras expects for dict inputs
+        return {key: make(value, name=key) for key, value in inputs.items()}
     return tf.nest.map_structure(make, inputs)
 
 
