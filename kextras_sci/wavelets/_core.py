@@ -74,10 +74,6 @@ def _is_static(*vals):
     return all(isinstance(v, (int, np.integer)) for v in vals)
 
 
-def _floordiv(a, b):
-    return a // b
-
-
 def _reshape(x, shape):
     if all(isinstance(d, (int, np.integer)) for d in shape):
         return tf.reshape(x, [int(d) for d in shape])
