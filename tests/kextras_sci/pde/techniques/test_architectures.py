@@ -32,7 +32,10 @@ def w(layer, name):
     "make",
     [
         lambda: FourierFeatures(4, scale=2.0, seed=1),
-        lambda: FourierFeatures(3, scale=1.0, include_input=True, trainable_frequencies=True, seed=1),
+        pytest.param(
+            lambda: FourierFeatures(3, scale=1.0, include_input=True, trainable_frequencies=True, seed=1),
+            marks=pytest.mark.slow,
+        ),
         lambda: PeriodicEmbedding([2.0, None], num_harmonics=2),
         lambda: FactorizedDense(5, activation="hyper_sinh", seed=2),
         lambda: ModifiedMLP(6, num_layers=2, activation="hyper_sinh", output_units=1),

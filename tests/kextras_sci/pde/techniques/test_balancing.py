@@ -106,6 +106,7 @@ def test_lra_callback_on_a_pinn():
     assert cb.history["bc"] == [pytest.approx(expected, rel=1e-8)]
 
 
+@pytest.mark.slow
 def test_grad_norm_callback_and_logs():
     pinn, _ = make_pinn(1)
     cb = bal.GradNormWeighting(update_every=2, momentum=0.5)
@@ -183,6 +184,7 @@ def test_self_adaptive_weights_ascent_step():
     np.testing.assert_allclose(sa.lambdas.numpy(), lam0 + 0.1 * 2 * lam0 * r2 / 8, rtol=1e-10)
 
 
+@pytest.mark.slow
 def test_self_adaptive_adam_increases_weights_where_residual_is_large():
     pinn, sa = make_pinn(6, n_pde=8, wrap=lambda c: bal.SelfAdaptiveWeights(c))
     cb = bal.SelfAdaptiveUpdate(sa, learning_rate=0.01)
@@ -234,6 +236,7 @@ def test_bad_arguments(make, match):
         make()
 
 
+@pytest.mark.slow
 def test_unknown_term_name():
     pinn, _ = make_pinn()
     with pytest.raises(ValueError, match="unknown term"):

@@ -48,6 +48,7 @@ def test_rar_adds_the_largest_residuals():
     assert float(terms["pde"]) == pytest.approx(np.mean(pts[:, 0] ** 6), rel=1e-9)
 
 
+@pytest.mark.slow
 def test_rar_max_points():
     pinn = make_pinn()
     cb = sampling.RAR(num_add=5, every=1, num_candidates=50, max_points=27)
@@ -71,6 +72,7 @@ def test_rad_resamples_from_the_residual_density():
     assert abs(pinn2.collocation_points("pde")[:, 0].mean() - 7 / 12) < 0.02
 
 
+@pytest.mark.slow
 def test_rard_adds_points_from_the_density():
     pinn = make_pinn(n=10)
     cb = sampling.RARD(num_add=1000, k=1.0 / 3.0, c=0.0, every=1, num_candidates=20000, seed=1)

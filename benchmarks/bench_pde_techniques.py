@@ -1,0 +1,207 @@
+"""Benchmarks of the PINN techniques of kextras_sci.pde (balancing, sampling, architectures).
+
+Cases (JSON lines on stdout, one per run):
+
+* ``allen_cahn``: u_t - 1e-4 u_xx + 5u^3 - 5u = 0, periodic on [-1, 1], u0 = x^2 cos(pi x),
+  t in [0, 1]; reference: the Fourier / ETDRK4 solver of
+  ``kextras_sci.pde.references.allen_cahn``. ``vanilla`` (MLP, soft periodic and initial
+  terms) vs ``techniques`` (exact periodic embedding, modified MLP, hard initial condition,
+  causal weighting with an epsilon schedule, resampling every step, decaying Adam).
+* ``helmholtz``: u_xx + u_yy + k^2 u = f on [0, 1]^2, u = sin(pi x) sin(4 pi y), k = 1,
+  u = 0 on the boundary; ablation none / LRA / NTK / ReLoBRaLo / self-adaptive
+  (relative L2 error, median and spread over seeds).
+
+Usage: python3 benchmarks/bench_pde_techniques.py [--quick] [--case allen_cahn|helmholtz|all]
+       [--minutes M] [--steps N] [--seeds S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from kextras_sci import pde  # noqa: E402
+from kextras_sci.pde import balancing as bal  # noqa: E402
+from kextras_sci.pde.nn import ModifiedMLP, PeriodicEmbedding  # noqa: E402
+from kextras_sci.pde.references.allen_cahn import AllenCahn1D  # noqa: E402
+from kextras_sci.pde.references.helmholtz import HelmholtzSquare  # noqa: E402
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stops training after ``seconds`` of wall time counted from the end of the
+    first step (so tracing and compilation are not counted)."""
+
+    def __init__(self, seconds):
+        super().__init__()
+        self.seconds = seconds
+        self.steps = 0
+        self.t0 = None
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        if self.t0 is None:
+            self.t0 = time.perf_counter()
+        elif time.perf_counter() - self.t0 > self.seconds:
+            self.model.stop_training = True
+
+
+def emit(**row):
+    print(json.dumps({"bench": "pde_techniques", **row}), flush=True)
+
+
+# ------------------------------------------------------------------ Allen-Cahn
+def allen_cahn_residual(u, u_t, u_xx):
+    return u_t - 1e-4 * u_xx + 5.0 * u**3 - 5.0 * u
+
+
+def allen_cahn_run(variant, steps, seconds, seed, ref_pts, ref_u, n_points=2048, width=64, depth=4, log_every=0):
+    keras.utils.set_random_seed(seed)
+    geom = pde.SpaceTime(pde.Interval(-1.0, 1.0), pde.TimeInterval(0.0, 1.0))
+    callbacks = [TimeBudget(seconds)]
+    if variant == "vanilla":
+        net = keras.Sequential(
+            [keras.Input((2,))] + [keras.layers.Dense(width, "tanh") for _ in range(depth)] + [keras.layers.Dense(1)]
+        )
+        conds = [
+            pde.PDEResidual(allen_cahn_residual, geom, num_points=n_points),
+            pde.PeriodicBC(geom, coordinate=0, num_points=128, name="periodic"),
+            pde.PeriodicBC(geom, coordinate=0, num_points=128, derivative_order=1, name="periodic_x"),
+            pde.InitialCondition(geom, lambda x: x[:, :1] ** 2 * np.cos(np.pi * x[:, :1]), num_points=256),
+        ]
+        pinn = pde.PINN(net, conds, domain=geom, seed=seed)
+        lr = 1e-3
+    else:
+        net = keras.Sequential(
+            [keras.Input((2,)), PeriodicEmbedding([2.0, None], num_harmonics=1), ModifiedMLP(width, depth, "tanh", output_units=1)]
+        )
+        causal = bal.CausalWeighting(pde.PDEResidual(allen_cahn_residual, geom, num_points=n_points), num_chunks=32)
+        callbacks.append(bal.CausalSchedule(causal, epsilons=(1e-2, 1e-1, 1.0, 10.0, 100.0), threshold=0.99))
+
+        def hard_initial(x, y):  # u = u0(x) + t N(x, t): the initial condition holds exactly
+            xs, t = x[:, :1], x[:, 1:2]
+            return xs**2 * tf.cos(np.pi * xs) + t * y
+
+        pinn = pde.PINN(net, [causal], domain=geom, output_transform=hard_initial, resample_every=1, seed=seed)
+        lr = 1e-3
+    schedule = keras.optimizers.schedules.ExponentialDecay(lr, decay_steps=max(steps // 10, 100), decay_rate=0.9)
+    pinn.compile(keras.optimizers.Adam(schedule))
+    spe = 100 if steps >= 100 else steps
+    t0 = time.perf_counter()
+    hist = pinn.fit(epochs=max(1, steps // spe), steps_per_epoch=spe, callbacks=callbacks, verbose=0)
+    train_s = time.perf_counter() - t0
+    err = pinn.relative_l2_error(ref_pts, ref_u)
+    extra = {}
+    if variant != "vanilla":
+        extra = {"causal_eps": float(causal.epsilon.numpy()), "causal_min_w": float(tf.reduce_min(causal.chunk_weights))}
+    return {
+        "case": f"allen_cahn/{variant}",
+        "seed": seed,
+        "steps": callbacks[0].steps,
+        "kextras_s": round(train_s, 2),
+        "s_per_step": round(train_s / max(callbacks[0].steps, 1), 5),
+        "rel_l2": err,
+        "final_loss": float(hist.history["loss"][-1]),
+        **extra,
+    }
+
+
+# ------------------------------------------------------------------ Helmholtz
+def helmholtz_run(variant, steps, seed, width=32, depth=3, n_points=1024):
+    keras.utils.set_random_seed(seed)
+    ref = HelmholtzSquare(k=1.0, a=1, b=4)
+    geom = ref.domain
+    k2 = float(ref.coefficients.get("k", 1.0)) ** 2
+
+    def residual(u, u_xx, u_yy, x, y):
+        return u_xx + u_yy + k2 * u - ref.source(tf.concat([x, y], axis=1))
+
+    res = pde.PDEResidual(residual, geom, num_points=n_points)
+    callbacks = []
+    if variant == "self_adaptive":
+        res = bal.SelfAdaptiveWeights(res)
+        callbacks.append(bal.SelfAdaptiveUpdate(res, learning_rate=5e-3))
+    bc = pde.DirichletBC(geom, 0.0, num_points=256, name="bc")
+    net = keras.Sequential(
+        [keras.Input((2,))] + [keras.layers.Dense(width, "tanh") for _ in range(depth)] + [keras.layers.Dense(1)]
+    )
+    pinn = pde.PINN(net, [res, bc], domain=geom, seed=seed)
+    weighting = {
+        "none": None,
+        "lra": lambda: bal.LearningRateAnnealing(update_every=10),
+        "grad_norm": lambda: bal.GradNormWeighting(update_every=50),
+        "ntk": lambda: bal.NTKWeighting(num_points=32, update_every=100),
+        "relobralo": lambda: bal.ReLoBRaLo(seed=seed),
+        "self_adaptive": None,
+    }[variant]
+    if weighting is not None:
+        callbacks.append(weighting())
+    pinn.compile(keras.optimizers.Adam(1e-3))
+    spe = min(steps, 100)
+    t0 = time.perf_counter()
+    pinn.fit(epochs=max(1, steps // spe), steps_per_epoch=spe, callbacks=callbacks, verbose=0)
+    train_s = time.perf_counter() - t0
+    xs = np.linspace(0, 1, 101)
+    X, Y = np.meshgrid(xs, xs)
+    pts = np.stack([X.ravel(), Y.ravel()], 1)
+    err = pinn.relative_l2_error(pts, ref.solution(pts))
+    return {
+        "case": f"helmholtz/{variant}",
+        "seed": seed,
+        "steps": steps,
+        "kextras_s": round(train_s, 2),
+        "rel_l2": err,
+        "weights": {k: round(float(v.numpy()), 4) for k, v in pinn.term_weights.items()},
+    }
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="a run of under 2 minutes")
+    ap.add_argument("--case", default="all", choices=["allen_cahn", "helmholtz", "all"])
+    ap.add_argument("--minutes", type=float, default=None, help="Allen-Cahn wall-time budget per variant")
+    ap.add_argument("--steps", type=int, default=None, help="Adam steps (upper bound for Allen-Cahn)")
+    ap.add_argument("--seeds", type=int, default=None)
+    ap.add_argument("--variants", default=None, help="comma-separated variants to run")
+    args = ap.parse_args(argv)
+    quick = args.quick
+    if args.case in ("allen_cahn", "all"):
+        ref = AllenCahn1D()
+        xs, ts, u = ref.grid(256, 101)
+        X, T = np.meshgrid(xs, ts)
+        pts, uu = np.stack([X.ravel(), T.ravel()], 1), u.reshape(-1, 1)
+        steps = args.steps or (150 if quick else 200000)
+        seconds = 60.0 * (args.minutes if args.minutes is not None else (0.4 if quick else 30.0))
+        variants = args.variants.split(",") if args.variants else ["vanilla", "techniques"]
+        for v in variants:
+            if v not in ("vanilla", "techniques"):
+                continue
+            emit(**allen_cahn_run(v, steps, seconds, 0, pts, uu, n_points=1024 if quick else 4096,
+                                  width=32 if quick else 64))
+    if args.case in ("helmholtz", "all"):
+        steps = args.steps or (100 if quick else 5000)
+        seeds = args.seeds or (1 if quick else 3)
+        variants = args.variants.split(",") if args.variants else ["none", "lra", "ntk", "relobralo", "self_adaptive"]
+        for v in variants:
+            if v not in ("none", "lra", "grad_norm", "ntk", "relobralo", "self_adaptive"):
+                continue
+            rows = [helmholtz_run(v, steps, s, n_points=512 if quick else 1024) for s in range(seeds)]
+            for r in rows:
+                emit(**r)
+            errs = np.array([r["rel_l2"] for r in rows])
+            emit(case=f"helmholtz/{v}/summary", seeds=seeds, steps=steps, rel_l2_median=float(np.median(errs)),
+                 rel_l2_min=float(errs.min()), rel_l2_max=float(errs.max()),
+                 kextras_s=float(np.median([r["kextras_s"] for r in rows])))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
