@@ -242,6 +242,7 @@ def row_normalize(x):
     return x / np.maximum(x.sum(axis=1, keepdims=True), 1)
 
 
+@pytest.mark.slow
 def test_cora_gcn_node_classification_with_fit():
     """Kipf & Welling GCN written with kextras and Keras layers, trained by fit with the
     train mask as sample weights; test accuracy against the Planetoid test labels."""
