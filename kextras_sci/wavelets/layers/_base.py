@@ -1,7 +1,7 @@
 """Private machinery shared by the wavelet layers.
 
 * argument checking (wavelet, mode, level, output layout) with clear errors;
-* :class:`_FilterMixin`: fixed filters from a named wavelet / filter bank, or learnable
+* :class:`FilterMixin`: fixed filters from a named wavelet / filter bank, or learnable
   filters kept orthogonal by construction (lattice angles, see ``_lattice.py``);
 * one-level analysis / synthesis in the band-major CNN layout for every mode, on the
   layers' fused engine (``_engine.py``: one depthwise convolution per level, filters as
