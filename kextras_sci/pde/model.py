@@ -551,15 +551,33 @@ class PINN(keras.Model):
         self._state.rel_l2.update_state(y, pred)
         return {"rel_l2": self._state.rel_l2.result()}
 
+    def compile(self, optimizer="adam", steps_per_execution="auto", **kwargs):
+        """Keras ``compile``; no ``loss`` is needed (the conditions are the loss).
+
+        ``steps_per_execution="auto"`` (default) runs, in each call of the compiled
+        training function, the largest divisor of ``steps_per_epoch`` up to 100
+        steps: the per-step Python overhead of Keras is amortised (about twice as
+        fast for small networks on CPU), and callbacks (``on_train_batch_end``,
+        the NaN check, resampling) run once per such group. An integer keeps the
+        Keras meaning (``1``: callbacks after every step).
+        """
+        auto = isinstance(steps_per_execution, str)
+        if auto and steps_per_execution != "auto":
+            raise ValueError(
+                "`steps_per_execution` must be 'auto' or a positive integer. "
+                f"Received: steps_per_execution={steps_per_execution!r}"
+            )
+        super().compile(optimizer=optimizer, steps_per_execution=1 if auto else steps_per_execution, **kwargs)
+        self._auto_steps_per_execution = auto
+
     def fit(self, x=None, y=None, epochs=1, steps_per_epoch=None, callbacks=None, validation_data=None, check_finite=True, **kwargs):
         """Trains on the collocation points (Keras ``fit``; ``x`` must be ``None``).
 
         Each step uses all points of all conditions. ``steps_per_epoch``
         defaults to 100, so ``epochs * steps_per_epoch`` is the number of
-        optimizer steps. ``compile(..., steps_per_execution=k)`` runs ``k``
-        steps per call of the compiled function (about twice as fast for small
-        networks on CPU: the per-step Python overhead of Keras is amortised);
-        ``steps_per_epoch`` must then be a multiple of ``k``. ``validation_data=(x_ref, u_ref)`` logs the relative
+        optimizer steps. See :meth:`compile` for ``steps_per_execution``
+        (default ``"auto"``); with an integer ``k``, ``steps_per_epoch`` must be a
+        multiple of ``k``. ``validation_data=(x_ref, u_ref)`` logs the relative
         L2 error ``val_rel_l2 = ||u - u_ref|| / ||u_ref||``. With
         ``check_finite=True`` (default) training stops with a
         ``FloatingPointError`` naming the first non-finite loss term.
@@ -571,11 +589,19 @@ class PINN(keras.Model):
             )
         if steps_per_epoch is None:
             steps_per_epoch = 100
-        spe = int(getattr(self, "steps_per_execution", 1) or 1)
         if isinstance(steps_per_epoch, bool) or not isinstance(steps_per_epoch, numbers.Integral) or steps_per_epoch <= 0:
             raise ValueError(
                 f"`steps_per_epoch` must be a positive integer. Received: steps_per_epoch={steps_per_epoch!r}"
             )
+        if getattr(self, "_auto_steps_per_execution", False):
+            # largest divisor of steps_per_epoch up to 100 (retraces only when it changes)
+            auto = max(k for k in range(1, min(100, steps_per_epoch) + 1) if steps_per_epoch % k == 0)
+            if auto != self.steps_per_execution:
+                self.steps_per_execution = auto
+                self.train_function = None
+                self.test_function = None
+                self.predict_function = None
+        spe = int(getattr(self, "steps_per_execution", 1) or 1)
         if steps_per_epoch % spe:
             # Keras would silently run whole executions past the epoch end
             raise ValueError(
