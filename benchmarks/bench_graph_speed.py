@@ -238,7 +238,8 @@ def cora_case(name, keras_builder, pyg_class, copy_fn, lr, weight_decay, input_d
         loss.backward()
         opt.step()
 
-    extra = {"nodes": int(cora.num_nodes), "edges": int(cora.edges.shape[0]), "input_dropout": input_dropout}
+    extra = {"nodes": int(cora.num_nodes), "edges": int(cora.edges.shape[0]), "input_dropout": input_dropout,
+             "pyg_output_max_abs": float(np.max(np.abs(pout)))}
     return name, kstep, pstep, err, extra
 
 
@@ -288,7 +289,8 @@ def gin_case(seed):
         loss.backward()
         opt.step()
 
-    extra = {"graphs": len(graphs), "nodes": int(sum(sizes)), "edges": int(pei.shape[1])}
+    extra = {"graphs": len(graphs), "nodes": int(sum(sizes)), "edges": int(pei.shape[1]),
+             "pyg_output_max_abs": float(np.max(np.abs(pout)))}
     return "gin_batch128", kstep, pstep, err, extra
 
 
