@@ -416,6 +416,32 @@ def _block_synthesis(a3, d3, L, Q, kern):
     return y[:, : 2 * M]
 
 
+_MATMUL_MAX_LEN = 192
+
+
+def _synthesis_matrix(bank, L, mode):
+    """Dense ``[out_len, 2 L]`` matrix of one inverse pass (columns: ``a`` then ``d``)."""
+    F = bank.rec_len
+    if mode == "periodization":
+        n_out = 2 * L
+        S = np.zeros((n_out, 2 * L))
+        for i in range(L):
+            for j in range(F):
+                n = (2 * i + j - F // 2 + 1) % n_out
+                S[n, i] += bank.rec_lo[j]
+                S[n, L + i] += bank.rec_hi[j]
+        return S
+    n_out = 2 * L - F + 2
+    S = np.zeros((n_out, 2 * L))
+    for i in range(L):
+        for j in range(F):
+            n = 2 * i + j - F + 2
+            if 0 <= n < n_out:
+                S[n, i] += bank.rec_lo[j]
+                S[n, L + i] += bank.rec_hi[j]
+    return S
+
+
 def synthesis_pair(a, d, axis, bank, mode):
     """Inverse pass along ``axis`` from two separate (same-shape) coefficient tensors.
 
@@ -430,6 +456,14 @@ def synthesis_pair(a, d, axis, bank, mode):
     dtype = a.dtype
     a3 = _reshape(a, [P, L, Q])
     d3 = _reshape(d, [P, L, Q])
+    if _is_static(L) and L <= _MATMUL_MAX_LEN and not (_is_static(Q) and Q <= 2):
+        out_len = 2 * L if mode == "periodization" else 2 * L - F + 2
+        if out_len >= 1:
+            # outer axis, short: one batched matmul with the [out_len, 2L] synthesis matrix
+            # (borders included) beats single-channel convolutions along a strided axis
+            S = tf.constant(_synthesis_matrix(bank, L, mode)[None], dtype=dtype)
+            rec = tf.linalg.matmul(S, tf.concat([a3, d3], axis=1))
+            return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
     if mode == "periodization":
         pad = -(-(F - 2) // 4)
         a3 = extend(a3, L, -pad, L + 2 * pad, "periodic")

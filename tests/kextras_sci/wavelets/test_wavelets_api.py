@@ -149,3 +149,13 @@ def test_internal_analysis_synthesis_layout():
     stacked, _ = _analysis(x, "sym4", "periodization", (1, 2))
     rec = _synthesis(stacked, "sym4", "periodization", (1, 2))
     np.testing.assert_allclose(np.asarray(rec)[:, :9], x, atol=1e-5)
+
+
+@pytest.mark.parametrize("mode", ["symmetric", "periodization"])
+def test_inverse_routes_long_outer_axis(mode):
+    """Outer axes use a matmul when short and convolutions when long: both match pywt."""
+    for n in (40, 500):  # 500 -> coefficients of length > 192 along axis 0
+        x = RNG.standard_normal((n, 3, 2))
+        ref = pywt.wavedec(x, "db3", mode, level=2, axis=0)
+        assert_same_structure_close(kw.wavedec(x, "db3", mode, level=2, axis=0), ref, 1e-12)
+        assert_same_structure_close(kw.waverec(ref, "db3", mode, axis=0), pywt.waverec(ref, "db3", mode, axis=0), 1e-12)
