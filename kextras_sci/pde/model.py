@@ -559,7 +559,9 @@ class PINN(keras.Model):
         steps: the per-step Python overhead of Keras is amortised (about twice as
         fast for small networks on CPU), and callbacks (``on_train_batch_end``,
         the NaN check, resampling) run once per such group. An integer keeps the
-        Keras meaning (``1``: callbacks after every step).
+        Keras meaning (``1``: callbacks after every step). Under a
+        ``tf.distribute`` strategy ``"auto"`` means 1 (Keras' multi-step loop
+        fails there in TF 2.21).
         """
         auto = isinstance(steps_per_execution, str)
         if auto and steps_per_execution != "auto":
@@ -596,6 +598,10 @@ class PINN(keras.Model):
         if getattr(self, "_auto_steps_per_execution", False):
             # largest divisor of steps_per_epoch up to 100 (retraces only when it changes)
             auto = max(k for k in range(1, min(100, steps_per_epoch) + 1) if steps_per_epoch % k == 0)
+            if getattr(self, "_distribute_strategy", None) is not None:
+                # Keras' multi-step loop fails under tf.distribute strategies (TF 2.21:
+                # "You must feed a value for placeholder tensor ... while/cond")
+                auto = 1
             if auto != self.steps_per_execution:
                 self.steps_per_execution = auto
                 self.train_function = None
