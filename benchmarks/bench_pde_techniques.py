@@ -95,7 +95,7 @@ def allen_cahn_run(variant, steps, seconds, seed, ref_pts, ref_u, n_points=2048,
         pinn = pde.PINN(net, [causal], domain=geom, output_transform=hard_initial, resample_every=1, seed=seed)
         lr = 1e-3
     schedule = keras.optimizers.schedules.ExponentialDecay(lr, decay_steps=max(steps // 10, 100), decay_rate=0.9)
-    pinn.compile(keras.optimizers.Adam(schedule))
+    pinn.compile(keras.optimizers.Adam(schedule), steps_per_execution=1)
     spe = 100 if steps >= 100 else steps
     t0 = time.perf_counter()
     hist = pinn.fit(epochs=max(1, steps // spe), steps_per_epoch=spe, callbacks=callbacks, verbose=0)
@@ -146,7 +146,7 @@ def helmholtz_run(variant, steps, seed, width=32, depth=3, n_points=1024):
     }[variant]
     if weighting is not None:
         callbacks.append(weighting())
-    pinn.compile(keras.optimizers.Adam(1e-3))
+    pinn.compile(keras.optimizers.Adam(1e-3), steps_per_execution=1)
     spe = min(steps, 100)
     t0 = time.perf_counter()
     pinn.fit(epochs=max(1, steps // spe), steps_per_epoch=spe, callbacks=callbacks, verbose=0)
@@ -190,7 +190,7 @@ def inverse_burgers_run(steps, seed, lbfgs_iters=0, noise=0.01, n_obs=2000):
         parameters=[pde.Parameter("nu", initial=0.05, bounds=(1e-4, 1.0))],
         seed=seed,
     )
-    pinn.compile(keras.optimizers.Adam(1e-3))
+    pinn.compile(keras.optimizers.Adam(1e-3), steps_per_execution=1)
     spe = min(steps, 100)
     t0 = time.perf_counter()
     pinn.fit(epochs=max(1, steps // spe), steps_per_epoch=spe, verbose=0)

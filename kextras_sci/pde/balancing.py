@@ -182,6 +182,12 @@ def relobralo_weights(losses, previous, initial, old, alpha=0.999, rho=1.0, temp
 class TermWeighting(keras.callbacks.Callback):
     """Base class: updates ``pinn.term_weights`` every ``update_every`` steps.
 
+    Keras runs callbacks once per ``steps_per_execution`` steps (the PINN's
+    ``compile`` default ``"auto"`` groups up to 100 steps): updates then happen
+    at the first group end at least ``update_every`` steps after the last one.
+    Use ``pinn.compile(..., steps_per_execution=1)`` for per-step rules
+    (``SoftAdapt``, ``ReLoBRaLo``, ``SelfAdaptiveUpdate`` as in the papers).
+
     Subclasses implement ``compute_weights() -> {term: weight}``.
 
     Args:
@@ -235,9 +241,13 @@ class TermWeighting(keras.callbacks.Callback):
         raise NotImplementedError
 
     def on_train_batch_end(self, batch, logs=None):
-        self._step += 1
-        if self._step % self.update_every:
+        # with compile(steps_per_execution=k) Keras calls this once per k steps
+        spe = int(getattr(self.model, "steps_per_execution", 1) or 1)
+        self._step += spe
+        self._since = getattr(self, "_since", 0) + spe
+        if self._since < self.update_every:
             return
+        self._since = 0
         new = self.compute_weights()
         if new is None:
             return
@@ -508,7 +518,10 @@ class _WrappedCondition(Condition):
         self.__dict__["inner"] = inner
 
     def __getattr__(self, item):
-        return getattr(self.__dict__["inner"], item)
+        inner = self.__dict__.get("inner")
+        if inner is None or item.startswith("__"):
+            raise AttributeError(item)
+        return getattr(inner, item)
 
     def __setattr__(self, key, value):
         if key in ("name", "weight", "domain", "num_points", "fixed_points", "method"):
@@ -749,9 +762,12 @@ class CausalSchedule(keras.callbacks.Callback):
         condition.epsilon.assign(self.epsilons[0])
 
     def on_train_batch_end(self, batch, logs=None):
-        self._step += 1
-        if self._step % self.check_every:
+        spe = int(getattr(self.model, "steps_per_execution", 1) or 1) if self.model is not None else 1
+        self._step += spe
+        self._since = getattr(self, "_since", 0) + spe
+        if self._since < self.check_every:
             return
+        self._since = 0
         w_min = float(tf.reduce_min(self.condition.chunk_weights).numpy())
         if w_min > self.threshold and self.level + 1 < len(self.epsilons):
             self.level += 1

@@ -131,9 +131,13 @@ class _AdaptiveSampler(keras.callbacks.Callback):
         pinn._state.sizes[self.condition] = x.shape[0]
 
     def on_train_batch_end(self, batch, logs=None):
-        self._step += 1
-        if self._step % self.every:
+        # with compile(steps_per_execution=k) Keras calls this once per k steps
+        spe = int(getattr(self.model, "steps_per_execution", 1) or 1)
+        self._step += spe
+        self._since = getattr(self, "_since", 0) + spe
+        if self._since < self.every:
             return
+        self._since = 0
         cand, rng = self.candidates()
         r = self.residuals(cand)
         self.last_candidates, self.last_residuals = cand, r

@@ -112,9 +112,10 @@ def test_hermite_time_interpolation(ref):
     i, j = rng.integers(0, len(td), 300), rng.integers(0, ref.nx, 300)
     got = ref.solution(np.stack([xd[j], td[i]], 1))[:, 0]
     np.testing.assert_allclose(got, ud[i, j], atol=1e-7)
-    # off-grid x: trigonometric interpolation of a smooth initial state is exact
-    xs = rng.uniform(-1, 1, 50)
-    np.testing.assert_allclose(ref.solution(np.stack([xs, 0 * xs], 1))[:, 0], xs**2 * np.cos(np.pi * xs), atol=1e-6)
+    # off-grid x at t = 0: trigonometric interpolation of u0, whose periodic extension has a
+    # kink at x = +-1 (Gibbs ripple of order 1/N^2 away from it)
+    xs = rng.uniform(-0.9, 0.9, 50)
+    np.testing.assert_allclose(ref.solution(np.stack([xs, 0 * xs], 1))[:, 0], xs**2 * np.cos(np.pi * xs), atol=5e-5)
 
 
 def test_residual_by_finite_differences(ref):

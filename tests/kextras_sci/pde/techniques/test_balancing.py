@@ -24,7 +24,7 @@ def make_pinn(seed=0, n_pde=16, wrap=None):
         res = wrap(res)
     bc = pde.DirichletBC(geom, 0.0, num_points=2, name="bc")
     p = pde.PINN(net, [res, bc], domain=geom)
-    p.compile(keras.optimizers.SGD(1e-3))
+    p.compile(keras.optimizers.SGD(1e-3), steps_per_execution=1)
     return p, res
 
 
