@@ -42,13 +42,18 @@ def w(layer, name):
     ],
     ids=["fourier", "fourier_trainable", "periodic", "factorized", "modified_mlp"],
 )
-def test_check_layer(make):
-    check_layer(make(), X)
+@pytest.mark.parametrize("fresh", [pytest.param(True, marks=pytest.mark.slow), False], ids=["fresh", "inprocess"])
+def test_check_layer(make, fresh):
+    # the fresh-process reload (one Python + TF start per layer) runs with -m slow
+    check_layer(make(), X, fresh_process=fresh)
 
 
-def test_check_layer_adaptive():
+@pytest.mark.parametrize("fresh", [pytest.param(True, marks=pytest.mark.slow), False], ids=["fresh", "inprocess"])
+def test_check_layer_adaptive(fresh):
     # an activation accepts any rank >= 2
-    check_layer(AdaptiveActivation("hyper_sinh", mode="neuron", slope_recovery=0.1), X, wrong_rank_inputs=False)
+    check_layer(
+        AdaptiveActivation("hyper_sinh", mode="neuron", slope_recovery=0.1), X, wrong_rank_inputs=False, fresh_process=fresh
+    )
 
 
 # ------------------------------------------------------------------ formulas
