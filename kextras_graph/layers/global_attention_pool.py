@@ -15,8 +15,7 @@ class GlobalAttentionPool(DenseWeightsMixin, GlobalPool):
     Args:
         units: output feature size.
         use_bias: default True.
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
-        kernel_constraint, bias_constraint: as in ``keras.layers.Dense``.
+        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as in ``keras.layers.Dense``.
 
     Weights: ``kernel [F, units]``, ``bias [units]``, ``gate_kernel [F, units]``,
     ``gate_bias [units]``.

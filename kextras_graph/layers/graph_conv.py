@@ -16,8 +16,7 @@ class GraphConv(DenseWeightsMixin, MessagePassing):
         units: output feature size.
         aggregate: "sum" (default), "mean", "max" or "min".
         activation: default None. use_bias: default True.
-        kernel_initializer ("glorot_uniform"), bias_initializer ("zeros"),
-        kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint (None).
+        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as in ``keras.layers.Dense``.
 
     Weights: ``kernel [F, units]`` (neighbours), ``root_kernel [F, units]``, ``bias [units]``.
 

@@ -21,8 +21,7 @@ class GraphSAGEConv(DenseWeightsMixin, MessagePassing):
         normalize: L2-normalize the outputs; default False.
         root_weight: default True.
         activation: default None. use_bias: default True.
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
-        kernel_constraint, bias_constraint: as in ``keras.layers.Dense``.
+        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as in ``keras.layers.Dense``.
 
     Weights: ``kernel [F, units]`` (neighbours), ``root_kernel [F, units]``, ``bias [units]``.
 

@@ -20,8 +20,7 @@ class Set2Set(GlobalPool):
 
     Args:
         processing_steps: ``T``, positive int; default 3.
-        kernel_initializer ("glorot_uniform"), recurrent_initializer ("orthogonal"),
-        bias_initializer ("zeros"); unit_forget_bias (True: forget gate bias starts at 1).
+        kernel_initializer, recurrent_initializer, bias_initializer, unit_forget_bias: as in ``keras.layers.LSTM`` (defaults "glorot_uniform", "orthogonal", "zeros", True).
 
     Weights: ``kernel [2F, 4F]``, ``recurrent_kernel [F, 4F]``, ``bias [4F]``.
 
