@@ -15,7 +15,8 @@ features). KGCNN's published 5-fold MAEs (log mol/L): GCN 0.461, GIN 0.537, Atte
 DMPNN 0.440.
 
 Measured here (150 epochs, folds from a fixed permutation with seed 0; KGCNN's folds differ):
-GCN 0.435 +- 0.009, GIN 0.467 +- 0.016 (5-fold mean +- std of the MAE, log mol/L); with 40
+GCN 0.435 +- 0.009, GIN 0.467 +- 0.016, GINE 0.449 +- 0.009 (5-fold mean +- std of the MAE,
+log mol/L); with 40
 epochs: GCN 0.506, GINE 0.569.
 
 Run: ``python3 benchmarks/bench_graph_esol.py [--quick] [--epochs 150] [--models gcn,gin,gine]``.
