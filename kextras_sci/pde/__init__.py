@@ -11,12 +11,14 @@ Public API:
   ``InitialCondition``, ``PointData``;
 * training: ``PINN`` (a ``keras.Model``), ``Parameter``, ``OutputTransform``,
   ``Bounds``, ``minimize_lbfgs``;
-* reference solutions: :mod:`kextras_sci.pde.references`.
+* reference solutions: :mod:`kextras_sci.pde.references`;
+* loss balancing callbacks (:mod:`~kextras_sci.pde.balancing`), adaptive sampling
+  (:mod:`~kextras_sci.pde.sampling`), PINN architectures (:mod:`~kextras_sci.pde.nn`).
 """
 
-import importlib.util as _ilu
-
-from kextras_sci.pde import operators
+from kextras_sci.pde import balancing, domains, nn, operators, references, sampling
+from kextras_sci.pde.domains import *  # noqa: F401,F403
+from kextras_sci.pde.domains import __all__ as _domains_all
 from kextras_sci.pde.conditions import (
     Condition,
     DirichletBC,
@@ -42,6 +44,11 @@ from kextras_sci.pde.operators import (
 
 __all__ = [
     "operators",
+    "domains",
+    "references",
+    "balancing",
+    "sampling",
+    "nn",
     "gradient",
     "derivative",
     "derivatives",
@@ -65,16 +72,4 @@ __all__ = [
     "minimize_lbfgs",
     "LBFGSResult",
 ]
-
-# Domains and reference solutions are written alongside; re-export them when present.
-if _ilu.find_spec("kextras_sci.pde.domains") is not None:
-    from kextras_sci.pde import domains
-    from kextras_sci.pde.domains import *  # noqa: F401,F403
-    from kextras_sci.pde.domains import __all__ as _domains_all
-
-    __all__ += ["domains"] + list(_domains_all)
-
-if _ilu.find_spec("kextras_sci.pde.references") is not None:
-    from kextras_sci.pde import references  # noqa: F401
-
-    __all__ += ["references"]
+__all__ += list(_domains_all)

@@ -13,10 +13,12 @@ geometry), ``coefficients``, ``equation`` (text), ``solution(x) -> [n, 1]`` and
 | :class:`HelmholtzSquare` | ``Lap u + k^2 u = f`` on ``[0,1]^2``, ``u = sin(a pi x) sin(b pi y)`` |
 | :class:`Heat1D` | ``u_t = alpha u_xx`` on ``[0, L]``, Fourier sine series |
 | :class:`DiffusionReaction1D` | ``u_t = d u_xx - k u + f``, DeepXDE's analytic case |
+| :class:`AllenCahn1D` | ``u_t = 1e-4 u_xx - 5u^3 + 5u``, periodic, ``u0 = x^2 cos(pi x)``; Fourier ETDRK4 |
 | :class:`KleinGordon1D` | ``u_tt + alpha u_xx + beta u + gamma u^3 = f``, ``u = x cos(5 pi t) + (x t)^3`` |
 """
 
 from ._base import Reference
+from .allen_cahn import AllenCahn1D, etdrk4_coefficients, solve_allen_cahn
 from .burgers import Burgers1D
 from .diffusion_reaction import DiffusionReaction1D
 from .heat import Heat1D
@@ -33,4 +35,7 @@ __all__ = [
     "Heat1D",
     "DiffusionReaction1D",
     "KleinGordon1D",
+    "AllenCahn1D",
+    "solve_allen_cahn",
+    "etdrk4_coefficients",
 ]

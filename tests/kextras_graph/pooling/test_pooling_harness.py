@@ -10,7 +10,7 @@ import pytest
 import tensorflow as tf
 
 from kextras.testing import assert_allclose, check_layer
-from kextras_graph.layers import _zoo
+from kextras_graph import layers as _zoo
 from kextras_graph.layers.diff_pool import DiffPool
 from kextras_graph.layers.dmon_pool import DMoNPool
 from kextras_graph.layers.mincut_pool import MinCutPool

@@ -10,7 +10,7 @@ import pytest
 import tensorflow as tf
 
 from kextras.testing import assert_allclose, check_layer
-from kextras_graph.layers import _zoo
+from kextras_graph import layers as _zoo
 from kextras_graph.layers.appnp import APPNP
 from kextras_graph.layers.cheb_conv import ChebConv
 from kextras_graph.layers.gated_graph_conv import GatedGraphConv
