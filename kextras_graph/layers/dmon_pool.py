@@ -33,8 +33,7 @@ class DMoNPool(DenseWeightsMixin, ClusterPool):
         mlp_activation: activation between MLP layers; default "relu".
         spectral_weight: weight of ``L_m``; default 1.0.
         collapse_weight: weight of ``L_c``; default 1.0 (the paper's regularization).
-        use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
-        bias_regularizer, kernel_constraint, bias_constraint: for every MLP layer.
+        use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: for every MLP layer.
 
     Weights: ``kernel_0, bias_0, ...`` of the MLP.
 

@@ -18,8 +18,7 @@ class GatedGraphConv(DenseWeightsMixin, GraphLayer):
     Args:
         units: state size (>= the input feature size). num_steps: default 3.
         use_bias: GRU biases; default True.
-        kernel_initializer ("glorot_uniform"), bias_initializer ("zeros"),
-        kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint.
+        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as in ``keras.layers.Dense``.
 
     Weights: ``kernel [num_steps, units, units]`` (``W_l``), ``gru_kernel [units, 3 units]``
     (``U_z, U_r, U_h``), ``gru_recurrent_kernel [units, 3 units]`` (``V``), then

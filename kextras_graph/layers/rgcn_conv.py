@@ -26,8 +26,7 @@ class RGCNConv(DenseWeightsMixin, GraphLayer):
         relation_feature: the edge feature column with the relation id; default 0.
         aggregate: "mean" (default) or "sum".
         activation: default None. use_bias: default True.
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
-        kernel_constraint, bias_constraint: as ``keras.layers.Dense``.
+        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as ``keras.layers.Dense``.
 
     Weights: ``kernel [num_relations, F, units]`` (or ``bases [num_bases, F, units]`` and
     ``coefficients [num_relations, num_bases]``), ``root_kernel [F, units]``, ``bias``.

@@ -32,8 +32,7 @@ class SchNetConv(DenseWeightsMixin, GraphLayer):
         num_rbf: number of Gaussians ``R`` (>= 2); default 16. cutoff: default 5.0.
         distance_feature: the edge feature column holding ``d``; default 0.
         activation: default None.
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
-        kernel_constraint, bias_constraint: as ``keras.layers.Dense``.
+        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as ``keras.layers.Dense``.
 
     Weights: ``filter_kernel_0 [R, filters]``, ``filter_bias_0``, ``filter_kernel_1
     [filters, filters]``, ``filter_bias_1``, ``kernel_in [F, filters]`` (no bias),
