@@ -1,7 +1,6 @@
 """kextras.load_model: loads exactly the plugins a saved model names, in a fresh process."""
 
 import json
-import shutil
 import zipfile
 
 import pytest
@@ -30,6 +29,15 @@ print(loaded)
 """
 
 
+def rewrite_config(source_path, target_path, old: bytes, new: bytes):
+    """Copy a .keras archive, replacing `old` by `new` in its config.json."""
+    with zipfile.ZipFile(source_path) as source, zipfile.ZipFile(target_path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, data.replace(old, new) if item.filename == "config.json" else data)
+    return target_path
+
+
 @pytest.fixture(scope="module")
 def saved_model(tmp_path_factory, plugin_site):
     import os
@@ -53,13 +61,7 @@ def test_reload_in_fresh_process_loads_only_needed_plugins(saved_model, run_pyth
 
 def test_model_naming_uninstalled_plugin(saved_model, tmp_path, run_python):
     path, _ = saved_model
-    renamed = tmp_path / "renamed.keras"
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(renamed, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "config.json":
-                data = data.replace(b"kx_demo>", b"kx_gone>")
-            target.writestr(item, data)
+    renamed = rewrite_config(path, tmp_path / "renamed.keras", b"kx_demo>", b"kx_gone>")
     result = run_python("import sys, kextras; kextras.load_model(sys.argv[1])", renamed, check=False)
     assert result.returncode != 0
     assert "PluginError" in result.stderr and "No kextras plugin named 'kx_gone' is installed" in result.stderr
@@ -68,14 +70,7 @@ def test_model_naming_uninstalled_plugin(saved_model, tmp_path, run_python):
 
 def test_model_naming_broken_plugin(saved_model, tmp_path, run_python):
     path, _ = saved_model
-    broken = tmp_path / "broken.keras"
-    shutil.copy(path, broken)
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "config.json":
-                data = data.replace(b"kx_demo>Scale", b"kx_import_error>Scale")
-            target.writestr(item, data)
+    broken = rewrite_config(path, tmp_path / "broken.keras", b"kx_demo>Scale", b"kx_import_error>Scale")
     result = run_python("import sys, kextras; kextras.load_model(sys.argv[1])", broken, check=False)
     assert "kx_import_error" in result.stderr and "kx_this_module_does_not_exist" in result.stderr
 
