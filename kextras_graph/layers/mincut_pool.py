@@ -2,18 +2,11 @@
 
 import tensorflow as tf
 
-from kextras_graph.layers._base import check_units_list, get_activation, serialize_activation
-from kextras_graph.layers._dense import DenseWeightsMixin
-from kextras_graph.layers._mlp import apply_mlp, build_mlp
-from kextras_graph.layers._pooling import (
-    ClusterPool,
-    masked_softmax,
-    mean_over,
-    symmetric_normalize,
-)
+from kextras_graph.layers._mlp_cluster_pool import MLPClusterPool
+from kextras_graph.layers._pooling import mean_over, symmetric_normalize
 
 
-class MinCutPool(DenseWeightsMixin, ClusterPool):
+class MinCutPool(MLPClusterPool):
     """MinCut pooling (Bianchi et al., "Spectral Clustering with Graph Neural Networks for
     Graph Pooling", ICML 2020).
 
@@ -49,22 +42,11 @@ class MinCutPool(DenseWeightsMixin, ClusterPool):
                  ortho_weight=1.0, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(k=k, **kwargs)
-        self._init_dense_options(None, None, use_bias, kernel_initializer,
-                                 bias_initializer, kernel_regularizer, bias_regularizer,
-                                 kernel_constraint, bias_constraint)
-        self.mlp_units = [] if not mlp_units else check_units_list("mlp_units", mlp_units)
-        self.mlp_activation_identifier = mlp_activation
-        self.mlp_activation = get_activation(mlp_activation)
+        super().__init__(k, mlp_units, mlp_activation, use_bias, kernel_initializer,
+                         bias_initializer, kernel_regularizer, bias_regularizer,
+                         kernel_constraint, bias_constraint, **kwargs)
         self.cut_weight = float(cut_weight)
         self.ortho_weight = float(ortho_weight)
-
-    def build_pool(self, node_dim, edge_dim):
-        self.mlp = build_mlp(self, node_dim, self.mlp_units + [self.k])
-
-    def assign(self, graph, x, mask, a, training=None):
-        logits = apply_mlp(x, self.mlp, self.mlp_activation, lambda v: v)
-        return masked_softmax(logits, mask), x
 
     def coarsen(self, s, features, a, mask, counts):
         k = self.k
@@ -88,10 +70,5 @@ class MinCutPool(DenseWeightsMixin, ClusterPool):
 
     def get_config(self):
         config = super().get_config()
-        dense = self._dense_config()
-        dense.pop("activation")
-        config.update(dense)
-        config.update(mlp_units=list(self.mlp_units),
-                      mlp_activation=serialize_activation(self.mlp_activation_identifier),
-                      cut_weight=self.cut_weight, ortho_weight=self.ortho_weight)
+        config.update(cut_weight=self.cut_weight, ortho_weight=self.ortho_weight)
         return config

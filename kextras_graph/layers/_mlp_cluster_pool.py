@@ -1,0 +1,42 @@
+"""Private base of the clustering pools whose assignment is ``S = softmax(MLP(X))``."""
+
+from kextras_graph.layers._base import check_units_list, get_activation, serialize_activation
+from kextras_graph.layers._dense import DenseWeightsMixin
+from kextras_graph.layers._mlp import apply_mlp, build_mlp
+from kextras_graph.layers._pooling import ClusterPool, masked_softmax
+
+
+class MLPClusterPool(DenseWeightsMixin, ClusterPool):
+    """``S = softmax(MLP(X))`` over ``k`` clusters (MinCutPool, DMoNPool).
+
+    The MLP has hidden sizes ``mlp_units`` with ``mlp_activation`` between them and a last
+    Dense layer of ``k`` units; subclasses define ``coarsen`` and their loss weights.
+    """
+
+    def __init__(self, k, mlp_units=(), mlp_activation="relu", use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, **kwargs):
+        super().__init__(k=k, **kwargs)
+        self._init_dense_options(None, None, use_bias, kernel_initializer,
+                                 bias_initializer, kernel_regularizer, bias_regularizer,
+                                 kernel_constraint, bias_constraint)
+        self.mlp_units = [] if not mlp_units else check_units_list("mlp_units", mlp_units)
+        self.mlp_activation_identifier = mlp_activation
+        self.mlp_activation = get_activation(mlp_activation)
+
+    def build_pool(self, node_dim, edge_dim):
+        self.mlp = build_mlp(self, node_dim, self.mlp_units + [self.k])
+
+    def assign(self, graph, x, mask, a, training=None):
+        logits = apply_mlp(x, self.mlp, self.mlp_activation, lambda v: v)
+        return masked_softmax(logits, mask), x
+
+    def get_config(self):
+        config = super().get_config()
+        dense = self._dense_config()
+        dense.pop("activation")
+        config.update(dense)
+        config.update(mlp_units=list(self.mlp_units),
+                      mlp_activation=serialize_activation(self.mlp_activation_identifier))
+        return config
