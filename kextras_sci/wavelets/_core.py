@@ -299,6 +299,26 @@ def analysis_axis(y, axis, bank, mode):
     return _reshape(out, new_shape)
 
 
+def _synthesis_lengths(L, F, mode):
+    """``(pad, offset, out_len)`` of one inverse pass over ``L`` coefficients.
+
+    Periodization extends the coefficients periodically by ``pad`` on each side and keeps
+    ``out_len = 2 L`` samples from ``offset``; every other mode neither pads nor crops and
+    gives ``2 L - F + 2`` samples (an error when that is below 1).
+    """
+    if mode == "periodization":
+        pad = -(-(F - 2) // 4)
+        return pad, 2 * pad + 1 - F // 2, 2 * L
+    out_len = 2 * L - F + 2
+    if _is_static(out_len) and out_len < 1:
+        raise ValueError(
+            "Invalid coefficient arrays length for specified wavelet: coefficients of "
+            f"length {L} cannot be inverted with a filter of length {F} (mode={mode!r}). "
+            "Wavelet and mode must be the same as used for decomposition."
+        )
+    return 0, 0, out_len
+
+
 def synthesis_axis(y, axis, bank, mode):
     """One synthesis pass along ``axis``: trailing ``2 B`` bands become ``B``."""
     shape = static_or_dynamic_shape(y)
@@ -308,22 +328,10 @@ def synthesis_axis(y, axis, bank, mode):
     B2 = shape[-1]
     Q = _prod(shape[axis + 1:-1]) * (B2 // 2)
     y4 = _reshape(y, [P, L, Q, 2])
+    pad, offset, out_len = _synthesis_lengths(L, F, mode)
+    Le = L + 2 * pad
     if mode == "periodization":
-        a = -(-(F - 2) // 4)
-        y4 = _reshape(extend(_reshape(y4, [P, L, Q * 2]), L, -a, L + 2 * a, "periodic"), [P, L + 2 * a, Q, 2])
-        Le = L + 2 * a
-        offset = 2 * a + 1 - F // 2
-        out_len = 2 * L
-    else:
-        Le = L
-        offset = 0
-        out_len = 2 * L - F + 2
-        if _is_static(out_len) and out_len < 1:
-            raise ValueError(
-                "Invalid coefficient arrays length for specified wavelet: coefficients of "
-                f"length {L} cannot be inverted with a filter of length {F} (mode={mode!r}). "
-                "Wavelet and mode must be the same as used for decomposition."
-            )
+        y4 = _reshape(extend(_reshape(y4, [P, L, Q * 2]), L, -pad, Le, "periodic"), [P, Le, Q, 2])
     M = Le - F // 2 + 1
     rec = _filt(y4, _synthesis_kernel(bank), Q, out_major=True)  # [P, M, 2, Q]
     rec = _reshape(rec, [P, 2 * M, Q])
@@ -464,23 +472,11 @@ def synthesis_pair(a, d, axis, bank, mode):
             S = tf.constant(_synthesis_matrix(bank, L, mode)[None], dtype=dtype)
             rec = tf.linalg.matmul(S, tf.concat([a3, d3], axis=1))
             return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
+    pad, offset, out_len = _synthesis_lengths(L, F, mode)
+    Le = L + 2 * pad
     if mode == "periodization":
-        pad = -(-(F - 2) // 4)
-        a3 = extend(a3, L, -pad, L + 2 * pad, "periodic")
-        d3 = extend(d3, L, -pad, L + 2 * pad, "periodic")
-        Le = L + 2 * pad
-        offset = 2 * pad + 1 - F // 2
-        out_len = 2 * L
-    else:
-        Le = L
-        offset = 0
-        out_len = 2 * L - F + 2
-        if _is_static(out_len) and out_len < 1:
-            raise ValueError(
-                "Invalid coefficient arrays length for specified wavelet: coefficients of "
-                f"length {L} cannot be inverted with a filter of length {F} (mode={mode!r}). "
-                "Wavelet and mode must be the same as used for decomposition."
-            )
+        a3 = extend(a3, L, -pad, Le, "periodic")
+        d3 = extend(d3, L, -pad, Le, "periodic")
     M = Le - F // 2 + 1
     kern = _synthesis_kernel(bank)  # [K, 2, 2]
     K = kern.shape[0]
