@@ -26,7 +26,9 @@ test-slow: install-dev
 ## make bench: benchmarks against the competitors, JSON lines on stdout (installs them in .venv-bench)
 bench:
 	$(PYTHON) -m venv --system-site-packages .venv-bench
-	.venv-bench/bin/python -m pip install --disable-pip-version-check --quiet -e ".[all,dev]" $(foreach f,$(wildcard benchmarks/requirements-*.txt),-r $(f))
+	.venv-bench/bin/python -m pip install --disable-pip-version-check --quiet -e ".[all,dev]" \
+		-r benchmarks/requirements-graph.txt -r benchmarks/requirements-pde.txt
+	.venv-bench/bin/python -m pip install --disable-pip-version-check --quiet --no-deps -r benchmarks/requirements-wavelets.txt
 	.venv-bench/bin/python benchmarks/run.py $(BENCH_ARGS)
 
 ## make docs: build the documentation site into site/
