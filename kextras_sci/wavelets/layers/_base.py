@@ -164,6 +164,24 @@ class FilterMixin:
 # ----------------------------------------------------------------------------- transforms
 
 
+class Pool2D(FilterMixin, keras.layers.Layer):
+    """Shared shell of the 2D wavelet pooling layers: rank check, filters, output shape.
+
+    Subclasses define ``__init__`` (calling :meth:`_setup_filters`), ``call`` and
+    ``get_config``; the output has the spatial sizes of a one-level analysis.
+    """
+
+    def build(self, input_shape):
+        check_rank(input_shape, 2, type(self).__name__)
+        self._build_filters()
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        check_rank(input_shape, 2, type(self).__name__)
+        spatial = [analysis_length(n, self.filter_len, self.mode) for n in input_shape[1:3]]
+        return (input_shape[0], *spatial, input_shape[-1])
+
+
 def _half(x):
     return x.dtype in (tf.float16, tf.bfloat16)
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import keras
 import tensorflow as tf
 
 from kextras_sci.wavelets.layers import _base
 
 
-class DWTPool2D(_base.FilterMixin, keras.layers.Layer):
+class DWTPool2D(_base.Pool2D):
     """Down-sampling by a one-level 2D DWT that keeps only the low-pass (``aa``) band.
 
     Following WaveCNet (Li et al., "Wavelet Integrated CNNs for Noise-Robust Image
@@ -47,16 +46,6 @@ class DWTPool2D(_base.FilterMixin, keras.layers.Layer):
         if isinstance(scale, bool) or not isinstance(scale, (int, float)):
             raise ValueError(f"`scale` must be a number. Received: scale={scale!r}")
         self.scale = float(scale)
-
-    def build(self, input_shape):
-        _base.check_rank(input_shape, 2, "DWTPool2D")
-        self._build_filters()
-        self.built = True
-
-    def compute_output_shape(self, input_shape):
-        _base.check_rank(input_shape, 2, "DWTPool2D")
-        spatial = [_base.analysis_length(n, self.filter_len, self.mode) for n in input_shape[1:3]]
-        return (input_shape[0], *spatial, input_shape[-1])
 
     def call(self, inputs):
         _base.check_rank(inputs.shape, 2, "DWTPool2D")

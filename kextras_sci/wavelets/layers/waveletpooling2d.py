@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import keras
 
 from kextras_sci.wavelets.layers import _base
 
 
-class WaveletPooling2D(_base.FilterMixin, keras.layers.Layer):
+class WaveletPooling2D(_base.Pool2D):
     """Wavelet pooling (Williams & Li, "Wavelet Pooling for Convolutional Neural Networks", ICLR 2018).
 
     The paper's algorithm, per channel: a 2nd-order decomposition of the feature map with
@@ -43,16 +42,6 @@ class WaveletPooling2D(_base.FilterMixin, keras.layers.Layer):
     def __init__(self, wavelet="haar", mode="periodization", learnable=False, **kwargs):
         super().__init__(**kwargs)
         self._setup_filters(wavelet, mode, learnable)
-
-    def build(self, input_shape):
-        _base.check_rank(input_shape, 2, "WaveletPooling2D")
-        self._build_filters()
-        self.built = True
-
-    def compute_output_shape(self, input_shape):
-        _base.check_rank(input_shape, 2, "WaveletPooling2D")
-        spatial = [_base.analysis_length(n, self.filter_len, self.mode) for n in input_shape[1:3]]
-        return (input_shape[0], *spatial, input_shape[-1])
 
     def call(self, inputs):
         _base.check_rank(inputs.shape, 2, "WaveletPooling2D")
