@@ -1,32 +1,27 @@
 """ESOL (Delaney) aqueous solubility: 5-fold random cross-validation, mean absolute error.
 
-Needs RDKit (``pip install rdkit``, the ``kextras[chem]`` extra). Molecules from
-``../shared/data/esol_delaney.csv`` (or ``--csv``), SMILES -> graphs with hydrogens implicit:
+Needs RDKit (``pip install "kextras[chem]"``). Data and features come from the package:
+:func:`kextras_graph.data.load_esol` (1128 molecules shipped in the package, Delaney 2004 via
+MoleculeNet; graphs from :func:`kextras_graph.data.smiles_to_graph`: 33 atom features, 6 bond
+features, every bond in both directions; see ``docs/graph/molecules.md``).
 
-* atom features (34): element one-hot (C, N, O, S, F, Cl, Br, I, P, other), degree one-hot
-  (0-5), formal charge one-hot (-1, 0, +1), number of attached H one-hot (0-4), aromatic,
-  hybridization one-hot (SP, SP2, SP3, SP3D, SP3D2, other), in a ring, and the atomic mass/100;
-* bond features (6): single, double, triple, aromatic, conjugated, in a ring;
-  every bond appears in both directions.
+Models (hidden 64, sum readout, MLP 64-32-1, Adam with cosine decay from 1e-3, MAE loss,
+targets standardized on the training fold, batch 32): ``gcn`` (3 GCNConv), ``gin`` (3 GINConv),
+``gine`` (4 GINEConv with bond features). Folds: ``MoleculeRegressionData.folds(5, seed=s)``
+(random permutation with seed ``s``); the model of fold ``k`` is initialised with seed
+``100 * s + k``. KGCNN's published 5-fold MAEs (log mol/L): GCN 0.461, GIN 0.537,
+AttentiveFP 0.435, DMPNN 0.440 (KGCNN's folds differ from ours).
 
-Models (hidden 64, sum readout, MLP 64-32-1, Adam with cosine decay, targets standardized on
-the training fold): ``gcn`` (3 GCNConv), ``gin`` (3 GINConv), ``gine`` (4 GINEConv with bond
-features). KGCNN's published 5-fold MAEs (log mol/L): GCN 0.461, GIN 0.537, AttentiveFP 0.435,
-DMPNN 0.440.
+Results: see ``docs/graph/molecules.md``.
 
-Measured here (150 epochs, folds from a fixed permutation with seed 0; KGCNN's folds differ):
-GCN 0.435 +- 0.009, GIN 0.467 +- 0.016, GINE 0.449 +- 0.009 (5-fold mean +- std of the MAE,
-log mol/L); with 40
-epochs: GCN 0.506, GINE 0.569.
-
-Run: ``python3 benchmarks/bench_graph_esol.py [--quick] [--epochs 150] [--models gcn,gin,gine]``.
+Run: ``python3 benchmarks/bench_graph_esol.py [--quick] [--epochs 150] [--models gcn,gin,gine]
+[--seeds 0,1,2]``. Prints one JSON line per model and seed, then one per model over all seeds.
 """
 
 import argparse
-import csv
 import json
 import os
-import pathlib
+import sys
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -34,61 +29,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from kextras_graph.data import graph_dataset  # noqa: E402
+from kextras_graph.data import BOND_FEATURES, graph_dataset, load_esol  # noqa: E402
 from kextras_graph.layers import GCNConv, GINConv, GINEConv, GlobalSumPool  # noqa: E402
-
-ELEMENTS = ["C", "N", "O", "S", "F", "Cl", "Br", "I", "P"]
-DEFAULT_CSV = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" / "esol_delaney.csv"
-
-
-def _one_hot(value, choices, other=True):
-    out = [float(value == c) for c in choices]
-    if other:
-        out.append(float(value not in choices))
-    return out
-
-
-def mol_to_graph(smiles):
-    from rdkit import Chem
-
-    mol = Chem.MolFromSmiles(smiles)
-    if mol is None:
-        raise ValueError(f"RDKit cannot parse the SMILES. Received: smiles={smiles!r}")
-    hyb = Chem.rdchem.HybridizationType
-    atoms = []
-    for a in mol.GetAtoms():
-        atoms.append(
-            _one_hot(a.GetSymbol(), ELEMENTS) + _one_hot(a.GetDegree(), range(6), False)
-            + _one_hot(a.GetFormalCharge(), [-1, 0, 1], False)
-            + _one_hot(a.GetTotalNumHs(), range(5), False) + [float(a.GetIsAromatic())]
-            + _one_hot(a.GetHybridization(), [hyb.SP, hyb.SP2, hyb.SP3, hyb.SP3D, hyb.SP3D2])
-            + [float(a.IsInRing()), a.GetMass() / 100])
-    edges, feats = [], []
-    bt = Chem.rdchem.BondType
-    for b in mol.GetBonds():
-        i, j = b.GetBeginAtomIdx(), b.GetEndAtomIdx()
-        f = _one_hot(b.GetBondType(), [bt.SINGLE, bt.DOUBLE, bt.TRIPLE, bt.AROMATIC], False) \
-            + [float(b.GetIsConjugated()), float(b.IsInRing())]
-        edges += [[i, j], [j, i]]
-        feats += [f, f]
-    return {"nodes": np.array(atoms, np.float32),
-            "edges": np.array(edges, np.int32).reshape(-1, 2),
-            "edge_features": np.array(feats, np.float32).reshape(-1, 6)}
-
-
-def load_esol(path=DEFAULT_CSV):
-    graphs, y = [], []
-    with open(path, newline="") as f:
-        for row in csv.DictReader(f):
-            graphs.append(mol_to_graph(row["smiles"].strip()))
-            y.append(float(row["measured_log_solubility"]))
-    return graphs, np.array(y, np.float32)
 
 
 def build_model(kind, node_dim, hidden=64):
     nodes = keras.Input(shape=(None, node_dim), ragged=True, name="nodes")
     edges = keras.Input(shape=(None, 2), dtype="int32", ragged=True, name="edges")
-    ef = keras.Input(shape=(None, 6), ragged=True, name="edge_features")
+    ef = keras.Input(shape=(None, len(BOND_FEATURES)), ragged=True, name="edge_features")
     h = nodes
     if kind == "gcn":
         for _ in range(3):
@@ -118,7 +66,11 @@ def run_fold(kind, graphs, y, train, test, epochs, seed, batch_size=32):
     ds = graph_dataset([graphs[i] for i in train], (y[train] - mean) / std,
                        batch_size=batch_size, shuffle=True, seed=seed)
     start = time.perf_counter()
-    model.fit(ds, epochs=epochs, verbose=0)
+    progress = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: (epoch + 1) % 25 == 0 and print(
+            f"#   {kind} epoch {epoch + 1}: loss {logs['loss']:.4f} ({time.perf_counter() - start:.0f} s)",
+            file=sys.stderr, flush=True))
+    model.fit(ds, epochs=epochs, verbose=0, callbacks=[progress])
     seconds = time.perf_counter() - start
     pred = model.predict(graph_dataset([graphs[i] for i in test], batch_size=256),
                          verbose=0)[:, 0] * std + mean
@@ -130,25 +82,35 @@ def main(argv=None):
     p.add_argument("--quick", action="store_true", help="1 fold, 3 epochs, gcn only")
     p.add_argument("--epochs", type=int, default=150)
     p.add_argument("--models", default="gcn,gin,gine")
-    p.add_argument("--csv", default=str(DEFAULT_CSV))
+    p.add_argument("--seeds", default="0", help="comma-separated split/initialisation seeds")
     args = p.parse_args(argv)
-    graphs, y = load_esol(args.csv)
-    folds = np.array_split(np.random.default_rng(0).permutation(len(y)), 5)
+    data = load_esol()
+    graphs, y = data.graphs, data.y
     epochs, n_folds, models = (3, 1, "gcn") if args.quick else (args.epochs, 5, args.models)
+    seeds = [0] if args.quick else [int(s) for s in args.seeds.split(",")]
     for kind in models.split(","):
-        maes, secs = [], []
-        for k in range(n_folds):
-            test = folds[k]
-            train = np.concatenate([folds[j] for j in range(5) if j != k])
-            mae, s = run_fold(kind, graphs, y, train, test, epochs, seed=k)
-            maes.append(mae)
-            secs.append(s)
-        print(json.dumps({"bench": "graph_esol", "case": kind, "folds": n_folds,
-                          "epochs": epochs, "mae_mean": float(np.mean(maes)),
-                          "mae_std": float(np.std(maes)), "maes": maes,
-                          "kextras_s": float(np.median(secs)),
-                          "kgcnn_reference_mae": {"gcn": 0.461, "gin": 0.537}.get(kind)}),
-              flush=True)
+        per_seed = []
+        for seed in seeds:
+            maes, secs = [], []
+            for k, (train, test) in enumerate(data.folds(5, seed=seed)[:n_folds]):
+                mae, s = run_fold(kind, graphs, y, train, test, epochs, seed=100 * seed + k)
+                maes.append(mae)
+                secs.append(s)
+                print(f"# {kind} seed {seed} fold {k}: MAE {mae:.4f} ({s:.0f} s)", file=sys.stderr, flush=True)
+            per_seed.append(maes)
+            print(json.dumps({"bench": "graph_esol", "case": kind, "seed": seed, "folds": n_folds,
+                              "epochs": epochs, "mae_mean": float(np.mean(maes)),
+                              "mae_std": float(np.std(maes)), "maes": maes,
+                              "kextras_s": float(np.median(secs)),
+                              "kgcnn_reference_mae": {"gcn": 0.461, "gin": 0.537}.get(kind)}),
+                  flush=True)
+        if len(seeds) > 1:
+            means = [float(np.mean(m)) for m in per_seed]
+            print(json.dumps({"bench": "graph_esol", "case": kind, "seeds": seeds, "folds": n_folds,
+                              "epochs": epochs, "mae_mean_over_seeds": float(np.mean(means)),
+                              "mae_std_over_seeds": float(np.std(means)),
+                              "mae_std_all_folds": float(np.std(np.concatenate(per_seed))),
+                              "per_seed_means": means}), flush=True)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,14 @@ from kextras_graph.data._batch import as_graph, graph_input_signature, ragged_ba
 from kextras_graph.data._dataset import graph_dataset
 from kextras_graph.data._export import export_saved_model
 from kextras_graph.data._datasets import NodeClassificationData, load_cora, load_karate_club
+from kextras_graph.data._molecules import (
+    ATOM_FEATURES,
+    BOND_FEATURES,
+    MoleculeRegressionData,
+    load_esol,
+    mol_to_graph,
+    smiles_to_graph,
+)
 from kextras_graph.data._networkx import from_networkx, networkx_to_graph, to_networkx
 from kextras_graph.data._sparse import adjacency_from_edges, edges_from_adjacency
 
@@ -27,4 +35,10 @@ __all__ = [
     "NodeClassificationData",
     "load_cora",
     "load_karate_club",
+    "smiles_to_graph",
+    "mol_to_graph",
+    "ATOM_FEATURES",
+    "BOND_FEATURES",
+    "MoleculeRegressionData",
+    "load_esol",
 ]
