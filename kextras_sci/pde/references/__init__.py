@@ -14,6 +14,7 @@ geometry), ``coefficients``, ``equation`` (text), ``solution(x) -> [n, 1]`` and
 | :class:`Heat1D` | ``u_t = alpha u_xx`` on ``[0, L]``, Fourier sine series |
 | :class:`DiffusionReaction1D` | ``u_t = d u_xx - k u + f``, DeepXDE's analytic case |
 | :class:`AllenCahn1D` | ``u_t = 1e-4 u_xx - 5u^3 + 5u``, periodic, ``u0 = x^2 cos(pi x)``; Fourier ETDRK4 |
+| :class:`Wave1D` | ``u_tt = c^2 u_xx`` on ``[0,1]^2``, ``c = 2``, ``u = sin(pi x) cos(2 pi t) + 0.5 sin(4 pi x) cos(8 pi t)`` |
 | :class:`KleinGordon1D` | ``u_tt + alpha u_xx + beta u + gamma u^3 = f``, ``u = x cos(5 pi t) + (x t)^3`` |
 """
 
@@ -25,6 +26,7 @@ from .heat import Heat1D
 from .helmholtz import HelmholtzSquare
 from .klein_gordon import KleinGordon1D
 from .poisson import PoissonLShape, PoissonSquare
+from .wave import Wave1D
 
 __all__ = [
     "Reference",
@@ -35,6 +37,7 @@ __all__ = [
     "Heat1D",
     "DiffusionReaction1D",
     "KleinGordon1D",
+    "Wave1D",
     "AllenCahn1D",
     "solve_allen_cahn",
     "etdrk4_coefficients",

@@ -215,12 +215,64 @@ def test_klein_gordon():
         R.KleinGordon1D(gamma=float("nan"))
 
 
+# --------------------------------------------------------------------------- wave
+
+
+@pytest.mark.parametrize("c, m, a", [(2.0, 4, 0.5), (1.0, 3, -2.0)])
+def test_wave_finite_difference_residual(c, m, a):
+    ref = R.Wave1D(c=c, m=m, a=a)
+    x = _interior(ref, 400)
+    f = lambda p: ref.solution(p)[:, 0]  # noqa: E731
+    h = 2e-4
+    u_tt, u_xx = _d2(f, x, 1, h), _d2(f, x, 0, h)
+    # residual u_tt - c^2 u_xx vanishes to the O(h^2) truncation error (~1e-3 here),
+    # against |u_tt| up to ~300
+    scale = np.abs(u_tt).max()
+    assert scale > 10.0
+    np.testing.assert_allclose(u_tt - c**2 * u_xx, 0.0, atol=1e-5 * scale)
+    # boundary, initial value and initial velocity
+    ts = np.linspace(0, 1, 21)
+    for xb in (0.0, 1.0):
+        np.testing.assert_allclose(f(np.stack([np.full_like(ts, xb), ts], 1)), 0.0, atol=1e-14)
+    xs = np.linspace(0, 1, 21)
+    init = np.stack([xs, np.zeros_like(xs)], 1)
+    expected = np.sin(np.pi * xs) + a * np.sin(m * np.pi * xs)
+    np.testing.assert_allclose(f(init), expected, atol=1e-14)
+    np.testing.assert_allclose(ref.initial_value(init)[:, 0], expected, atol=1e-14)
+    # the closed form extends to t < 0, so a central difference at t = 0 is valid
+    np.testing.assert_allclose(_d(f, init, 1, 1e-5), 0.0, atol=1e-6)
+    np.testing.assert_allclose(ref.initial_velocity(init), 0.0)
+    assert ref.source(x).shape == (x.shape[0], 1) and not ref.source(x).any()
+
+
+def test_wave_default_is_the_ntk_paper_case():
+    ref = R.Wave1D()
+    x = np.array([[0.3, 0.7], [0.9, 0.05]])
+    xx, t = x[:, 0], x[:, 1]
+    u = np.sin(np.pi * xx) * np.cos(2 * np.pi * t) + 0.5 * np.sin(4 * np.pi * xx) * np.cos(8 * np.pi * t)
+    np.testing.assert_allclose(ref.solution(x)[:, 0], u, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(c=0.0), r"`c` must be a positive number. Received: c=0.0"),
+        (dict(m=0), r"`m` must be a positive integer. Received: m=0"),
+        (dict(m=2.5), r"`m` must be a positive integer. Received: m=2.5"),
+        (dict(a=float("inf")), r"`a` must be a finite real number. Received: a=inf"),
+    ],
+)
+def test_wave_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        R.Wave1D(**kwargs)
+
+
 # --------------------------------------------------------------------------- tensors
 
 
 @pytest.mark.parametrize(
     "ref",
-    [R.PoissonSquare(), R.PoissonLShape(), R.HelmholtzSquare(), R.DiffusionReaction1D(k=1.0), R.KleinGordon1D()],
+    [R.PoissonSquare(), R.PoissonLShape(), R.HelmholtzSquare(), R.DiffusionReaction1D(k=1.0), R.KleinGordon1D(), R.Wave1D()],
     ids=lambda r: r.name,
 )
 def test_closed_forms_accept_tensors_and_differentiate(ref):
