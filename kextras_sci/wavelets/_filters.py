@@ -30,7 +30,9 @@ class FilterBank:
     extended signal) and ``rec_lo``/``rec_hi`` the synthesis filters.
 
     Args:
-        dec_lo, dec_hi, rec_lo, rec_hi: 1D array-likes, all of the same length (>= 2).
+        dec_lo, dec_hi, rec_lo, rec_hi: 1D array-likes, all of the same length (>= 1). An
+            odd length is padded with one trailing zero tap per filter, exactly like
+            ``pywt.Wavelet(name, filter_bank=...)`` (so ``dec_len`` is then the length + 1).
         name: optional name (``"db4"``); user banks are called ``"custom"``.
         orthogonal: whether the bank is orthogonal (only used for ``swt(norm=True)``'s warning).
     """
@@ -42,9 +44,9 @@ class FilterBank:
             if np.iscomplexobj(a):
                 raise ValueError(f"`{arg}` must be real. Received a complex filter.")
             a = a.astype(np.float64)
-            if a.ndim != 1 or a.shape[0] < 2:
+            if a.ndim != 1 or a.shape[0] < 1:
                 raise ValueError(
-                    f"`{arg}` must be a 1D filter with at least 2 taps. Received shape {a.shape}."
+                    f"`{arg}` must be a 1D filter with at least 1 tap. Received shape {a.shape}."
                 )
             if not np.all(np.isfinite(a)):
                 raise ValueError(f"`{arg}` contains non-finite values.")
@@ -56,10 +58,9 @@ class FilterBank:
                 f"{[a.shape[0] for a in arrs]}."
             )
         if lens.pop() % 2:
-            raise ValueError(
-                "Filter banks must have an even number of taps (PyWavelets' wavelets all do; "
-                f"append a zero to an odd-length filter). Received length {arrs[0].shape[0]}."
-            )
+            # PyWavelets (``pywt.Wavelet(name, filter_bank=...)``) appends one zero tap to
+            # every filter of an odd-length bank; the transforms then use the even length.
+            arrs = [np.concatenate([a, np.zeros(1)]) for a in arrs]
         self.dec_lo, self.dec_hi, self.rec_lo, self.rec_hi = arrs
         self.name = str(name)
         if orthogonal is None:
