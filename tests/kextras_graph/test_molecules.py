@@ -226,6 +226,10 @@ def test_esol_graphs_agree_with_molecular_weight_and_bond_count(esol, esol_csv):
         nodes = g["nodes"].astype(np.float64)
         hydrogens = (nodes[:, 19:24] * np.arange(5)).sum()
         np.testing.assert_allclose(nodes[:, 32].sum() * 100 + hydrogens * _MASS["H"], float(row["Molecular Weight"]), atol=1e-3)
+        # ESOL has only C N O S F Cl Br I P, degrees 0-4, charges -1..1, 0-4 H: every block is one-hot
+        for lo, hi in [(0, 10), (10, 16), (16, 19), (19, 24), (25, 31)]:
+            np.testing.assert_array_equal(nodes[:, lo:hi].sum(axis=1), 1)
+        np.testing.assert_array_equal(g["edge_features"][:, :4].sum(axis=1), 1)
         mol = Chem.MolFromSmiles(smi)
         assert g["nodes"].shape[0] == mol.GetNumAtoms()
         assert g["edges"].shape[0] == g["edge_features"].shape[0] == 2 * mol.GetNumBonds()
