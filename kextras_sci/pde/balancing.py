@@ -380,25 +380,18 @@ class NTKWeighting(TermWeighting):
         self.momentum = _check_fraction(momentum, "momentum")
 
     def setup(self):
-        from kextras_sci.pde.model import _Solution  # the callable given to conditions
-
         pinn = self.pinn
         variables = [w.value for w in pinn.net.trainable_weights]
-        conds = list(zip(pinn.conditions, pinn._state.arrays))
-        names = self.names
+        conds = [c for c in pinn.conditions if c.name in self.names]
         num = self.num_points
 
         @tf.function
         def diagonals():
-            sol = _Solution(pinn, pinn.pde_parameters)
             out = {}
-            for c, arrays in conds:
-                if c.name not in names:
-                    continue
-                sub = {k: tf.convert_to_tensor(v)[:num] for k, v in arrays.items()}
+            for c in conds:
+                sub = {k: v[:num] for k, v in pinn.points(c, as_tensors=True).items()}
                 with tf.GradientTape() as tape:
-                    r = c.check_residual(c.residual(sol, sub), None)
-                    r = tf.reduce_sum(tf.cast(r, pinn.compute_dtype), axis=1)
+                    r = tf.reduce_sum(pinn.condition_residual(c, sub), axis=1)
                 jac = tape.jacobian(r, variables, unconnected_gradients=tf.UnconnectedGradients.ZERO, experimental_use_pfor=False)
                 n = tf.shape(r)[0]
                 out[c.name] = tf.add_n([tf.reduce_sum(tf.reshape(tf.square(j), [n, -1]), 1) for j in jac])
@@ -542,6 +535,9 @@ class _WrappedCondition(Condition):
     def check_residual(self, r, n):
         return self.inner.check_residual(r, n)
 
+    def _accept_points(self, arrays):
+        self.inner._accept_points(arrays)
+
     def _describe(self):
         return f"{type(self).__name__}({self.inner._describe()})"
 
@@ -593,6 +589,15 @@ class SelfAdaptiveWeights(_WrappedCondition):
                 "self-adaptive weights need fixed points (no resampling)."
             )
         return arrays
+
+    def _accept_points(self, arrays):
+        n = arrays["x"].shape[0]
+        if self.lambdas is not None and int(self.lambdas.shape[0]) != n:
+            raise ValueError(
+                f"{self._describe()}: the number of points cannot change ({int(self.lambdas.shape[0])} -> {n}); "
+                "self-adaptive weights need fixed points."
+            )
+        self.inner._accept_points(arrays)
 
     def mask_value(self, lam):
         return tf.square(lam) if self.mask == "square" else tf.sigmoid(lam)

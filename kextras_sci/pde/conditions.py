@@ -289,6 +289,13 @@ class Condition:
     def _sample(self, seed):
         return {"x": self._points(seed)}
 
+    def _accept_points(self, arrays):
+        """Hook called by ``PINN.set_points`` before new arrays are written.
+
+        Raise ``ValueError`` to refuse them (e.g. a condition holding per-point
+        state of a fixed size). The default accepts any checked arrays.
+        """
+
     # ---- loss ------------------------------------------------------------
     def residual(self, model, arrays):
         """Residual ``[n, K]`` on the given points (tensors of ``arrays``)."""

@@ -132,12 +132,13 @@ def _check_names(names, what):
 class _Solution:
     """The callable handed to conditions: ``x -> u(x)`` plus the parameters."""
 
-    def __init__(self, pinn, parameters):
+    def __init__(self, pinn, parameters, training=True):
         self._pinn = pinn
         self.parameters = parameters
+        self.training = training
 
     def __call__(self, x):
-        return self._pinn._solution(x, training=True)
+        return self._pinn._solution(x, training=self.training)
 
 
 class _State:
@@ -150,6 +151,7 @@ class _State:
         self.total = None  # keras.metrics.Mean of the total loss
         self.terms = []  # keras.metrics.Mean per term
         self.rel_l2 = None
+        self.residual_functions = {}  # (term, array layout) -> tf.function
 
 
 class _FiniteCheck(keras.callbacks.Callback):
@@ -446,11 +448,171 @@ class PINN(keras.Model):
             self._state.sizes[c.name] = arrays["x"].shape[0]
 
     def collocation_points(self, name):
-        """The current points (NumPy) of the condition called ``name``."""
-        for c, arr in zip(self._conditions, self._state.arrays):
-            if c.name == name:
-                return arr["x"].numpy()
-        raise ValueError(f"No condition named {name!r}. Terms: {self.term_names}")
+        """The current points (NumPy ``[n, d]``) of a condition (its name or itself)."""
+        return self.points(name)["x"]
+
+    # ------------------------------------------------ points and residuals (public)
+    def _index(self, condition):
+        """Position of a condition given by term name or by the object itself."""
+        if isinstance(condition, str):
+            names = self.term_names
+            if condition in names:
+                return names.index(condition)
+            raise ValueError(
+                f"`condition` must name a term of the PINN. Received: condition={condition!r}; "
+                f"terms: {names}"
+            )
+        for i, c in enumerate(self._conditions):
+            if c is condition:
+                return i
+        raise ValueError(
+            "`condition` must be a term name or one of the PINN's conditions. "
+            f"Received: condition={condition!r}; terms: {self.term_names}"
+        )
+
+    def condition(self, condition):
+        """The attached :class:`~kextras_sci.pde.conditions.Condition` called ``condition``.
+
+        Args:
+            condition: a term name (``"pde"``) or a condition object of this PINN.
+        """
+        return self._conditions[self._index(condition)]
+
+    def num_points(self, condition):
+        """The current number of points of a condition (name or object)."""
+        return int(self._state.sizes[self.condition(condition).name])
+
+    def points(self, condition, as_tensors=False):
+        """The current point arrays of a condition.
+
+        Args:
+            condition: a term name or a condition of this PINN.
+            as_tensors: ``False`` (default): a dict of NumPy copies (``"x"``:
+                ``[n, d]``, and the condition's other arrays such as ``"y"``, the
+                targets). ``True``: a dict of tensors reading the current values,
+                usable inside a ``tf.function`` (they follow later
+                :meth:`set_points` calls without retracing).
+        """
+        arrays = self._state.arrays[self._index(condition)]
+        if as_tensors:
+            return {k: tf.convert_to_tensor(v) for k, v in arrays.items()}
+        return {k: v.numpy() for k, v in arrays.items()}
+
+    def set_points(self, condition, points):
+        """Replaces the points of a condition in place (no retracing of ``fit``).
+
+        The number of points may change (adaptive refinement adds points). This
+        is the hook for sampling callbacks (:mod:`kextras_sci.pde.sampling`);
+        :meth:`resample` later redraws domain-based conditions again.
+
+        Args:
+            condition: a term name or a condition of this PINN.
+            points: ``[n, d]`` array, for conditions whose only array is ``"x"``
+                (``PDEResidual``, ...), or a dict with exactly the condition's
+                arrays (see :meth:`points`), all with ``n`` rows.
+
+        Raises:
+            ValueError: unknown condition, wrong keys, shapes or non-finite values.
+        """
+        i = self._index(condition)
+        cond = self._conditions[i]
+        variables = self._state.arrays[i]
+        if not isinstance(points, dict):
+            if set(variables) != {"x"}:
+                raise ValueError(
+                    f"{cond._describe()} carries the arrays {sorted(variables)}: pass `points` as a "
+                    "dict with these keys."
+                )
+            points = {"x": points}
+        if set(points) != set(variables):
+            raise ValueError(
+                f"`points` must have the keys {sorted(variables)} of {cond._describe()}. "
+                f"Received: keys={sorted(points)}"
+            )
+        arrays = {k: np.asarray(v, dtype=np.float64) for k, v in points.items()}
+        x = arrays["x"]
+        if x.ndim != 2 or x.shape[1] != self.input_dim or x.shape[0] == 0:
+            raise ValueError(
+                f"`points['x']` must have shape [n, {self.input_dim}] with n >= 1. Received: shape={x.shape}"
+            )
+        n = x.shape[0]
+        for k, v in arrays.items():
+            expected = (n,) + tuple(variables[k].shape[1:])
+            if v.shape != expected:
+                raise ValueError(
+                    f"`points[{k!r}]` must have shape {expected} (one row per point). Received: shape={v.shape}"
+                )
+            if not np.all(np.isfinite(v)):
+                raise ValueError(f"`points[{k!r}]` must be finite. Received: values with NaN or infinity")
+        cond._accept_points(arrays)
+        for k, v in arrays.items():
+            variables[k].assign(v.astype(self.compute_dtype))
+        self._state.sizes[cond.name] = n
+
+    def condition_residual(self, condition, points=None, training=True):
+        """The residual ``r(x)`` (``[n, K]`` tensor) of a condition, differentiable.
+
+        Works eagerly and inside a ``tf.function`` / ``GradientTape`` (e.g. for
+        NTK or gradient statistics); the PDE parameters are passed as in
+        training.
+
+        Args:
+            condition: a term name or a condition of this PINN.
+            points: ``None`` (default: the current points, as tensors), an
+                ``[n, d]`` array / tensor (conditions whose only array is
+                ``"x"``) or a dict of arrays like :meth:`points`.
+            training: passed to the network (default True, as in ``fit``).
+        """
+        cond = self.condition(condition)
+        if points is None:
+            arrays = self.points(cond, as_tensors=True)
+        elif isinstance(points, dict):
+            arrays = {k: tf.convert_to_tensor(v, dtype=self.compute_dtype) for k, v in points.items()}
+        else:
+            arrays = {"x": tf.convert_to_tensor(points, dtype=self.compute_dtype)}
+        sol = _Solution(self, self.pde_parameters, training=training)
+        return tf.cast(cond.check_residual(cond.residual(sol, arrays), None), self.compute_dtype)
+
+    def pointwise_residuals(self, condition, points=None, batch_size=8192):
+        """The residual of a condition at many points, as NumPy ``[n, K]`` (no gradient).
+
+        Evaluated in batches by a compiled function (traced once per condition
+        and array layout), e.g. to rank candidate points by ``|r|``.
+
+        Args:
+            condition: a term name or a condition of this PINN.
+            points: ``None`` (default: the current points), an ``[n, d]`` array
+                (conditions whose only array is ``"x"``) or a dict of arrays.
+            batch_size: points per evaluation (default 8192).
+        """
+        cond = self.condition(condition)
+        if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size <= 0:
+            raise ValueError(f"`batch_size` must be a positive integer. Received: batch_size={batch_size!r}")
+        if points is None:
+            arrays = self.points(cond)
+        elif isinstance(points, dict):
+            arrays = {k: np.asarray(v) for k, v in points.items()}
+        else:
+            arrays = {"x": np.asarray(points)}
+        x = arrays.get("x")
+        if x is None or x.ndim != 2 or x.shape[1] != self.input_dim:
+            raise ValueError(
+                f"`points` must be [n, {self.input_dim}] (or a dict with such an 'x'). "
+                f"Received: shape={None if x is None else x.shape}"
+            )
+        key = (cond.name, tuple(sorted((k, v.shape[1:]) for k, v in arrays.items())))
+        fn = self._state.residual_functions.get(key)
+        if fn is None:
+            fn = tf.function(
+                lambda a: self.condition_residual(cond, a, training=False), reduce_retracing=True
+            )
+            self._state.residual_functions[key] = fn
+        n = x.shape[0]
+        out = [
+            fn({k: tf.constant(v[s : s + batch_size], dtype=self.compute_dtype) for k, v in arrays.items()}).numpy()
+            for s in range(0, n, batch_size)
+        ]
+        return np.concatenate(out, axis=0) if out else np.zeros((0, 1))
 
     # ------------------------------------------------------------------ losses
     def _shard(self, t):

@@ -81,54 +81,36 @@ class _AdaptiveSampler(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         pinn = self.model
-        if not hasattr(pinn, "term_names") or self.condition not in pinn.term_names:
-            raise ValueError(
-                f"`condition` must name a term of the PINN. Received: condition={self.condition!r}; "
-                f"terms: {getattr(pinn, 'term_names', ())}"
-            )
-        self._index = pinn.term_names.index(self.condition)
-        cond = pinn.conditions[self._index]
+        if not hasattr(pinn, "set_points"):
+            raise ValueError(f"{type(self).__name__} works on a kextras_sci.pde.PINN. Received: {pinn!r}")
+        cond = pinn.condition(self.condition)  # ValueError naming the terms when unknown
         if cond.domain is None or not hasattr(cond.domain, "sample_interior"):
             raise ValueError(f"{type(self).__name__}: the condition {self.condition!r} has no domain to draw from.")
-        arrays = pinn._state.arrays[self._index]
-        if set(arrays) != {"x"}:
+        keys = set(pinn.points(cond))
+        if keys != {"x"}:
             raise ValueError(
-                f"{type(self).__name__}: the condition {self.condition!r} carries arrays {sorted(arrays)}; "
+                f"{type(self).__name__}: the condition {self.condition!r} carries arrays {sorted(keys)}; "
                 "adaptive sampling supports conditions with points only (PDEResidual)."
             )
-        from kextras_sci.pde.model import _Solution  # the callable given to conditions
-
-        @tf.function(reduce_retracing=True)
-        def residual_norm(x):
-            sol = _Solution(pinn, pinn.pde_parameters)
-            r = cond.check_residual(cond.residual(sol, {"x": x}), None)
-            return tf.sqrt(tf.reduce_sum(tf.square(tf.cast(r, tf.float64)), axis=1))
-
-        self._residual_norm = residual_norm
+        self._cond = cond
 
     def residuals(self, x):
-        """``|r(x)|`` (NumPy ``[n]``) of the condition at points ``x``."""
-        dtype = self.model.compute_dtype
-        out = [
-            self._residual_norm(tf.constant(x[s : s + self.batch_size], dtype=dtype)).numpy()
-            for s in range(0, x.shape[0], self.batch_size)
-        ]
-        return np.concatenate(out)
+        """``|r(x)| = ||r(x)||_2`` (NumPy ``[n]``) of the condition at points ``x``."""
+        r = self.model.pointwise_residuals(self._cond, x, batch_size=self.batch_size)
+        return np.sqrt(np.sum(np.square(r.astype(np.float64)), axis=1))
 
     def candidates(self):
-        cond = self.model.conditions[self._index]
         self._round += 1
         seed = self.seed * 1000003 + self._round
-        x = cond.domain.sample_interior(self.num_candidates, method=self.method, seed=seed)
+        x = self._cond.domain.sample_interior(self.num_candidates, method=self.method, seed=seed)
         return np.asarray(x, dtype=np.float64), np.random.default_rng(seed)
 
     def points(self):
-        return self.model._state.arrays[self._index]["x"].numpy().astype(np.float64)
+        """The condition's current points (NumPy ``[n, d]``, float64)."""
+        return self.model.points(self._cond)["x"].astype(np.float64)
 
     def set_points(self, x):
-        pinn = self.model
-        pinn._state.arrays[self._index]["x"].assign(x.astype(pinn.compute_dtype))
-        pinn._state.sizes[self.condition] = x.shape[0]
+        self.model.set_points(self._cond, x)
 
     def on_train_batch_end(self, batch, logs=None):
         # with compile(steps_per_execution=k) Keras calls this once per k steps
@@ -147,7 +129,7 @@ class _AdaptiveSampler(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
-            logs[f"n_points_{self.condition}"] = float(self.model._state.sizes[self.condition])
+            logs[f"n_points_{self.condition}"] = float(self.model.num_points(self._cond))
 
 
 class RAR(_AdaptiveSampler):
