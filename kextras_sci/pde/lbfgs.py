@@ -9,6 +9,14 @@ the total loss ``L(theta)``, the flat gradient and every loss term; SciPy's
 L-BFGS-B bounds. It starts from the current weights, so it continues after
 an Adam ``fit``; at the end the best weights found stay in the model.
 
+Line-search failures: SciPy stops at the first line search that cannot
+decrease the loss (``"ABNORMAL: "``), which happens long before ``maxiter``
+when the loss is computed in ``float32`` (its rounding noise swamps the
+decrease the line search asks for). ``restarts=k`` restarts L-BFGS-B from the
+best weights with an empty curvature memory up to ``k`` times, within the
+same ``maxiter`` / ``maxfun`` budget (PyTorch's ``LBFGS``, which DeepXDE uses,
+does not stop on a failed line search either).
+
 Precision: SciPy works in ``float64``. A ``float32`` network is evaluated in
 ``float32`` (the gradient is cast), which limits how far L-BFGS can go; build
 the network with ``dtype="float64"`` for a fully ``float64`` stage.
@@ -53,6 +61,7 @@ class LBFGSResult:
         message: SciPy's termination message.
         success: SciPy's success flag.
         seconds: wall time.
+        restarts: restarts done after line-search failures (see ``restarts``).
     """
 
     history: dict
@@ -63,6 +72,7 @@ class LBFGSResult:
     message: str
     success: bool
     seconds: float
+    restarts: int = 0
 
 
 class FlatWeights:
@@ -129,6 +139,7 @@ def minimize_lbfgs(
     ftol=0.0,
     gtol=1e-8,
     maxls=50,
+    restarts=0,
     verbose=1,
     callback=None,
 ):
@@ -142,6 +153,12 @@ def minimize_lbfgs(
         ftol: relative reduction tolerance of the loss (default 0: off).
         gtol: tolerance on the projected gradient (default 1e-8).
         maxls: maximum line-search steps per iteration (default 50).
+        restarts: after SciPy stops on a failed line search ("ABNORMAL")
+            before ``maxiter``, restart from the best weights with an empty
+            curvature memory, at most this many times (default 0: stop). The
+            iterations and evaluations of all rounds count against
+            ``maxiter`` and ``maxfun``; a round that improves nothing ends
+            the stage.
         verbose: 1 (default) shows a Keras progress bar, 0 is silent.
         callback: optional function ``(iteration, logs)`` called after each
             iteration with ``logs`` a dict of the loss and terms; return
@@ -154,6 +171,7 @@ def minimize_lbfgs(
     maxfun = _check_int(maxfun, "maxfun") if maxfun is not None else int(1.25 * maxiter) + 1
     maxcor = _check_int(maxcor, "maxcor")
     maxls = _check_int(maxls, "maxls")
+    restarts = _check_int(restarts, "restarts", minimum=0)
     if not pinn.conditions:
         raise ValueError("The PINN has no conditions: there is no loss to minimize.")
     if not pinn._validated:
@@ -226,30 +244,49 @@ def minimize_lbfgs(
 
     x0 = bridge.get()
     message, success = "", False
+    x_start, restarts_done = x0, 0
+    bounds = bridge.bounds()
     try:
-        res = scipy.optimize.minimize(
-            fun,
-            x0,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=bridge.bounds(),
-            callback=cb,
-            options={
-                "maxiter": maxiter,
-                "maxfun": maxfun,
-                "maxcor": maxcor,
-                "ftol": ftol,
-                "gtol": gtol,
-                "maxls": maxls,
-            },
-        )
-        message, success = str(res.message), bool(res.success)
-        final_x, final_f = res.x, float(res.fun)
+        while True:
+            best_before = state["best"]
+            res = scipy.optimize.minimize(
+                fun,
+                x_start,
+                jac=True,
+                method="L-BFGS-B",
+                bounds=bounds,
+                callback=cb,
+                options={
+                    "maxiter": maxiter - state["it"],
+                    "maxfun": max(maxfun - counter["nfev"], 1),
+                    "maxcor": maxcor,
+                    "ftol": ftol,
+                    "gtol": gtol,
+                    "maxls": maxls,
+                },
+            )
+            message, success = str(res.message), bool(res.success)
+            final_x, final_f = res.x, float(res.fun)
+            if state["best_x"] is not None and state["best"] < final_f:
+                final_x, final_f = state["best_x"], state["best"]
+            if (
+                message.startswith("ABNORMAL")
+                and restarts_done < restarts
+                and state["it"] < maxiter
+                and counter["nfev"] < maxfun
+                and state["best"] < best_before
+            ):
+                restarts_done += 1
+                x_start = np.array(final_x, copy=True)
+                continue
+            break
     except _Stop:
         message, success = "stopped by callback", True
         final_x, final_f = state["best_x"], state["best"]
-    if state["best_x"] is not None and state["best"] < final_f:
-        final_x = state["best_x"]
+    except FloatingPointError:
+        # leave the model at the best weights seen, not at the non-finite trial point
+        bridge.assign(tf.constant(state["best_x"] if state["best_x"] is not None else x0, tf.float64))
+        raise
     if final_x is None:
         final_x = x0
     total, terms, _ = loss_and_grad(tf.constant(final_x, tf.float64))
@@ -267,4 +304,5 @@ def minimize_lbfgs(
         message=message,
         success=success,
         seconds=seconds,
+        restarts=restarts_done,
     )
