@@ -1,37 +1,54 @@
 """Training speed of kextras_graph pooling models vs PyTorch Geometric on CPU, side by side.
 
-Cases (one step = forward, backward and Adam update on a batch of 128 random undirected
-graphs with 20-40 nodes, 16 node features, binary labels):
+Cases (one step = forward, backward and Adam(1e-3) update on one batch of 128 random
+undirected graphs with 20-40 nodes, 16 node features, binary labels; cross-entropy on logits):
 
-* ``topk_batch128``: GCN(64) -> TopKPool(ratio 0.5) -> GCN(64) -> global mean -> Dense(2);
-  PyG: ``GCNConv``, ``TopKPooling`` (tanh gate), ``GCNConv``, ``global_mean_pool``, ``Linear``.
-* ``diffpool_batch128``: GCN(64) -> DiffPool(8 clusters, 64 units) -> mean over clusters ->
-  Dense(2) with both auxiliary losses; PyG: ``GCNConv``, two ``DenseGCNConv`` (assignment,
-  embedding) on ``to_dense_adj``, ``dense_diff_pool``, mean, ``Linear``.
+* ``topk_batch128``: GCN(64, relu) -> TopKPool(ratio 0.5, tanh gate) -> GCN(64, relu) ->
+  global mean -> Dense(2); PyG: ``GCNConv``, ``TopKPooling(ratio=0.5)``, ``GCNConv``,
+  ``global_mean_pool``, ``Linear``.
+* ``diffpool_batch128``: GCN(64, relu) -> DiffPool(8 clusters, 64 units, relu, link and entropy
+  losses added to the loss) -> mean over clusters -> Dense(2); PyG: ``GCNConv``,
+  ``to_dense_batch``/``to_dense_adj``, two ``DenseGCNConv`` (assignment 8, embedding 64, relu),
+  ``dense_diff_pool`` (its link + entropy losses added), mean, ``Linear``.
+* ``gcn2_batch128`` (reference, no pooling): GCN(64) -> GCN(64) -> mean -> Dense(2) on both
+  sides; the difference to ``topk_batch128`` is what the pooling layer costs.
 
-Both models get the same initial weights (copied from Keras into PyTorch), which also gives
-``max_abs_err`` between the two inference forward passes (logits). kextras is timed through
+Fairness: the same batches (``--batches`` different ones, cycled in the same order on both
+sides), the same initial weights (copied from Keras into PyTorch, which also gives
+``max_abs_err`` between the two inference forward passes), the same optimizer, the same
+thread count everywhere (``tf.config.threading`` intra- and inter-op, ``torch.set_num_threads``,
+``torch.set_num_interop_threads``, ``OMP_NUM_THREADS``). kextras is timed through
 ``model.train_on_batch`` (the compiled Keras step that ``fit`` runs), PyG through the usual
-``zero_grad / forward / backward / step`` loop; rounds alternate and medians are reported
-in ms per step. Needs ``pip install -r benchmarks/requirements-graph.txt``.
+``zero_grad / forward / backward / step`` loop. After a warm-up, ``--repeats`` rounds of
+``--steps`` steps alternate between the two (ABBA order, so a drift in machine load hits
+both equally); reported: median ms/step of each side with the interquartile range, the ratio
+of the medians, and the median and IQR of the per-round ratios (the figure that is robust to a
+loaded machine).
 
-Usage: ``python3 benchmarks/bench_graph_pool_speed.py [--quick] [--threads N]``.
+Usage: ``python3 benchmarks/bench_graph_pool_speed.py [--quick] [--threads N] [--cases ...]``
+(needs ``pip install -r benchmarks/requirements-graph.txt``). One JSON object per line.
 """
 
 import argparse
 import json
 import os
-import statistics
+import platform
 import time
 
 P = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 P.add_argument("--quick", action="store_true", help="fewer repetitions (< 2 minutes)")
-P.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-P.add_argument("--cases", default="topk_batch128,diffpool_batch128")
+P.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
+P.add_argument("--cases", default="topk_batch128,diffpool_batch128,gcn2_batch128")
+P.add_argument("--repeats", type=int, default=None, help="timing rounds per side")
+P.add_argument("--steps", type=int, default=None, help="training steps per round")
+P.add_argument("--batches", type=int, default=4, help="distinct batches, cycled")
+P.add_argument("--omp-wait-policy", default="PASSIVE",
+               help="OMP_WAIT_POLICY of PyTorch's OpenMP threads (ACTIVE spin-waits, which is "
+                    "pathologically slow on a loaded machine)")
 ARGS = P.parse_args()
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["OMP_NUM_THREADS"] = str(ARGS.threads)
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ["OMP_WAIT_POLICY"] = ARGS.omp_wait_policy
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
@@ -42,21 +59,21 @@ tf.config.threading.set_inter_op_parallelism_threads(ARGS.threads)
 import keras  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
+import torch_geometric  # noqa: E402
 from torch_geometric.nn import DenseGCNConv, TopKPooling, global_mean_pool  # noqa: E402
 from torch_geometric.nn import GCNConv as PygGCN  # noqa: E402
 from torch_geometric.nn import dense_diff_pool  # noqa: E402
 from torch_geometric.utils import to_dense_adj, to_dense_batch  # noqa: E402
 
 torch.set_num_threads(ARGS.threads)
+torch.set_num_interop_threads(ARGS.threads)
 
-from kextras_graph.layers import GCNConv, GlobalMeanPool  # noqa: E402
-from kextras_graph.layers.diff_pool import DiffPool  # noqa: E402
-from kextras_graph.layers.topk_pool import TopKPool  # noqa: E402
+from kextras_graph.layers import DiffPool, GCNConv, GlobalMeanPool, TopKPool  # noqa: E402
 
-FEATURES, HIDDEN, CLUSTERS = 16, 64, 8
+FEATURES, HIDDEN, CLUSTERS, GRAPHS = 16, 64, 8, 128
 
 
-def random_batch(seed, n_graphs=128):
+def random_batch(seed, n_graphs=GRAPHS):
     rng = np.random.default_rng(seed)
     xs, es, ys = [], [], []
     for _ in range(n_graphs):
@@ -92,10 +109,11 @@ def keras_model(kind):
     if kind == "topk":
         hp, ep, _ = TopKPool(ratio=0.5, name="pool")([h, edges])
         hp = GCNConv(HIDDEN, activation="relu", name="gcn2")([hp, ep])
-        r = GlobalMeanPool()(hp)
+    elif kind == "gcn2":
+        hp = GCNConv(HIDDEN, activation="relu", name="gcn2")([h, edges])
     else:
         hp, _, _, _ = DiffPool(CLUSTERS, units=HIDDEN, activation="relu", name="pool")([h, edges])
-        r = GlobalMeanPool()(hp)
+    r = GlobalMeanPool()(hp)
     out = keras.layers.Dense(2, name="out")(r)
     model = keras.Model({"nodes": nodes, "edges": edges}, out)
     model.compile(keras.optimizers.Adam(1e-3),
@@ -104,17 +122,18 @@ def keras_model(kind):
 
 
 class PygTopK(torch.nn.Module):
-    def __init__(self):
+    def __init__(self, pool=True):
         super().__init__()
         self.gcn1, self.gcn2 = PygGCN(FEATURES, HIDDEN), PygGCN(HIDDEN, HIDDEN)
-        self.pool = TopKPooling(HIDDEN, ratio=0.5)
+        self.pool = TopKPooling(HIDDEN, ratio=0.5) if pool else None
         self.out = torch.nn.Linear(HIDDEN, 2)
 
     def forward(self, x, edge_index, batch):
         h = F.relu(self.gcn1(x, edge_index))
-        h, ei, _, b, _, _ = self.pool(h, edge_index, batch=batch)
-        h = F.relu(self.gcn2(h, ei))
-        return self.out(global_mean_pool(h, b)), 0.0
+        if self.pool is not None:
+            h, edge_index, _, batch, _, _ = self.pool(h, edge_index, batch=batch)
+        h = F.relu(self.gcn2(h, edge_index))
+        return self.out(global_mean_pool(h, batch, size=GRAPHS)), 0.0
 
 
 class PygDiffPool(torch.nn.Module):
@@ -127,8 +146,8 @@ class PygDiffPool(torch.nn.Module):
 
     def forward(self, x, edge_index, batch):
         h = F.relu(self.gcn1(x, edge_index))
-        hd, mask = to_dense_batch(h, batch)
-        adj = to_dense_adj(edge_index, batch)
+        hd, mask = to_dense_batch(h, batch, batch_size=GRAPHS)
+        adj = to_dense_adj(edge_index, batch, batch_size=GRAPHS)
         s = self.assign(hd, adj, mask)
         z = F.relu(self.embed(hd, adj, mask))
         xp, _, link, ent = dense_diff_pool(z, adj, s, mask)
@@ -146,11 +165,13 @@ def copy_weights(model, net, kind):
         torch_gcn.bias.data = torch.from_numpy(layer.bias.numpy().copy())
 
     gcn(net.gcn1, model.get_layer("gcn1"))
-    pool = model.get_layer("pool")
-    if kind == "topk":
+    if kind in ("topk", "gcn2"):
         gcn(net.gcn2, model.get_layer("gcn2"))
-        net.pool.select.weight.data = torch.from_numpy(pool.kernel.numpy()[:, 0][None].copy())
-    else:
+    if kind == "topk":
+        net.pool.select.weight.data = torch.from_numpy(
+            model.get_layer("pool").kernel.numpy()[:, 0][None].copy())
+    elif kind == "diffpool":
+        pool = model.get_layer("pool")
         net.assign.lin.weight.data = torch.from_numpy(pool.pool_kernel.numpy().T.copy())
         net.assign.bias.data = torch.from_numpy(pool.pool_bias.numpy().copy())
         net.embed.lin.weight.data = torch.from_numpy(pool.embed_kernel.numpy().T.copy())
@@ -158,56 +179,108 @@ def copy_weights(model, net, kind):
     lin(net.out, *[w.numpy() for w in model.get_layer("out").weights])
 
 
-def run_case(kind, repeats, steps):
+def interleaved(kstep, tstep, repeats, steps):
+    """ABBA-ordered rounds of ``steps`` steps each.
+
+    Returns per-round seconds/step, wall clock and process CPU time, of both sides:
+    ``(k_wall, t_wall, k_cpu, t_cpu)`` arrays.
+    """
+    out = {"k": ([], []), "t": ([], [])}
+
+    def block(key, fn):
+        wall, cpu = time.perf_counter(), time.process_time()
+        for _ in range(steps):
+            fn()
+        out[key][0].append((time.perf_counter() - wall) / steps)
+        out[key][1].append((time.process_time() - cpu) / steps)
+
+    for r in range(repeats):
+        order = [("k", kstep), ("t", tstep)] if r % 2 == 0 else [("t", tstep), ("k", kstep)]
+        for key, fn in order:
+            block(key, fn)
+    return (np.array(out["k"][0]), np.array(out["t"][0]),
+            np.array(out["k"][1]), np.array(out["t"][1]))
+
+
+def summary(k_wall, t_wall, k_cpu, t_cpu, competitor="pyg"):
+    """Medians (ms/step) with interquartile ranges; ``ratio`` = median(kextras) / median(other)
+    on wall clock, ``ratio_rounds_*`` = median and IQR of the per-round ratios, ``cpu_*`` the
+    same on process CPU time (less sensitive to other jobs on a loaded machine)."""
+    q = lambda v: np.percentile(v, [25, 50, 75])  # noqa: E731
+    ms = lambda v: [round(1e3 * float(x), 3) for x in v]  # noqa: E731
+    kq, tq, rq = q(k_wall), q(t_wall), q(k_wall / t_wall)
+    kc, tc, rc = q(k_cpu), q(t_cpu), q(k_cpu / t_cpu)
+    return {"kextras_ms": ms(kq)[1], f"{competitor}_ms": ms(tq)[1],
+            "kextras_s": float(kq[1]), f"{competitor}_s": float(tq[1]),
+            "ratio": float(kq[1] / tq[1]),
+            "ratio_rounds_median": round(float(rq[1]), 4),
+            "ratio_rounds_iqr": [round(float(rq[0]), 4), round(float(rq[2]), 4)],
+            "kextras_ms_iqr": ms(kq[[0, 2]]), f"{competitor}_ms_iqr": ms(tq[[0, 2]]),
+            "cpu_kextras_ms": ms(kc)[1], f"cpu_{competitor}_ms": ms(tc)[1],
+            "cpu_ratio": float(kc[1] / tc[1]),
+            "cpu_ratio_rounds_iqr": [round(float(rc[0]), 4), round(float(rc[2]), 4)]}
+
+
+def run_case(case, repeats, steps, warmup):
+    kind = case.split("_")[0]
     keras.utils.set_random_seed(0)
     torch.manual_seed(0)
-    xs, es, ys = random_batch(0)
-    kin, tin = keras_inputs(xs, es), torch_inputs(xs, es)
-    y_tf, y_t = tf.constant(ys), torch.from_numpy(ys)
+    data = [random_batch(seed) for seed in range(ARGS.batches)]
+    kin = [(keras_inputs(xs, es), tf.constant(ys)) for xs, es, ys in data]
+    tin = [(torch_inputs(xs, es), torch.from_numpy(ys)) for xs, es, ys in data]
     model = keras_model(kind)
-    net = PygTopK() if kind == "topk" else PygDiffPool()
+    net = PygDiffPool() if kind == "diffpool" else PygTopK(pool=kind == "topk")
     copy_weights(model, net, kind)
     net.eval()
     with torch.no_grad():
-        ref = net(*tin)[0].numpy()
-    err = float(np.abs(model(kin, training=False).numpy() - ref).max())
+        ref = net(*tin[0][0])[0].numpy()
+    err = float(np.abs(model(kin[0][0], training=False).numpy() - ref).max())
     net.train()
     opt = torch.optim.Adam(net.parameters(), 1e-3)
+    counters = {"k": 0, "t": 0}
 
     def torch_step():
+        inputs, y = tin[counters["t"] % len(tin)]
+        counters["t"] += 1
         opt.zero_grad()
-        logits, aux = net(*tin)
-        loss = F.cross_entropy(logits, y_t) + aux
+        logits, aux = net(*inputs)
+        loss = F.cross_entropy(logits, y) + aux
         loss.backward()
         opt.step()
 
     def keras_step():
-        model.train_on_batch(kin, y_tf)
+        inputs, y = kin[counters["k"] % len(kin)]
+        counters["k"] += 1
+        model.train_on_batch(inputs, y)
 
-    for _ in range(3):  # warm up (tracing)
+    for _ in range(warmup * len(data)):  # tracing, caches, allocator
         keras_step()
         torch_step()
-    k_times, t_times = [], []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(steps):
-            keras_step()
-        k_times.append((time.perf_counter() - start) / steps)
-        start = time.perf_counter()
-        for _ in range(steps):
-            torch_step()
-        t_times.append((time.perf_counter() - start) / steps)
-    k, t = statistics.median(k_times), statistics.median(t_times)
-    return {"bench": "graph_pool_speed", "case": f"{kind}_batch128", "unit": "ms/step",
-            "kextras_ms": 1e3 * k, "pyg_ms": 1e3 * t, "kextras_s": k, "pyg_s": t,
-            "ratio": k / t, "max_abs_err": err, "threads": ARGS.threads,
-            "nodes": int(sum(len(x) for x in xs)), "torch": torch.__version__}
+    times = interleaved(keras_step, torch_step, repeats, steps)
+    n_params_k = int(sum(np.prod(w.shape) for w in model.trainable_weights))
+    n_params_t = int(sum(p.numel() for p in net.parameters()))
+    return {"bench": "graph_pool_speed", "case": case, "unit": "ms/step",
+            **summary(*times), "max_abs_err": err,
+            "params_kextras": n_params_k, "params_pyg": n_params_t,
+            "threads": ARGS.threads, "repeats": repeats, "steps": steps,
+            "batches": len(data), "nodes_per_batch": int(np.mean([sum(map(len, d[0])) for d in data])),
+            "edges_per_batch": int(np.mean([sum(map(len, d[1])) for d in data]))}
 
 
 def main():
-    repeats, steps = (3, 5) if ARGS.quick else (7, 20)
+    repeats = ARGS.repeats or (10 if ARGS.quick else 40)
+    steps = ARGS.steps or (2 if ARGS.quick else 3)
+    warmup = 1 if ARGS.quick else 3
+    print(json.dumps({"bench": "graph_pool_speed_env", "python": platform.python_version(),
+                      "tensorflow": tf.__version__, "keras": keras.__version__,
+                      "torch": torch.__version__, "torch_geometric": torch_geometric.__version__,
+                      "threads": ARGS.threads, "cpu_count": os.cpu_count(),
+                      "omp_wait_policy": ARGS.omp_wait_policy,
+                      "load_average_1min": os.getloadavg()[0]}), flush=True)
     for case in ARGS.cases.split(","):
-        print(json.dumps(run_case(case.split("_")[0], repeats, steps)), flush=True)
+        row = run_case(case, repeats, steps, warmup)
+        row["load_average_1min"] = os.getloadavg()[0]
+        print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":

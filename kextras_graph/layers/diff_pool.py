@@ -17,6 +17,20 @@ def _propagation(a, mask):
     return inv[..., :, None] * a_hat * inv[..., None, :]
 
 
+def _padder(graph, n_max):
+    """A function that pads flat per-node rows ``[N, F]`` to ``[B, n_max, F]`` (zeros)."""
+    splits = tf.cast(graph.node_row_splits, tf.int32)
+    ids = tf.cast(graph.node_graph_ids, tf.int32)
+    pos = (ids * n_max + tf.range(graph.num_nodes) - tf.gather(splits, ids))[:, None]
+
+    def pad(values):
+        width = tf.shape(values)[1]
+        dense = tf.scatter_nd(pos, values, tf.stack([graph.num_graphs * n_max, width]))
+        return tf.reshape(dense, tf.stack([graph.num_graphs, n_max, width]))
+
+    return pad
+
+
 class DiffPool(DenseWeightsMixin, ClusterPool):
     """Differentiable pooling (Ying et al., "Hierarchical Graph Representation Learning
     with Differentiable Pooling", NeurIPS 2018).
@@ -79,15 +93,17 @@ class DiffPool(DenseWeightsMixin, ClusterPool):
                                if self.use_bias else None)
 
     def assign(self, graph, x, mask, a, training=None):
+        # P X W computed as P (X W): the projection is a 2-D matmul on the flat nodes
+        # (cheaper forward and backward than a batched [B, N, F] @ [F, k] product).
         p = _propagation(a, mask)
-        px = tf.matmul(p, x)
-        logits = tf.matmul(px, self.pool_kernel)
+        pad = _padder(graph, tf.shape(x)[1])
+        logits = tf.matmul(p, pad(tf.matmul(graph.nodes, self.pool_kernel)))
         if self.pool_bias is not None:
             logits = logits + self.pool_bias
         s = masked_softmax(logits, mask)
         if self.units is None:
             return s, x
-        z = tf.matmul(px, self.embed_kernel)
+        z = tf.matmul(p, pad(tf.matmul(graph.nodes, self.embed_kernel)))
         if self.embed_bias is not None:
             z = z + self.embed_bias
         return s, self.activation(z) * mask[..., None]
