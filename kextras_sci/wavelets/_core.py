@@ -243,6 +243,176 @@ def _filt(x, kern, Q, stride=1, dilation=1, out_major=False):
     return y
 
 
+# ----------------------------------------------------------------------------- fused passes
+
+# Passes over at least this many input elements, with fully static shapes, run as one
+# XLA-compiled polyphase kernel (``tf.function(jit_compile=True)``): the extension, the
+# even/odd split, the ``F`` multiply-adds per output and the interleaving fuse into a
+# single loop over the data (2-3x less work than the convolution passes on CPU, which
+# pay for oneDNN's poor 1-2 channel kernels and for the copies between ops). Compiling
+# takes ~0.5 s per new shape, so small inputs (and dynamic shapes) keep the convolution
+# passes. Tests lower this threshold to check the fused kernels on small shapes.
+FUSED_MIN_SIZE = 1 << 16
+_FUSED_CACHE: dict = {}
+_FUSED_CACHE_MAX = 256
+
+
+def _fused_ok(*dims):
+    return _is_static(*dims) and _prod(dims) >= FUSED_MIN_SIZE
+
+
+def _fused(key, build):
+    """A cached ``tf.function(jit_compile=True)`` per (filters, mode, variant, shapes)."""
+    fn = _FUSED_CACHE.get(key)
+    if fn is None:
+        if len(_FUSED_CACHE) >= _FUSED_CACHE_MAX:
+            _FUSED_CACHE.pop(next(iter(_FUSED_CACHE)))
+        fn = _FUSED_CACHE[key] = tf.function(build(), jit_compile=True, autograph=False)
+    return fn
+
+
+def _bank_key(bank, rec):
+    filt = (bank.rec_lo, bank.rec_hi) if rec else (bank.dec_lo, bank.dec_hi)
+    return tuple(float(v) for f in filt for v in f)
+
+
+def _taps(acc_terms, dtype):
+    """Sum of ``coef * tensor`` terms (zero coefficients skipped)."""
+    acc = None
+    for c, t in acc_terms:
+        if c == 0.0:
+            continue
+        term = tf.constant(c, dtype) * t
+        acc = term if acc is None else acc + term
+    return acc
+
+
+def _fused_analysis(x3, bank, mode, pair):
+    """Fused analysis of ``x3 [P, n, Q]``: ``[P, L, Q, 2]`` or (``pair``) ``(a, d)``."""
+    P, n, Q = x3.shape.as_list()
+    key = ("a", _bank_key(bank, False), mode, pair, P, n, Q, x3.dtype.name)
+    return _fused(key, lambda: _analysis_body(bank, mode, pair, P, n, Q))(x3)
+
+
+def _analysis_body(bank, mode, pair, P, n, Q):
+    """The traced body of one fused analysis pass (see :func:`_fused_analysis`)."""
+    F = bank.dec_len
+    if True:
+        lo, hi = bank.dec_lo.tolist(), bank.dec_hi.tolist()
+
+        def run(x):
+            if mode == "periodization":
+                M = n + n % 2
+                L = M // 2
+                xe = tf.concat([x, x[:, n - 1:]], axis=1) if n % 2 else x
+                xe = extend(xe, M, 1 - F // 2, 2 * L + F - 2, "periodic")
+            else:
+                L = (n + F - 1) // 2
+                xe = extend(x, n, 2 - F, 2 * L + F - 2, mode)
+            # c[i] = sum_j f[j] xe[2i + F - 1 - j]; xe has even length 2 (L + F/2 - 1)
+            ph = tf.reshape(xe, [P, L + F // 2 - 1, 2, Q])
+            phases = (ph[:, :, 0], ph[:, :, 1])
+            out = []
+            for f in (lo, hi):
+                terms = []
+                for j in range(F):
+                    s_ = F - 1 - j
+                    terms.append((f[j], phases[s_ % 2][:, s_ // 2:s_ // 2 + L]))
+                acc = _taps(terms, x.dtype)
+                out.append(tf.zeros([P, L, Q], x.dtype) if acc is None else acc)
+            return tuple(out) if pair else tf.stack(out, axis=-1)
+
+        return run
+
+
+def _fused_synthesis(a3, d3, L, bank, mode):
+    """Fused inverse pass: ``a3 [P, >= L, Q]`` (cropped to ``L`` inside), ``d3 [P, L, Q]``
+    (``d3=None``: ``a3`` is ``[P, L, Q, 2]`` with the two bands on the last axis)."""
+    shp = a3.shape.as_list()
+    P, La, Q = shp[0], shp[1], shp[2]
+    stacked = d3 is None
+    key = ("s", _bank_key(bank, True), mode, stacked, P, La, L, Q, a3.dtype.name)
+    fn = _fused(key, lambda: _synthesis_body(bank, mode, stacked, P, La, L, Q))
+    return fn(a3) if stacked else fn(a3, d3)
+
+
+def _synthesis_body(bank, mode, stacked, P, La, L, Q):
+    """The traced body of one fused inverse pass (see :func:`_fused_synthesis`)."""
+    F = bank.rec_len
+    K = F // 2
+    kern = _synthesis_kernel(bank)  # [K, 2 (a, d), 2 (phase)]
+    if True:
+        def run(*args):
+            if stacked:
+                a, d = args[0][:, :, :, 0], args[0][:, :, :, 1]
+            else:
+                a, d = args
+                if La != L:
+                    a = a[:, :L]
+            pad, offset, out_len = _synthesis_lengths(L, F, mode)
+            # output sample 2m + r is sample 2(m + q) + p of the uncropped polyphase
+            # output (q, p = divmod(r + offset, 2)): shifting the slices instead of
+            # cropping afterwards keeps the interleaving aligned (2x faster)
+            M = out_len // 2
+            shifts = [divmod(r + offset, 2) for r in range(2)]
+            if mode == "periodization":
+                length = max(q for q, _ in shifts) + K - 1 + M
+                a = extend(a, L, -pad, length, "periodic")
+                d = extend(d, L, -pad, length, "periodic")
+            phases = []
+            for q, ph in shifts:
+                terms = []
+                for u in range(K):
+                    terms.append((float(kern[u, 0, ph]), a[:, q + u:q + u + M]))
+                    terms.append((float(kern[u, 1, ph]), d[:, q + u:q + u + M]))
+                acc = _taps(terms, a.dtype)
+                phases.append(tf.zeros([P, M, Q], a.dtype) if acc is None else acc)
+            return tf.reshape(tf.stack(phases, axis=2), [P, 2 * M, Q])
+
+        return run
+
+
+def fused_wavedec(x3, bank, mode, level):
+    """All ``level`` analysis passes of ``x3 [P, n, Q]`` in one XLA program.
+
+    Returns ``[a_level, d_level, ..., d_1]`` as ``[P, L_j, Q]`` tensors."""
+    P, n, Q = x3.shape.as_list()
+    key = ("wd", _bank_key(bank, False), mode, P, n, Q, level, x3.dtype.name)
+
+    def build():
+        def run(x):
+            out = []
+            a = x
+            for _ in range(level):
+                a, d = _analysis_body(bank, mode, True, P, a.shape[1], Q)(a)
+                out.append(d)
+            return [a] + out[::-1]
+
+        return run
+
+    return _fused(key, build)(x3)
+
+
+def fused_waverec(coeffs, bank, mode):
+    """All inverse passes of ``[a_n, d_n, ..., d_1]`` (each ``[P, L_j, Q]``, the shapes
+    already validated) in one XLA program."""
+    P, _, Q = coeffs[0].shape.as_list()
+    shapes = tuple(c.shape[1] for c in coeffs)
+    key = ("wr", _bank_key(bank, True), mode, P, shapes, Q, coeffs[0].dtype.name)
+
+    def build():
+        def run(*cs):
+            a = cs[0]
+            for d in cs[1:]:
+                L = d.shape[1]
+                a = _synthesis_body(bank, mode, False, P, a.shape[1], L, Q)(a, d)
+            return a
+
+        return run
+
+    return _fused(key, build)(*coeffs)
+
+
 def _analysis_kernel(bank):
     return np.stack([bank.dec_lo[::-1], bank.dec_hi[::-1]], axis=-1)[:, None, :]  # [F, 1, 2]
 
@@ -279,6 +449,11 @@ def analysis_axis(y, axis, bank, mode):
     P = _prod(shape[:axis])
     Q = _prod(shape[axis + 1:])
     y3 = _reshape(y, [P, n, Q])
+    if _fused_ok(P, n, Q):
+        out = _fused_analysis(y3, bank, mode, pair=False)
+        L = out.shape[1]
+        new_shape = list(shape[:axis]) + [L] + list(shape[axis + 1:-1]) + [shape[-1] * 2]
+        return _reshape(out, new_shape)
     if mode == "periodization":
         M = n + n % 2
         L = M // 2
@@ -329,6 +504,10 @@ def synthesis_axis(y, axis, bank, mode):
     Q = _prod(shape[axis + 1:-1]) * (B2 // 2)
     y4 = _reshape(y, [P, L, Q, 2])
     pad, offset, out_len = _synthesis_lengths(L, F, mode)
+    if _fused_ok(P, L, Q, 2):
+        rec = _fused_synthesis(y4, None, L, bank, mode)
+        new_shape = list(shape[:axis]) + [out_len] + list(shape[axis + 1:-1]) + [B2 // 2]
+        return _reshape(rec, new_shape)
     Le = L + 2 * pad
     if mode == "periodization":
         y4 = _reshape(extend(_reshape(y4, [P, L, Q * 2]), L, -pad, Le, "periodic"), [P, Le, Q, 2])
@@ -450,18 +629,42 @@ def _synthesis_matrix(bank, L, mode):
     return S
 
 
+def analysis_pair(x, axis, bank, mode):
+    """One analysis pass along ``axis`` returning ``(a, d)`` as two tensors (no band axis)."""
+    shape = static_or_dynamic_shape(x)
+    n = shape[axis]
+    _check_static_len(n, axis, mode)
+    P = _prod(shape[:axis])
+    Q = _prod(shape[axis + 1:])
+    if _fused_ok(P, n, Q):
+        a, d = _fused_analysis(_reshape(x, [P, n, Q]), bank, mode, pair=True)
+        new_shape = list(shape[:axis]) + [a.shape[1]] + list(shape[axis + 1:])
+        return _reshape(a, new_shape), _reshape(d, new_shape)
+    y = analysis_axis(x[..., None], axis, bank, mode)
+    return y[..., 0], y[..., 1]
+
+
 def synthesis_pair(a, d, axis, bank, mode):
-    """Inverse pass along ``axis`` from two separate (same-shape) coefficient tensors.
+    """Inverse pass along ``axis`` from two separate coefficient tensors.
 
     Same result as :func:`synthesis_axis` on ``tf.stack([a, d], -1)`` but without
     interleaving the two inputs in memory (used by the public ``idwt*``/``waverec*``).
+    ``a`` may be one sample longer than ``d`` along ``axis`` (``waverec``'s rule: it is
+    cropped to the length of ``d``).
     """
-    shape = static_or_dynamic_shape(a)
+    shape = static_or_dynamic_shape(d)
     F = bank.rec_len
     L = shape[axis]
     P = _prod(shape[:axis])
     Q = _prod(shape[axis + 1:])
-    dtype = a.dtype
+    dtype = d.dtype
+    La = a.shape[axis]
+    if _fused_ok(P, L, Q) and _is_static(La):
+        out_len = _synthesis_lengths(L, F, mode)[2]
+        rec = _fused_synthesis(_reshape(a, [P, La, Q]), _reshape(d, [P, L, Q]), L, bank, mode)
+        return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
+    if La is None or La != L:
+        a = _crop_axis(a, axis, L)
     a3 = _reshape(a, [P, L, Q])
     d3 = _reshape(d, [P, L, Q])
     if _is_static(L) and L <= _MATMUL_MAX_LEN and not (_is_static(Q) and Q <= 2):
@@ -505,3 +708,14 @@ def synthesis_pair(a, d, axis, bank, mode):
         rec = rec[:, offset:offset + out_len]
     new_shape = list(shape[:axis]) + [out_len] + list(shape[axis + 1:])
     return _reshape(rec, new_shape)
+
+
+def _crop_axis(a, axis, n):
+    """``a`` cropped to its first ``n`` samples along ``axis``."""
+    rank = a.shape.rank
+    begin = [0] * rank
+    size = [-1] * rank
+    size[axis] = n
+    if tf.is_tensor(n):
+        size = tf.stack([tf.cast(v, tf.int32) for v in size])
+    return tf.slice(a, begin, size)

@@ -132,6 +132,18 @@ def _analysis_stacked(x, banks, modes, axes):
     return _real_call(run, x)
 
 
+def _analysis_pair(x, bank, mode, axis):
+    """Single-axis analysis returning ``(a, d)`` (complex and half inputs as in _real_call)."""
+    if x.dtype.is_complex:
+        ar, dr = _core.analysis_pair(tf.math.real(x), axis, bank, mode)
+        ai, di = _core.analysis_pair(tf.math.imag(x), axis, bank, mode)
+        return tf.complex(ar, ai), tf.complex(dr, di)
+    if x.dtype in _HALF:
+        a, d = _core.analysis_pair(tf.cast(x, tf.float32), axis, bank, mode)
+        return tf.cast(a, x.dtype), tf.cast(d, x.dtype)
+    return _core.analysis_pair(x, axis, bank, mode)
+
+
 def _synthesis_stacked(y, banks, modes, axes):
     def run(t):
         for ax, b, m in reversed(list(zip(axes, banks, modes))):
@@ -428,9 +440,18 @@ def wavedecn(data, wavelet, mode="symmetric", level=None, axes=None):
     shape = x.shape.as_list()
     level = _check_level([shape[a] for a in axes], [b.dec_len for b in banks], level)
     keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
+    if len(axes) == 1 and level >= 1:
+        fused = _fused_wavedec(x, banks[0], modes[0], level, axes[0])
+        if fused is not None:
+            return [fused[0]] + [{"d": d} for d in fused[1:]]
     details = []
     a = x
     for _ in range(level):
+        if len(axes) == 1:
+            # 1D: the approximation and detail as two outputs (no band axis to unstack)
+            a, d = _analysis_pair(a, banks[0], modes[0], axes[0])
+            details.append({"d": d})
+            continue
         y = _analysis_stacked(a, banks, modes, axes)
         parts = tf.unstack(y, num=len(keys), axis=-1)
         a = parts[0]
@@ -438,8 +459,11 @@ def wavedecn(data, wavelet, mode="symmetric", level=None, axes=None):
     return [a] + details[::-1]
 
 
-def _trim_to(a, d, axes):
-    """Crop ``a`` to the shape of ``d`` along ``axes`` (waverec's off-by-one rule)."""
+def _trim_to(a, d, axes, check_only=False):
+    """Crop ``a`` to the shape of ``d`` along ``axes`` (waverec's off-by-one rule).
+
+    With ``check_only`` the shapes are validated and ``a`` is returned uncropped (the
+    inverse pass crops it itself, see :func:`_core.synthesis_pair`)."""
     sa, sd = a.shape.as_list(), d.shape.as_list()
     begin = [0] * len(sa)
     size = [-1] * len(sa)
@@ -460,11 +484,62 @@ def _trim_to(a, d, axes):
                 dyn = tf.shape(d)
             size[ax] = dyn[ax]
         need = True
-    if not need:
+    if not need or check_only:
         return a
     if any(tf.is_tensor(s) for s in size):
         size = tf.stack([tf.cast(s, tf.int32) for s in size])
     return tf.slice(a, begin, size)
+
+
+def _split3(shape, axis):
+    return _core._prod(shape[:axis]), shape[axis], _core._prod(shape[axis + 1:])
+
+
+def _fused_wavedec(x, bank, mode, level, axis):
+    """All levels of a large static 1D ``wavedec`` in one XLA program, or None."""
+    shape = x.shape.as_list()
+    if x.dtype not in (tf.float32, tf.float64) or None in shape:
+        return None
+    P, n, Q = _split3(shape, axis)
+    if not _core._fused_ok(P, n, Q):
+        return None
+    outs = _core.fused_wavedec(tf.reshape(x, [P, n, Q]), bank, mode, level)
+    return [tf.reshape(t, shape[:axis] + [t.shape[1]] + shape[axis + 1:]) for t in outs]
+
+
+def _fused_waverec(coeffs, wavelet, mode, axis):
+    """A large static 1D ``waverec`` in one XLA program (shapes checked like pywt), or None."""
+    if any(c is None for c in coeffs):
+        return None
+    ts = [_as_tensor(c, "coeffs") for c in coeffs]
+    dtype = ts[0].dtype
+    shapes = [t.shape.as_list() for t in ts]
+    rank = len(shapes[0])
+    if dtype not in (tf.float32, tf.float64) or any(t.dtype != dtype for t in ts) or rank < 1:
+        return None
+    if any(len(s_) != rank or None in s_ for s_ in shapes):
+        return None
+    (ax,) = _norm_axes((axis,), rank, "coefficients")
+    outer = [s_[:ax] + s_[ax + 1:] for s_ in shapes]
+    if any(o != outer[0] for o in outer):
+        return None
+    bank = get_wavelet(wavelet)
+    mode = _core.check_mode(mode)
+    P, _, Q = _split3(shapes[-1], ax)
+    if not _core._fused_ok(P, shapes[-1][ax], Q):
+        return None
+    la = shapes[0][ax]
+    for s_ in shapes[1:]:
+        ld = s_[ax]
+        if la not in (ld, ld + 1):
+            raise ValueError(
+                f"coefficient shape mismatch: approximation length {la} vs detail "
+                f"length {ld} along axis {ax}."
+            )
+        la = _core._synthesis_lengths(ld, bank.rec_len, mode)[2]
+    views = [tf.reshape(t, [P, s_[ax], Q]) for t, s_ in zip(ts, shapes)]
+    rec = _core.fused_waverec(views, bank, mode)
+    return tf.reshape(rec, shapes[-1][:ax] + [la] + shapes[-1][ax + 1:])
 
 
 @_no_autograph
@@ -504,7 +579,13 @@ def waverecn(coeffs, wavelet, mode="symmetric", axes=None):
             if ref is not None:
                 ref = _as_tensor(ref, "detail")
                 ndim = _rank(ref, "detail")
-                a = _trim_to(a, ref, _norm_axes(tuple(axes), ndim, "coefficients"))
+                ax = _norm_axes(tuple(axes), ndim, "coefficients")
+                if nd == 1 and list(dd) == ["d"] and ref.dtype == a.dtype and a.shape.rank == ndim:
+                    # 1D: the inverse pass crops the approximation itself (no copy)
+                    a = _trim_to(a, ref, ax, check_only=True)
+                    a = _synthesis_list([a, ref], _banks(wavelet, 1), _modes(mode, 1), ax)
+                    continue
+                a = _trim_to(a, ref, ax)
             dd["a" * nd] = a
         a = idwtn(dd, wavelet, mode, axes)
     return a
@@ -528,6 +609,10 @@ def waverec(coeffs, wavelet, mode="symmetric", axis=-1):
         raise ValueError("Coefficient list too short (minimum 1 arrays required).")
     if len(coeffs) == 1:
         return _as_tensor(coeffs[0], "coeffs[0]")
+    if isinstance(axis, (Integral, np.integer)) and not isinstance(axis, bool):
+        fused = _fused_waverec(coeffs, wavelet, mode, int(axis))
+        if fused is not None:
+            return fused
     return waverecn([coeffs[0]] + [{"d": d} for d in coeffs[1:]], wavelet, mode, axes=(axis,))
 
 
