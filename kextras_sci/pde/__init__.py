@@ -10,7 +10,9 @@ Public API:
   ``DirichletBC``, ``NeumannBC``, ``RobinBC``, ``PeriodicBC``,
   ``InitialCondition``, ``PointData``;
 * training: ``PINN`` (a ``keras.Model``), ``Parameter``, ``OutputTransform``,
-  ``Bounds``, ``minimize_lbfgs``;
+  ``Bounds``, ``minimize_lbfgs``; time marching ``TimeMarching``
+  (:mod:`~kextras_sci.pde.marching`: one PINN per time window, exact chained
+  initial conditions);
 * reference solutions: :mod:`kextras_sci.pde.references`;
 * loss balancing callbacks (:mod:`~kextras_sci.pde.balancing`), adaptive sampling
   (:mod:`~kextras_sci.pde.sampling`), PINN architectures (:mod:`~kextras_sci.pde.nn`).
@@ -31,6 +33,7 @@ from kextras_sci.pde.conditions import (
 )
 from kextras_sci.pde.layers import Bounds, OutputTransform, RelativeL2Error
 from kextras_sci.pde.lbfgs import LBFGSResult, minimize_lbfgs
+from kextras_sci.pde.marching import TimeMarching
 from kextras_sci.pde.model import PINN, Parameter
 from kextras_sci.pde.operators import (
     derivative,
@@ -71,5 +74,6 @@ __all__ = [
     "RelativeL2Error",
     "minimize_lbfgs",
     "LBFGSResult",
+    "TimeMarching",
 ]
 __all__ += list(_domains_all)
