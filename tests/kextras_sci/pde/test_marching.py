@@ -74,6 +74,12 @@ def test_initial_condition_exact_and_chain_continuous(three):
         np.testing.assert_allclose(here, prev, rtol=0, atol=1e-6)
         # random nets: the solution really changes inside a window
         assert np.abs(prev - (1.0 + xb[:, :1])).max() > 1e-3
+        # the chain carries the spatial derivatives too (what the PDE residual sees)
+        req = [(0, (0,)), (0, (0, 0))]
+        _, d_prev = pde.derivatives(m.pinns[k - 1], tf.constant(xb, tf.float32), req)
+        _, d_here = pde.derivatives(m.pinns[k], tf.constant(xb, tf.float32), req)
+        for key in d_prev:
+            np.testing.assert_allclose(d_here[key].numpy(), d_prev[key].numpy(), rtol=1e-4, atol=1e-5)
 
 
 def test_predict_dispatches_to_the_window_of_each_time(three):
