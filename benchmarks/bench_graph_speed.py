@@ -15,8 +15,10 @@ data, the same initial weights (copied from the Keras model into the PyG model, 
 also gives ``max_abs_err`` between the two forward passes in inference mode), and Adam.
 kextras is timed through ``model.train_on_batch`` (the compiled Keras train step that
 ``fit`` runs); PyG through the usual ``zero_grad / forward / backward / step`` loop.
-Timings alternate between the two (``--repeats`` rounds of ``--steps`` steps each) and
-the medians are reported, in ms per epoch.
+Timings alternate between the two in ABBA order (``--repeats`` rounds of ``--steps`` steps
+each); reported: the medians in ms per epoch with their interquartile ranges, ``ratio`` (of
+the medians), the median and IQR of the per-round ratios, and the same on process CPU time
+(``cpu_*``: less sensitive to other jobs on a loaded machine).
 
 Usage: ``python3 benchmarks/bench_graph_speed.py [--quick] [--threads N] [--cases gcn_cora,...]``
 (needs ``pip install -r benchmarks/requirements-graph.txt``). One JSON object per line.
@@ -28,7 +30,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import sys
 import time
 
@@ -68,6 +69,7 @@ from torch_geometric.nn import GINConv as PygGIN  # noqa: E402
 from torch_geometric.nn import global_add_pool  # noqa: E402
 
 torch.set_num_threads(ARGS.threads)
+torch.set_num_interop_threads(ARGS.threads)
 
 import kextras_graph  # noqa: E402,F401
 from kextras_graph import data as gd  # noqa: E402
@@ -294,11 +296,23 @@ def gin_case(seed):
     return "gin_batch128", kstep, pstep, err, extra
 
 
-def time_block(fn, steps):
-    start = time.perf_counter()
-    for _ in range(steps):
-        fn()
-    return (time.perf_counter() - start) / steps
+def interleaved(kstep, pstep, repeats, steps):
+    """ABBA-ordered rounds of ``steps`` steps (a drift in machine load hits both sides);
+    per-round seconds per step, wall clock and process CPU time, of both."""
+    out = {"k": ([], []), "p": ([], [])}
+
+    def block(key, fn):
+        wall, cpu = time.perf_counter(), time.process_time()
+        for _ in range(steps):
+            fn()
+        out[key][0].append((time.perf_counter() - wall) / steps)
+        out[key][1].append((time.process_time() - cpu) / steps)
+
+    for r in range(repeats):
+        order = [("k", kstep), ("p", pstep)] if r % 2 == 0 else [("p", pstep), ("k", kstep)]
+        for key, fn in order:
+            block(key, fn)
+    return {k: (np.array(w), np.array(c)) for k, (w, c) in out.items()}
 
 
 def run_case(case, repeats, steps, warmup):
@@ -306,33 +320,42 @@ def run_case(case, repeats, steps, warmup):
     for _ in range(warmup):
         kstep()
         pstep()
-    kt, pt = [], []
-    for _ in range(repeats):  # alternate, so both see the same machine load
-        kt.append(time_block(kstep, steps))
-        pt.append(time_block(pstep, steps))
-    k, p = statistics.median(kt), statistics.median(pt)
+    times = interleaved(kstep, pstep, repeats, steps)
+    (kt, kc), (pt, pc) = times["k"], times["p"]
+    q = lambda v: np.percentile(v, [25, 50, 75])  # noqa: E731
+    k, p, r = q(kt), q(pt), q(kt / pt)
+    kcq, pcq, rc = q(kc), q(pc), q(kc / pc)
     return {
         "bench": "graph_speed",
         "case": name,
         "unit": "s per training epoch (median)",
-        "kextras_s": k,
-        "pyg_s": p,
-        "ratio": k / p,
-        "kextras_ms": round(k * 1e3, 3),
-        "pyg_ms": round(p * 1e3, 3),
+        "kextras_s": float(k[1]),
+        "pyg_s": float(p[1]),
+        "ratio": float(k[1] / p[1]),
+        "ratio_rounds_median": round(float(r[1]), 4),
+        "ratio_rounds_iqr": [round(float(r[0]), 4), round(float(r[2]), 4)],
+        "kextras_ms": round(k[1] * 1e3, 3),
+        "pyg_ms": round(p[1] * 1e3, 3),
+        "kextras_ms_iqr": [round(k[0] * 1e3, 3), round(k[2] * 1e3, 3)],
+        "pyg_ms_iqr": [round(p[0] * 1e3, 3), round(p[2] * 1e3, 3)],
+        "cpu_kextras_ms": round(kcq[1] * 1e3, 3),
+        "cpu_pyg_ms": round(pcq[1] * 1e3, 3),
+        "cpu_ratio": float(kcq[1] / pcq[1]),
+        "cpu_ratio_rounds_iqr": [round(float(rc[0]), 4), round(float(rc[2]), 4)],
         "kextras_ms_all": [round(v * 1e3, 3) for v in kt],
         "pyg_ms_all": [round(v * 1e3, 3) for v in pt],
         "max_abs_err": err,
         "threads": ARGS.threads,
         "repeats": repeats,
         "steps": steps,
+        "load_average_1min": os.getloadavg()[0],
         **extra,
     }
 
 
 def main():
-    repeats = ARGS.repeats or (3 if ARGS.quick else 7)
-    steps = ARGS.steps or (10 if ARGS.quick else 25)
+    repeats = ARGS.repeats or (4 if ARGS.quick else 12)
+    steps = ARGS.steps or (6 if ARGS.quick else 10)
     warmup = 3 if ARGS.quick else 10
     keras.utils.set_random_seed(ARGS.seed)
     torch.manual_seed(ARGS.seed)
