@@ -2,7 +2,10 @@
 
 Prints one JSON object per line:
 ``{"bench", "case", "kextras_s", "pywt_s", "ratio", "max_abs_err", "rel_err", ...}``
-(medians and minima of interleaved repeated timings; ratio = kextras / pywt, lower is better).
+(medians and minima of interleaved repeated timings; ratio = kextras / pywt, lower is better;
+``ratio_cpu`` compares the median process CPU times, the steadier number on a loaded machine;
+for the 1D cases ``kextras_tensors_s``/``ratio_tensors`` time the same call on tensors that
+are already TensorFlow tensors, without the NumPy conversions on either side).
 
 Fairness: the process is pinned (``os.sched_setaffinity``) to ``--cores`` CPUs (default: the
 first two allowed ones); TensorFlow gets that many intra-op threads and one inter-op thread,
@@ -10,7 +13,7 @@ PyWavelets (single-threaded C) runs in the same process on the same cores. Timin
 converting the NumPy input to a tensor and the outputs back to NumPy. The kextras functions
 run inside a ``tf.function`` (traced once before timing).
 
-    python3 benchmarks/bench_wavelets_pywt.py [--quick] [--cores 2] [--repeats 5]
+    python3 benchmarks/bench_wavelets_pywt.py [--quick] [--cores 2] [--repeats 5] [--only 1d|2d]
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ def main(argv=None):
     p.add_argument("--quick", action="store_true", help="fewer repeats and cases (< 2 minutes)")
     p.add_argument("--cores", type=int, default=2)
     p.add_argument("--repeats", type=int, default=None)
+    p.add_argument("--only", choices=["1d", "2d"], default=None, help="run only the 1D or the 2D cases")
     args = p.parse_args(argv)
     cores = _pin(args.cores)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -54,18 +58,31 @@ def main(argv=None):
            "load_avg_1min": os.getloadavg()[0]}
     print(json.dumps({"bench": "wavelets_pywt", "env": env}), flush=True)
 
-    def timed_pair(fn_k, fn_p):
-        """Median (and min) of interleaved repeats, so load changes hit both sides."""
+    def timed_pair(fn_k, fn_p, fn_t=None):
+        """Median (and min) of interleaved repeats, so load changes hit both sides.
+
+        Also the process CPU time of each call (all threads summed: TensorFlow's threads
+        count against it), which other jobs on a loaded machine disturb far less than the
+        wall-clock time."""
         fn_k(), fn_p()
-        tk, tp = [], []
+        tk, tp, ck, cp, tt = [], [], [], [], []
         for _ in range(repeats):
-            t0 = time.perf_counter()
+            if fn_t is not None:  # the same call on tensors, no NumPy conversions
+                t0 = time.perf_counter()
+                fn_t()
+                tt.append(time.perf_counter() - t0)
+            c0, t0 = time.process_time(), time.perf_counter()
             fn_k()
             tk.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
+            ck.append(time.process_time() - c0)
+            c0, t0 = time.process_time(), time.perf_counter()
             fn_p()
             tp.append(time.perf_counter() - t0)
+            cp.append(time.process_time() - c0)
+        cpu.append((float(np.median(ck)), float(np.median(cp)), float(np.median(tt)) if tt else None))
         return float(np.median(tk)), float(np.median(tp)), float(np.min(tk)), float(np.min(tp))
+
+    cpu = []
 
     def to_np(obj):
         return [np.asarray(t) for t in tf.nest.flatten(obj)]
@@ -82,11 +99,17 @@ def main(argv=None):
         row = {"bench": "wavelets_pywt", "case": case, "kextras_s": round(t_k, 5), "pywt_s": round(t_p, 5),
                "ratio": round(t_k / t_p, 3), "max_abs_err": e, "rel_err": rel,
                "kextras_min_s": round(m_k, 5), "pywt_min_s": round(m_p, 5), "ratio_min": round(m_k / m_p, 3)}
+        c_k, c_p, t_t = cpu[-1]
+        row.update({"kextras_cpu_s": round(c_k, 5), "pywt_cpu_s": round(c_p, 5), "ratio_cpu": round(c_k / c_p, 3)})
+        if t_t is not None:
+            row.update({"kextras_tensors_s": round(t_t, 5), "ratio_tensors": round(t_t / t_p, 3)})
         row.update(extra)
         print(json.dumps(row), flush=True)
 
     # ---------------------------------------------------------------- 2D batched wavedec2
     modes2 = ["symmetric", "periodization", "zero"] if args.quick else list(pywt.Modes.modes)
+    if args.only == "1d":
+        modes2 = []
     shape2 = (32, 3, 256, 256)
     x2 = rng.standard_normal(shape2).astype(np.float32)
     wavelet, level = "db4", 4
@@ -114,19 +137,25 @@ def main(argv=None):
     x1 = rng.standard_normal(shape1).astype(np.float32)
     level1 = 6
     modes1 = ["symmetric", "periodization"] if args.quick else ["symmetric", "periodization", "zero", "smooth"]
+    if args.only == "2d":
+        modes1 = []
     for mode in modes1:
         fwd = tf.function(lambda x, m=mode: kw.wavedec(x, wavelet, m, level=level1))
         inv = tf.function(lambda c, m=mode: kw.waverec(c, wavelet, m))
         ref = pywt.wavedec(x1, wavelet, mode, level=level1)
         got = fwd(tf.constant(x1))
+        xt = tf.constant(x1)
         times = timed_pair(lambda: to_np(fwd(tf.convert_to_tensor(x1))),
-                           lambda: pywt.wavedec(x1, wavelet, mode, level=level1))
+                           lambda: pywt.wavedec(x1, wavelet, mode, level=level1),
+                           lambda: fwd(xt))
         e, rel = err(got, ref)
         report(f"wavedec {shape1} {wavelet} L{level1} {mode} forward", times, e, rel)
         rec_ref = pywt.waverec(ref, wavelet, mode)
         rec = inv([tf.constant(c) for c in ref])
+        ref_t = [tf.constant(c) for c in ref]
         times = timed_pair(lambda: inv([tf.convert_to_tensor(c) for c in ref]).numpy(),
-                           lambda: pywt.waverec(ref, wavelet, mode))
+                           lambda: pywt.waverec(ref, wavelet, mode),
+                           lambda: inv(ref_t))
         e, rel = err(rec, rec_ref)
         report(f"waverec {shape1} {wavelet} L{level1} {mode} inverse", times, e, rel)
     return 0

@@ -331,12 +331,32 @@ def _fused_synthesis(a3, d3, L, bank, mode):
     shp = a3.shape.as_list()
     P, La, Q = shp[0], shp[1], shp[2]
     stacked = d3 is None
-    key = ("s", _bank_key(bank, True), mode, stacked, P, La, L, Q, a3.dtype.name)
-    fn = _fused(key, lambda: _synthesis_body(bank, mode, stacked, P, La, L, Q))
-    return fn(a3) if stacked else fn(a3, d3)
+    pair = Q == 1 and not stacked
+    key = ("s", _bank_key(bank, True), mode, stacked, pair, P, La, L, Q, a3.dtype.name)
+    fn = _fused(key, lambda: _synthesis_body(bank, mode, stacked, P, La, L, Q, as_complex=pair))
+    if not pair:
+        return fn(a3) if stacked else fn(a3, d3)
+    # the two output phases as the real and imaginary parts of one complex tensor: its
+    # memory is the interleaved signal, so a bitcast interleaves for free (XLA's own
+    # interleaving of two phases costs as much as computing them)
+    return _interleave(fn(a3, d3))[..., None]
 
 
-def _synthesis_body(bank, mode, stacked, P, La, L, Q):
+@tf.custom_gradient
+def _interleave(c):
+    """``[P, M]`` complex -> ``[P, 2 M]`` real ``(re_0, im_0, re_1, im_1, ...)``, zero-copy."""
+    real = tf.float64 if c.dtype == tf.complex128 else tf.float32
+    shape = c.shape.as_list()
+    out = tf.reshape(tf.bitcast(c, real), [shape[0], 2 * shape[1]])
+
+    def grad(g):
+        g3 = tf.reshape(g, [shape[0], shape[1], 2])
+        return tf.complex(g3[:, :, 0], g3[:, :, 1])
+
+    return out, grad
+
+
+def _synthesis_body(bank, mode, stacked, P, La, L, Q, as_complex=False):
     """The traced body of one fused inverse pass (see :func:`_fused_synthesis`)."""
     F = bank.rec_len
     K = F // 2
@@ -367,6 +387,8 @@ def _synthesis_body(bank, mode, stacked, P, La, L, Q):
                     terms.append((float(kern[u, 1, ph]), d[:, q + u:q + u + M]))
                 acc = _taps(terms, a.dtype)
                 phases.append(tf.zeros([P, M, Q], a.dtype) if acc is None else acc)
+            if as_complex:
+                return tf.complex(phases[0][:, :, 0], phases[1][:, :, 0])
             return tf.reshape(tf.stack(phases, axis=2), [P, 2 * M, Q])
 
         return run
@@ -397,6 +419,12 @@ def fused_waverec(coeffs, bank, mode):
     """All inverse passes of ``[a_n, d_n, ..., d_1]`` (each ``[P, L_j, Q]``, the shapes
     already validated) in one XLA program."""
     P, _, Q = coeffs[0].shape.as_list()
+    if Q == 1:
+        # one program per level, each interleaving through a free complex bitcast
+        a = coeffs[0]
+        for d in coeffs[1:]:
+            a = _fused_synthesis(a, d, d.shape[1], bank, mode)
+        return a
     shapes = tuple(c.shape[1] for c in coeffs)
     key = ("wr", _bank_key(bank, True), mode, P, shapes, Q, coeffs[0].dtype.name)
 
