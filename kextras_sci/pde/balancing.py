@@ -655,16 +655,27 @@ class SelfAdaptiveUpdate(keras.callbacks.Callback):
         n = tf.cast(tf.shape(c.lambdas)[0], tf.float64)
         return c.mask_derivative(c.lambdas) * c.last_squared_residual / n
 
-    def on_train_batch_end(self, batch, logs=None):
-        if self._opt is None and self.optimizer_name == "adam":
+    def _build_step(self):
+        # one compiled ascent step (eagerly it costs ~20 small ops per step)
+        if self.optimizer_name == "adam":
             self._opt = keras.optimizers.Adam(self.learning_rate)
             self._opt.build([c.lambdas for c in self.conditions])
-        grads = [self.ascent_gradient(c) for c in self.conditions]
-        if self._opt is None:
-            for c, g in zip(self.conditions, grads):
-                c.lambdas.assign_add(self.learning_rate * g)
-        else:
-            self._opt.apply_gradients([(-g, c.lambdas) for c, g in zip(self.conditions, grads)])
+
+        @tf.function
+        def step():
+            grads = [self.ascent_gradient(c) for c in self.conditions]
+            if self._opt is None:
+                for c, g in zip(self.conditions, grads):
+                    c.lambdas.assign_add(self.learning_rate * g)
+            else:
+                self._opt.apply_gradients([(-g, c.lambdas) for c, g in zip(self.conditions, grads)])
+
+        self._step_fn = step
+
+    def on_train_batch_end(self, batch, logs=None):
+        if getattr(self, "_step_fn", None) is None:
+            self._build_step()
+        self._step_fn()
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
