@@ -49,7 +49,8 @@ P.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
 P.add_argument("--cases", default="gcn_mol,gin_mol,gcn_atlas,gin_atlas")
 P.add_argument("--repeats", type=int, default=None, help="timing rounds per side")
 P.add_argument("--steps", type=int, default=None, help="training steps per round")
-P.add_argument("--batches", type=int, default=4, help="distinct batches, cycled")
+P.add_argument("--batches", type=int, default=None,
+               help="distinct batches, cycled (default 4; 2 with --quick)")
 ARGS = P.parse_args()
 os.environ["KERAS_BACKEND"] = "tensorflow"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -269,7 +270,7 @@ def summary(k_wall, t_wall, k_cpu, t_cpu, competitor="kgcnn"):
 def run_case(case, repeats, steps, warmup):
     kind, data = case.split("_")
     keras.utils.set_random_seed(0)
-    batches = [make_batch(data, seed) for seed in range(ARGS.batches)]
+    batches = [make_batch(data, seed) for seed in range(ARGS.batches or (2 if ARGS.quick else 4))]
     prepared = [(*inputs_for(kind, graphs), tf.constant(labels)) for graphs, labels in batches]
     kg = compile_model(kgcnn_model(kind))
     kx = compile_model(kextras_model(kind))
@@ -305,8 +306,8 @@ def run_case(case, repeats, steps, warmup):
 
 
 def main():
-    repeats = ARGS.repeats or (8 if ARGS.quick else 30)
-    steps = ARGS.steps or (3 if ARGS.quick else 4)
+    repeats = ARGS.repeats or (6 if ARGS.quick else 30)
+    steps = ARGS.steps or (2 if ARGS.quick else 4)
     warmup = 1 if ARGS.quick else 3
     print(json.dumps({"bench": "graph_kgcnn_env", "python": platform.python_version(),
                       "tensorflow": tf.__version__, "keras": keras.__version__,

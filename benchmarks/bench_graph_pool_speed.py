@@ -41,7 +41,8 @@ P.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
 P.add_argument("--cases", default="topk_batch128,diffpool_batch128,gcn2_batch128")
 P.add_argument("--repeats", type=int, default=None, help="timing rounds per side")
 P.add_argument("--steps", type=int, default=None, help="training steps per round")
-P.add_argument("--batches", type=int, default=4, help="distinct batches, cycled")
+P.add_argument("--batches", type=int, default=None,
+               help="distinct batches, cycled (default 4; 2 with --quick)")
 P.add_argument("--omp-wait-policy", default="PASSIVE",
                help="OMP_WAIT_POLICY of PyTorch's OpenMP threads (ACTIVE spin-waits, which is "
                     "pathologically slow on a loaded machine)")
@@ -225,7 +226,7 @@ def run_case(case, repeats, steps, warmup):
     kind = case.split("_")[0]
     keras.utils.set_random_seed(0)
     torch.manual_seed(0)
-    data = [random_batch(seed) for seed in range(ARGS.batches)]
+    data = [random_batch(seed) for seed in range(ARGS.batches or (2 if ARGS.quick else 4))]
     kin = [(keras_inputs(xs, es), tf.constant(ys)) for xs, es, ys in data]
     tin = [(torch_inputs(xs, es), torch.from_numpy(ys)) for xs, es, ys in data]
     model = keras_model(kind)
