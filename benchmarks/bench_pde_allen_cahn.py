@@ -70,7 +70,7 @@ class _Deadline(keras.callbacks.Callback):
 
 
 def run(seed, minutes, windows, t_end=1.0, width=32, depth=3, harmonics=1, n_points=2048, lr=1e-3,
-        adam_steps=100, spe=25, method="sobol", ref_grid=None, log=True):
+        adam_steps=0, spe=25, method="sobol", share_offset=4.0, ref_grid=None, log=True):
     """One time-marching run; returns (result row, the marching object)."""
     keras.utils.set_random_seed(seed)
     geom = pde.SpaceTime(pde.Interval(-1.0, 1.0), pde.TimeInterval(0.0, t_end))
@@ -96,7 +96,10 @@ def run(seed, minutes, windows, t_end=1.0, width=32, depth=3, harmonics=1, n_poi
     stats = []
 
     def train(pinn, k):
-        share = (budget - (time.perf_counter() - start - eval_s)) / (march.num_windows - k)
+        # later windows cost more (the chain of frozen windows, longer tracing): window k
+        # gets a share of the remaining budget proportional to k + share_offset
+        weights = np.arange(k, march.num_windows) + share_offset
+        share = (budget - (time.perf_counter() - start - eval_s)) * weights[0] / weights.sum()
         t0 = time.perf_counter()
         deadline = t0 + share
         steps, adam_loss = 0, None
@@ -155,7 +158,9 @@ def main(argv=None):
     ap.add_argument("--harmonics", type=int, default=1)
     ap.add_argument("--points", type=int, default=None, help="residual points per window (default 2048)")
     ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--adam-steps", type=int, default=100, help="Adam steps before L-BFGS in the first window")
+    ap.add_argument("--adam-steps", type=int, default=0, help="Adam steps before L-BFGS in the first window")
+    ap.add_argument("--share-offset", type=float, default=4.0,
+                    help="window k gets a budget share proportional to k + this")
     ap.add_argument("--t-end", type=float, default=None)
     ap.add_argument("--save", default=None, help="write the prediction on the reference grid to this .npz")
     args = ap.parse_args(argv)
@@ -174,6 +179,7 @@ def main(argv=None):
     for seed in range(args.seed0, args.seed0 + args.seeds):
         row, march = run(seed, minutes, windows, t_end=t_end, width=args.width, depth=args.depth,
                          harmonics=args.harmonics, n_points=points, lr=args.lr, adam_steps=args.adam_steps,
+                         share_offset=args.share_offset,
                          ref_grid=grid)
         e0 = time.perf_counter()
         pred = march.predict(grid[0])
