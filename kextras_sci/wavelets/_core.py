@@ -297,32 +297,31 @@ def _fused_analysis(x3, bank, mode, pair):
 def _analysis_body(bank, mode, pair, P, n, Q):
     """The traced body of one fused analysis pass (see :func:`_fused_analysis`)."""
     F = bank.dec_len
-    if True:
-        lo, hi = bank.dec_lo.tolist(), bank.dec_hi.tolist()
+    lo, hi = bank.dec_lo.tolist(), bank.dec_hi.tolist()
 
-        def run(x):
-            if mode == "periodization":
-                M = n + n % 2
-                L = M // 2
-                xe = tf.concat([x, x[:, n - 1:]], axis=1) if n % 2 else x
-                xe = extend(xe, M, 1 - F // 2, 2 * L + F - 2, "periodic")
-            else:
-                L = (n + F - 1) // 2
-                xe = extend(x, n, 2 - F, 2 * L + F - 2, mode)
-            # c[i] = sum_j f[j] xe[2i + F - 1 - j]; xe has even length 2 (L + F/2 - 1)
-            ph = tf.reshape(xe, [P, L + F // 2 - 1, 2, Q])
-            phases = (ph[:, :, 0], ph[:, :, 1])
-            out = []
-            for f in (lo, hi):
-                terms = []
-                for j in range(F):
-                    s_ = F - 1 - j
-                    terms.append((f[j], phases[s_ % 2][:, s_ // 2:s_ // 2 + L]))
-                acc = _taps(terms, x.dtype)
-                out.append(tf.zeros([P, L, Q], x.dtype) if acc is None else acc)
-            return tuple(out) if pair else tf.stack(out, axis=-1)
+    def run(x):
+        if mode == "periodization":
+            M = n + n % 2
+            L = M // 2
+            xe = tf.concat([x, x[:, n - 1:]], axis=1) if n % 2 else x
+            xe = extend(xe, M, 1 - F // 2, 2 * L + F - 2, "periodic")
+        else:
+            L = (n + F - 1) // 2
+            xe = extend(x, n, 2 - F, 2 * L + F - 2, mode)
+        # c[i] = sum_j f[j] xe[2i + F - 1 - j]; xe has even length 2 (L + F/2 - 1)
+        ph = tf.reshape(xe, [P, L + F // 2 - 1, 2, Q])
+        phases = (ph[:, :, 0], ph[:, :, 1])
+        out = []
+        for f in (lo, hi):
+            terms = []
+            for j in range(F):
+                s_ = F - 1 - j
+                terms.append((f[j], phases[s_ % 2][:, s_ // 2:s_ // 2 + L]))
+            acc = _taps(terms, x.dtype)
+            out.append(tf.zeros([P, L, Q], x.dtype) if acc is None else acc)
+        return tuple(out) if pair else tf.stack(out, axis=-1)
 
-        return run
+    return run
 
 
 def _fused_synthesis(a3, d3, L, bank, mode):
@@ -361,37 +360,37 @@ def _synthesis_body(bank, mode, stacked, P, La, L, Q, as_complex=False):
     F = bank.rec_len
     K = F // 2
     kern = _synthesis_kernel(bank)  # [K, 2 (a, d), 2 (phase)]
-    if True:
-        def run(*args):
-            if stacked:
-                a, d = args[0][:, :, :, 0], args[0][:, :, :, 1]
-            else:
-                a, d = args
-                if La != L:
-                    a = a[:, :L]
-            pad, offset, out_len = _synthesis_lengths(L, F, mode)
-            # output sample 2m + r is sample 2(m + q) + p of the uncropped polyphase
-            # output (q, p = divmod(r + offset, 2)): shifting the slices instead of
-            # cropping afterwards keeps the interleaving aligned (2x faster)
-            M = out_len // 2
-            shifts = [divmod(r + offset, 2) for r in range(2)]
-            if mode == "periodization":
-                length = max(q for q, _ in shifts) + K - 1 + M
-                a = extend(a, L, -pad, length, "periodic")
-                d = extend(d, L, -pad, length, "periodic")
-            phases = []
-            for q, ph in shifts:
-                terms = []
-                for u in range(K):
-                    terms.append((float(kern[u, 0, ph]), a[:, q + u:q + u + M]))
-                    terms.append((float(kern[u, 1, ph]), d[:, q + u:q + u + M]))
-                acc = _taps(terms, a.dtype)
-                phases.append(tf.zeros([P, M, Q], a.dtype) if acc is None else acc)
-            if as_complex:
-                return tf.complex(phases[0][:, :, 0], phases[1][:, :, 0])
-            return tf.reshape(tf.stack(phases, axis=2), [P, 2 * M, Q])
 
-        return run
+    def run(*args):
+        if stacked:
+            a, d = args[0][:, :, :, 0], args[0][:, :, :, 1]
+        else:
+            a, d = args
+            if La != L:
+                a = a[:, :L]
+        pad, offset, out_len = _synthesis_lengths(L, F, mode)
+        # output sample 2m + r is sample 2(m + q) + p of the uncropped polyphase
+        # output (q, p = divmod(r + offset, 2)): shifting the slices instead of
+        # cropping afterwards keeps the interleaving aligned (2x faster)
+        M = out_len // 2
+        shifts = [divmod(r + offset, 2) for r in range(2)]
+        if mode == "periodization":
+            length = max(q for q, _ in shifts) + K - 1 + M
+            a = extend(a, L, -pad, length, "periodic")
+            d = extend(d, L, -pad, length, "periodic")
+        phases = []
+        for q, ph in shifts:
+            terms = []
+            for u in range(K):
+                terms.append((float(kern[u, 0, ph]), a[:, q + u:q + u + M]))
+                terms.append((float(kern[u, 1, ph]), d[:, q + u:q + u + M]))
+            acc = _taps(terms, a.dtype)
+            phases.append(tf.zeros([P, M, Q], a.dtype) if acc is None else acc)
+        if as_complex:
+            return tf.complex(phases[0][:, :, 0], phases[1][:, :, 0])
+        return tf.reshape(tf.stack(phases, axis=2), [P, 2 * M, Q])
+
+    return run
 
 
 def fused_wavedec(x3, bank, mode, level):
