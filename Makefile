@@ -28,7 +28,8 @@ bench:
 	$(PYTHON) -m venv --system-site-packages .venv-bench
 	.venv-bench/bin/python -m pip install --disable-pip-version-check --quiet -e ".[all,dev]" \
 		-r benchmarks/requirements-graph.txt -r benchmarks/requirements-pde.txt
-	.venv-bench/bin/python -m pip install --disable-pip-version-check --quiet --no-deps -r benchmarks/requirements-wavelets.txt
+	.venv-bench/bin/python -m pip install --disable-pip-version-check --quiet --no-deps -r benchmarks/requirements-wavelets.txt \
+		-r benchmarks/requirements-graph-nodeps.txt
 	.venv-bench/bin/python benchmarks/run.py $(BENCH_ARGS)
 
 ## make docs: build the documentation site into site/
