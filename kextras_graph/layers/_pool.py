@@ -10,6 +10,7 @@ from kextras_graph.layers._base import (
     split_input_shape,
     unpack_graph_inputs,
 )
+from kextras_graph.ops.disjoint import row_ids
 
 
 class GlobalPool(keras.layers.Layer):
@@ -47,8 +48,8 @@ class GlobalPool(keras.layers.Layer):
                 f"ragged_rank=1. Received: nodes with shape {nodes.shape} and "
                 f"ragged_rank={nodes.ragged_rank}")
         values = tf.cast(nodes.values, self.compute_dtype)
-        graph_ids = tf.cast(nodes.value_rowids(), tf.int32)
-        num_graphs = tf.cast(nodes.nrows(), tf.int32)
+        graph_ids = row_ids(nodes.row_splits)
+        num_graphs = tf.shape(nodes.row_splits, out_type=tf.int32)[0] - 1
         return self.pool(values, graph_ids, num_graphs, training=training)
 
     def pool(self, values, graph_ids, num_graphs, training=None):

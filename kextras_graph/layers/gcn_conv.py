@@ -4,7 +4,6 @@ import tensorflow as tf
 
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers.message_passing import MessagePassing
-from kextras_graph.ops.normalization import gcn_norm
 
 
 class GCNConv(DenseWeightsMixin, MessagePassing):
@@ -47,19 +46,41 @@ class GCNConv(DenseWeightsMixin, MessagePassing):
         self.kernel = self._kernel((node_dim, self.units))
         self.bias = self._bias((self.units,)) if self.use_bias else None
 
+    def _normalization(self, graph, dtype):
+        """``(edge_norm [E], loop_norm [N] or None)``, memoized per edge structure.
+
+        ``edge_norm[k] = d[s_k]^-1/2 d[t_k]^-1/2`` and ``loop_norm[v] = 1 / d[v]`` with
+        ``d`` the in-degree (+1 for the self loop): the same numbers as
+        ``ops.gcn_norm`` on the edge list with the self loops appended.
+        """
+        key = ("gcn_norm", self.add_self_loops, tf.as_dtype(dtype).name)
+        if key not in graph.cache:
+            ones = tf.ones(tf.shape(graph.targets), dtype)
+            deg = tf.math.unsorted_segment_sum(ones, graph.targets, graph.num_nodes)
+            if self.add_self_loops:
+                inv_sqrt = tf.math.rsqrt(deg + 1)  # degree >= 1
+                loop = inv_sqrt * inv_sqrt
+            else:
+                positive = deg > 0
+                inv_sqrt = tf.where(
+                    positive, tf.math.rsqrt(tf.where(positive, deg, tf.ones_like(deg))),
+                    tf.zeros_like(deg))
+                loop = None
+            edge = tf.gather(inv_sqrt, graph.sources) * tf.gather(inv_sqrt, graph.targets)
+            graph.cache[key] = (edge, loop)
+        return graph.cache[key]
+
     def call_graph(self, graph, training=None):
         x = tf.matmul(graph.nodes, self.kernel)
         dtype = x.dtype
+        messages = tf.gather(x, graph.sources)
         if self.normalize:
-            sources, targets, norm = gcn_norm(graph.sources, graph.targets, graph.num_nodes,
-                                              add_self_loops=self.add_self_loops, dtype=dtype)
-            messages = tf.gather(x, sources) * norm[:, None]
-            out = tf.math.unsorted_segment_sum(messages, targets, graph.num_nodes)
-        else:
-            out = tf.math.unsorted_segment_sum(tf.gather(x, graph.sources), graph.targets,
-                                               graph.num_nodes)
-            if self.add_self_loops:
-                out = out + x
+            edge_norm, loop_norm = self._normalization(graph, dtype)
+            messages = messages * edge_norm[:, None]
+        out = tf.math.unsorted_segment_sum(messages, graph.targets, graph.num_nodes)
+        if self.add_self_loops:
+            # the self loop v -> v, added after the edges (as with appended loop edges)
+            out = out + (x * loop_norm[:, None] if self.normalize else x)
         if self.bias is not None:
             out = out + self.bias
         return self.activation(out)

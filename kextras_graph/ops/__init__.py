@@ -4,6 +4,7 @@ from kextras_graph.ops.disjoint import (
     DisjointGraph,
     disjoint_to_ragged,
     ragged_to_disjoint,
+    row_ids,
     validate_graph_inputs,
 )
 from kextras_graph.ops.normalization import (
@@ -27,6 +28,7 @@ __all__ = [
     "ragged_to_disjoint",
     "disjoint_to_ragged",
     "validate_graph_inputs",
+    "row_ids",
     "degree",
     "add_self_loops",
     "remove_self_loops",

@@ -14,9 +14,52 @@ __all__ = [
     "ragged_to_disjoint",
     "disjoint_to_ragged",
     "validate_graph_inputs",
+    "row_ids",
 ]
 
 INDEX_DTYPE = tf.int32
+
+
+def _graph_cache():
+    """Per-``tf.function``-graph memo of structure-only tensors (None in eager mode).
+
+    Stored on the FuncGraph itself, so it lives exactly as long as the traced graph and
+    is never shared across graphs (each ``tf.cond``/``while`` branch is its own graph).
+    Keys hold ``Tensor.ref()`` of the input tensors: layers that receive the same edge
+    list and node row splits (every conv layer of a model) reuse one set of row ids,
+    global indices, index checks and normalizations instead of rebuilding them.
+    """
+    if tf.executing_eagerly():
+        return None
+    g = tf.compat.v1.get_default_graph()
+    cache = getattr(g, "_kextras_graph_cache", None)
+    if cache is None:
+        cache = {}
+        try:
+            g._kextras_graph_cache = cache
+        except AttributeError:  # pragma: no cover - a graph type without a __dict__
+            return None
+    return cache
+
+
+def row_ids(row_splits):
+    """Row (graph) id of every value, int32 ``[row_splits[-1]]``.
+
+    Same result as ``RaggedTensor.value_rowids()`` (empty rows allowed) with one
+    ``UpperBound`` (binary search) instead of TensorFlow's ``repeat`` construction; memoized
+    per splits tensor inside a ``tf.function``.
+    """
+    cache = _graph_cache()
+    key = ("row_ids", row_splits.ref()) if cache is not None else None
+    if key is not None and key in cache:
+        return cache[key]
+    splits = tf.cast(row_splits, INDEX_DTYPE)
+    ids = tf.raw_ops.UpperBound(sorted_inputs=splits[None, 1:],
+                                values=tf.range(splits[-1])[None],
+                                out_type=INDEX_DTYPE)[0]
+    if key is not None:
+        cache[key] = ids
+    return ids
 
 
 class DisjointGraph:
@@ -26,30 +69,63 @@ class DisjointGraph:
         nodes: ``[N, F]`` node features of all graphs, graph after graph.
         sources, targets: ``[E]`` global node indices (int32) of every edge.
         edge_features: ``[E, Fe]`` or None.
-        node_graph_ids: ``[N]`` graph of every node; ``edge_graph_ids``: ``[E]``.
+        node_graph_ids: ``[N]`` graph of every node; ``edge_graph_ids``: ``[E]`` (int32;
+            computed on first use when not given).
         node_row_splits, edge_row_splits: ``[B + 1]`` row splits of the ragged inputs.
         num_nodes, num_edges, num_graphs: scalar int32 tensors.
+        cache: a dict for values derived from the edge structure only (e.g. the GCN
+            normalization); shared by every layer of a traced model that sees the same
+            edges and node row splits.
     """
 
     def __init__(self, nodes, sources, targets, edge_features, node_row_splits,
-                 edge_row_splits, node_graph_ids, edge_graph_ids):
+                 edge_row_splits, node_graph_ids=None, edge_graph_ids=None, cache=None,
+                 ragged_nodes=None):
         self.nodes = nodes
         self.sources = sources
         self.targets = targets
         self.edge_features = edge_features
         self.node_row_splits = node_row_splits
         self.edge_row_splits = edge_row_splits
-        self.node_graph_ids = node_graph_ids
-        self.edge_graph_ids = edge_graph_ids
+        self._node_graph_ids = node_graph_ids
+        self._edge_graph_ids = edge_graph_ids
+        self.cache = {} if cache is None else cache
+        self._ragged_nodes = ragged_nodes
         self.num_nodes = tf.shape(nodes, out_type=INDEX_DTYPE)[0]
         self.num_edges = tf.shape(sources, out_type=INDEX_DTYPE)[0]
-        self.num_graphs = tf.shape(node_row_splits, out_type=INDEX_DTYPE)[0] - 1
         # Graph mode only: a scalar bool, True when an edge index is invalid. XLA drops
         # tf.debugging assertions; layers turn their outputs into NaN with it instead.
         self.invalid = None
 
+    @property
+    def num_graphs(self):
+        return tf.shape(self.node_row_splits, out_type=INDEX_DTYPE)[0] - 1
+
+    @property
+    def node_graph_ids(self):
+        if self._node_graph_ids is None:
+            self._node_graph_ids = row_ids(self.node_row_splits)
+        return self._node_graph_ids
+
+    @node_graph_ids.setter
+    def node_graph_ids(self, value):
+        self._node_graph_ids = value
+
+    @property
+    def edge_graph_ids(self):
+        if self._edge_graph_ids is None:
+            self._edge_graph_ids = row_ids(self.edge_row_splits)
+        return self._edge_graph_ids
+
+    @edge_graph_ids.setter
+    def edge_graph_ids(self, value):
+        self._edge_graph_ids = value
+
     def nodes_to_ragged(self, values):
         """Wraps flat per-node ``values`` ``[N, ...]`` as ``[batch, (n), ...]``."""
+        if self._ragged_nodes is not None:
+            # reuses the input's row partition: no new ops
+            return self._ragged_nodes.with_values(values)
         return tf.RaggedTensor.from_row_splits(values, self.node_row_splits, validate=False)
 
     def edges_to_ragged(self, values):
@@ -126,6 +202,49 @@ def _eager_checks(node_splits, edge_splits, local, edge_graph_ids, ef_splits):
             f"contains {local[k].tolist()} but that graph has {int(counts[k])} nodes")
 
 
+_INDEX_MESSAGE = ("`edges` index out of range for its graph: edge indices must be "
+                  "non-negative and less than the number of nodes of that graph")
+
+
+def _edge_structure(nodes, edges, validate):
+    """Global edge indices, edge graph ids and the index checks (memoized per graph)."""
+    cache = _graph_cache()
+    key = None
+    if cache is not None:
+        key = ("disjoint", nodes.row_splits.ref(), edges.values.ref(),
+               edges.row_splits.ref(), bool(validate))
+        if key in cache:
+            return cache[key]
+    node_splits = tf.cast(nodes.row_splits, INDEX_DTYPE)
+    edge_splits = tf.cast(edges.row_splits, INDEX_DTYPE)
+    local = tf.cast(edges.values, INDEX_DTYPE)
+    invalid = None
+    if validate and cache is None:
+        edge_graph_ids = row_ids(edges.row_splits)
+        _eager_checks(node_splits, edge_splits, local, edge_graph_ids, None)
+        offsets = tf.gather(node_splits, edge_graph_ids)
+    elif validate:
+        same_batch = tf.debugging.Assert(
+            tf.equal(tf.shape(node_splits)[0], tf.shape(edge_splits)[0]),
+            ["`nodes` and `edges` must have the same batch size"])
+        with tf.control_dependencies([same_batch]):
+            edge_graph_ids = tf.identity(row_ids(edges.row_splits))
+        offsets = tf.gather(node_splits, edge_graph_ids)
+        ends = tf.gather(node_splits[1:], edge_graph_ids)
+        ok = tf.reduce_all((local >= 0) & (local + offsets[:, None] < ends[:, None]))
+        invalid = tf.logical_not(ok)
+        with tf.control_dependencies([tf.debugging.Assert(ok, [_INDEX_MESSAGE])]):
+            local = tf.identity(local)
+    else:
+        edge_graph_ids = row_ids(edges.row_splits)
+        offsets = tf.gather(node_splits, edge_graph_ids)
+    global_idx = local + offsets[:, None]
+    structure = (global_idx[:, 0], global_idx[:, 1], edge_graph_ids, invalid, {})
+    if key is not None:
+        cache[key] = structure
+    return structure
+
+
 def ragged_to_disjoint(nodes, edges, edge_features=None, validate=True):
     """Converts a ragged graph batch to a :class:`DisjointGraph`.
 
@@ -136,7 +255,8 @@ def ragged_to_disjoint(nodes, edges, edge_features=None, validate=True):
         validate: check batch sizes, edge feature row lengths and index ranges. In eager
             mode a failed check raises ValueError; in graph mode (``tf.function``,
             ``fit``) the checks are ``tf.debugging`` assertions that raise
-            ``InvalidArgumentError`` when run (cost: a few reductions over the edges).
+            ``InvalidArgumentError`` when run (cost: a few reductions over the edges, done
+            once per traced graph for a given edge list and node row splits).
             XLA (``jit_compile=True``) drops assertions: there ``graph.invalid`` (a
             scalar bool) is what the layers use to turn their outputs into NaN.
 
@@ -144,49 +264,45 @@ def ragged_to_disjoint(nodes, edges, edge_features=None, validate=True):
         DisjointGraph.
     """
     validate_graph_inputs(nodes, edges, edge_features)
-    node_splits = tf.cast(nodes.row_splits, INDEX_DTYPE)
-    edge_splits = tf.cast(edges.row_splits, INDEX_DTYPE)
-    local = tf.cast(edges.values, INDEX_DTYPE)
-    edge_graph_ids = tf.cast(edges.value_rowids(), INDEX_DTYPE)
-    ef_splits = None if edge_features is None else edge_features.row_splits
-    if validate:
-        if tf.executing_eagerly():
-            _eager_checks(node_splits, edge_splits, local, edge_graph_ids,
-                          ef_splits)
-        else:
-            checks = [tf.debugging.assert_equal(
-                tf.shape(node_splits)[0], tf.shape(edge_splits)[0],
-                message="`nodes` and `edges` must have the same batch size")]
-            if ef_splits is not None:
-                checks.append(tf.debugging.assert_equal(
-                    tf.cast(ef_splits, INDEX_DTYPE), edge_splits,
-                    message="`edge_features` must have one row per edge of `edges`"))
-            with tf.control_dependencies(checks):
-                counts = node_splits[1:] - node_splits[:-1]
-                limit = tf.gather(counts, edge_graph_ids)[:, None]
-            checks.append(tf.debugging.assert_non_negative(
-                local, message="`edges` must hold non-negative node indices"))
-            checks.append(tf.debugging.assert_less(
-                local, limit, message="`edges` index out of range for its graph "
-                "(an index >= the number of nodes of that graph)"))
-            invalid = tf.logical_not(tf.reduce_all((local >= 0) & (local < limit)))
-            with tf.control_dependencies(checks):
-                local = tf.identity(local)
-    offsets = tf.gather(node_splits, edge_graph_ids)
-    global_idx = local + offsets[:, None]
-    node_graph_ids = tf.cast(nodes.value_rowids(), INDEX_DTYPE)
+    if validate and tf.executing_eagerly():
+        # batch size first: a clear error before any index arithmetic
+        if nodes.row_splits.shape[0] != edges.row_splits.shape[0]:
+            raise ValueError(
+                "`nodes` and `edges` must have the same batch size. Received: "
+                f"nodes batch={nodes.row_splits.shape[0] - 1}, "
+                f"edges batch={edges.row_splits.shape[0] - 1}")
+    ef_values = None
+    if edge_features is not None:
+        ef_values = edge_features.values
+        if validate:
+            ef_splits = edge_features.row_splits
+            if tf.executing_eagerly():
+                _eager_checks(nodes.row_splits, edges.row_splits,
+                              tf.zeros([0, 2], INDEX_DTYPE), None, ef_splits)
+            else:
+                e_splits = tf.cast(edges.row_splits, INDEX_DTYPE)
+                f_splits = tf.cast(ef_splits, INDEX_DTYPE)
+                size_f, size_e = tf.size(f_splits), tf.size(e_splits)
+                n = tf.minimum(size_f, size_e)
+                same = tf.logical_and(tf.equal(size_f, size_e),
+                                      tf.reduce_all(tf.equal(f_splits[:n], e_splits[:n])))
+                check = tf.debugging.Assert(
+                    same, ["`edge_features` must have one row per edge of `edges`"])
+                with tf.control_dependencies([check]):
+                    ef_values = tf.identity(ef_values)
+    sources, targets, edge_graph_ids, invalid, cache = _edge_structure(nodes, edges, validate)
     graph = DisjointGraph(
         nodes=nodes.values,
-        sources=global_idx[:, 0],
-        targets=global_idx[:, 1],
-        edge_features=None if edge_features is None else edge_features.values,
+        sources=sources,
+        targets=targets,
+        edge_features=ef_values,
         node_row_splits=nodes.row_splits,
         edge_row_splits=edges.row_splits,
-        node_graph_ids=node_graph_ids,
         edge_graph_ids=edge_graph_ids,
+        cache=cache,
+        ragged_nodes=nodes,
     )
-    if validate and not tf.executing_eagerly():
-        graph.invalid = invalid
+    graph.invalid = invalid
     return graph
 
 
