@@ -265,7 +265,7 @@ def burgers_sampling_run(variant, steps, seed, n_final=2000, n_start=1500, every
 
 
 # ------------------------------------------------------------ inverse problem
-def inverse_burgers_run(steps, seed, lbfgs_iters=0, noise=0.01, n_obs=2000):
+def inverse_burgers_run(steps, seed, lbfgs_iters=0, noise=0.01, n_obs=2000, width=20, depth=4, dtype="float32", n_points=2000):
     """Recovers the Burgers viscosity nu = 0.01/pi from noisy observations."""
     from kextras_sci.pde.references import Burgers1D
 
@@ -277,12 +277,13 @@ def inverse_burgers_run(steps, seed, lbfgs_iters=0, noise=0.01, n_obs=2000):
     u_obs = ref.solution(x_obs)
     u_obs = u_obs + noise * u_obs.std() * rng.standard_normal(u_obs.shape)
     net = keras.Sequential(
-        [keras.Input((2,))] + [keras.layers.Dense(20, "tanh") for _ in range(4)] + [keras.layers.Dense(1)]
+        [keras.Input((2,), dtype=dtype)] + [keras.layers.Dense(width, "tanh", dtype=dtype) for _ in range(depth)]
+        + [keras.layers.Dense(1, dtype=dtype)]
     )
     pinn = pde.PINN(
         net,
         [
-            pde.PDEResidual(lambda u, u_t, u_x, u_xx, nu: u_t + u * u_x - nu * u_xx, geom, num_points=2000),
+            pde.PDEResidual(lambda u, u_t, u_x, u_xx, nu: u_t + u * u_x - nu * u_xx, geom, num_points=n_points),
             pde.PointData(x_obs, u_obs, name="data"),
         ],
         domain=geom,
@@ -293,8 +294,11 @@ def inverse_burgers_run(steps, seed, lbfgs_iters=0, noise=0.01, n_obs=2000):
     spe = min(steps, 100)
     t0 = time.perf_counter()
     pinn.fit(epochs=max(1, steps // spe), steps_per_epoch=spe, verbose=0)
+    nu_adam = pinn.parameters["nu"]
+    lb = {}
     if lbfgs_iters:
-        pde.minimize_lbfgs(pinn, maxiter=lbfgs_iters, verbose=0)
+        res = pde.minimize_lbfgs(pinn, maxiter=lbfgs_iters, verbose=0)
+        lb = {"lbfgs_done": res.iterations, "lbfgs_message": str(res.message)}
     train_s = time.perf_counter() - t0
     nu_true = 0.01 / np.pi
     nu = pinn.parameters["nu"]
@@ -311,6 +315,9 @@ def inverse_burgers_run(steps, seed, lbfgs_iters=0, noise=0.01, n_obs=2000):
         "nu": nu,
         "nu_true": nu_true,
         "nu_rel_err": abs(nu - nu_true) / nu_true,
+        "nu_after_adam": nu_adam,
+        "net": f"{depth}x{width} {dtype}",
+        **lb,
         "rel_l2": err,
     }
 
@@ -375,6 +382,10 @@ def main(argv=None):
     ap.add_argument("--steps", type=int, default=None, help="Adam steps (upper bound for Allen-Cahn)")
     ap.add_argument("--seeds", type=int, default=None)
     ap.add_argument("--seed0", type=int, default=0, help="first seed")
+    ap.add_argument("--width", type=int, default=None, help="hidden width (inverse case)")
+    ap.add_argument("--depth", type=int, default=None, help="hidden layers (inverse case)")
+    ap.add_argument("--dtype", default="float32", help="network dtype (inverse case)")
+    ap.add_argument("--points", type=int, default=None, help="residual points (inverse case)")
     ap.add_argument("--lbfgs", type=int, default=None, help="L-BFGS iterations after Adam (inverse case)")
     ap.add_argument("--variants", default=None, help="comma-separated variants to run")
     args = ap.parse_args(argv)
@@ -397,7 +408,8 @@ def main(argv=None):
             continue
         steps = args.steps or (100 if quick else 5000)
         seeds = args.seeds or (1 if quick else 3)
-        variants = args.variants.split(",") if args.variants else ["none", "lra", "ntk", "relobralo", "self_adaptive"]
+        full = ["none", "lra", "ntk", "relobralo", "self_adaptive"]
+        variants = args.variants.split(",") if args.variants else (["none", "ntk"] if quick else full)
         for v in variants:
             if v not in ABLATION_VARIANTS:
                 continue
@@ -409,7 +421,7 @@ def main(argv=None):
     if args.case in ("burgers_rar", "all"):
         steps = args.steps or (200 if quick else 5000)
         seeds = args.seeds or (1 if quick else 3)
-        variants = args.variants.split(",") if args.variants else ["uniform", "rar", "rad"]
+        variants = args.variants.split(",") if args.variants else (["uniform", "rar"] if quick else ["uniform", "rar", "rad"])
         for v in variants:
             if v not in ("uniform", "rar", "rad"):
                 continue
@@ -421,7 +433,8 @@ def main(argv=None):
     if args.case in ("inverse", "all"):
         steps = args.steps or (200 if quick else 10000)
         lbfgs = args.lbfgs if args.lbfgs is not None else (0 if quick else 5000)
-        emit(**inverse_burgers_run(steps, args.seed0, lbfgs_iters=lbfgs))
+        emit(**inverse_burgers_run(steps, args.seed0, lbfgs_iters=lbfgs, width=args.width or 20, depth=args.depth or 4,
+                                   dtype=args.dtype, n_points=args.points or 2000))
     if args.case in ("inverse_dr", "all"):
         steps = args.steps or (200 if quick else 5000)
         lbfgs = args.lbfgs if args.lbfgs is not None else (0 if quick else 3000)

@@ -130,7 +130,7 @@ def balancing_before_after(steps=2000):
     for a, (v, label) in zip(ax[1:], [("none", "unweighted"), ("ntk", "NTKWeighting")]):
         pred, err, w = out[v]
         im = a.pcolormesh(X, Y, np.abs(pred - u_ref), shading="auto", cmap="magma", vmin=0, vmax=vmax)
-        a.set(title=f"{label}: |u - u_ref|, rel. L2 {err:.2g} (w_bc = {w:.3g})", xlabel="x")
+        a.set_title(f"{label}: |u - u_ref|\nrel. L2 {err:.2g} (w_bc = {w:.3g})", fontsize=10); a.set_xlabel("x")
         fig.colorbar(im, ax=a)
     fig.suptitle(f"Loss balancing, Helmholtz, MLP 3x32, {steps} Adam steps")
     fig.tight_layout()
@@ -139,7 +139,7 @@ def balancing_before_after(steps=2000):
     return {v: out[v][1] for v in out}
 
 
-def sampling_before_after(steps=4000):
+def sampling_before_after(steps=3000):
     import keras
 
     from kextras_sci import pde
@@ -176,7 +176,7 @@ def sampling_before_after(steps=4000):
     vmax = max(np.abs(out[v][0] - u).max() for v in out)
     for a, (v, label) in zip(ax[1:], [("uniform", "uniform, 2000 points"), ("rar", "RAR, 1500 -> 2000 points")]):
         im = a.pcolormesh(T, X, np.abs(out[v][0] - u), shading="auto", cmap="magma", vmin=0, vmax=vmax)
-        a.set(title=f"{label}: |u - u_ref|, rel. L2 {out[v][1]:.2g}", xlabel="t")
+        a.set_title(f"{label}: |u - u_ref|\nrel. L2 {out[v][1]:.2g}", fontsize=10); a.set_xlabel("t")
         fig.colorbar(im, ax=a)
     fig.suptitle(f"Adaptive sampling, Burgers (nu = 0.01/pi), MLP 3x32, {steps} Adam steps")
     fig.tight_layout()
@@ -219,7 +219,7 @@ def architecture_before_after(steps=3000):
     return {v: out[v][1] for v in out}
 
 
-def inverse_before_after(steps=3000, lbfgs=1500, noise=0.01):
+def inverse_before_after(steps=2000, lbfgs=1000, noise=0.01):
     import keras
     import tensorflow as tf
 
