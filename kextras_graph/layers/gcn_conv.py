@@ -4,6 +4,7 @@ import tensorflow as tf
 
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers.message_passing import MessagePassing
+from kextras_graph.ops.segment import scatter_sum
 
 
 class GCNConv(DenseWeightsMixin, MessagePassing):
@@ -77,7 +78,7 @@ class GCNConv(DenseWeightsMixin, MessagePassing):
         if self.normalize:
             edge_norm, loop_norm = self._normalization(graph, dtype)
             messages = messages * edge_norm[:, None]
-        out = tf.math.unsorted_segment_sum(messages, graph.targets, graph.num_nodes)
+        out = scatter_sum(messages, graph.targets, graph.num_nodes)
         if self.add_self_loops:
             # the self loop v -> v, added after the edges (as with appended loop edges)
             out = out + (x * loop_norm[:, None] if self.normalize else x)

@@ -7,6 +7,7 @@ from kextras_graph.layers._base import check_units_list, get_activation, seriali
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers._mlp import apply_mlp, build_mlp
 from kextras_graph.layers.message_passing import MessagePassing
+from kextras_graph.ops.segment import scatter_sum
 
 
 class GINConv(DenseWeightsMixin, MessagePassing):
@@ -83,8 +84,8 @@ class GINConv(DenseWeightsMixin, MessagePassing):
         return apply_mlp(out, self.mlp, self.mlp_activation, self.activation)
 
     def call_graph(self, graph, training=None):
-        agg = tf.math.unsorted_segment_sum(tf.gather(graph.nodes, graph.sources),
-                                           graph.targets, graph.num_nodes)
+        agg = scatter_sum(tf.gather(graph.nodes, graph.sources), graph.targets,
+                          graph.num_nodes)
         return self.combine(graph, agg)
 
     def get_config(self):

@@ -1,7 +1,7 @@
 """GlobalSumPool: sum of the node features of every graph."""
 
 from kextras_graph.layers._pool import GlobalPool
-from kextras_graph.ops.segment import segment_sum
+from kextras_graph.ops.segment import scatter_sum
 
 
 class GlobalSumPool(GlobalPool):
@@ -15,4 +15,5 @@ class GlobalSumPool(GlobalPool):
     """
 
     def pool(self, values, graph_ids, num_graphs, training=None):
-        return segment_sum(values, graph_ids, num_graphs)
+        # graph ids come from the row splits: always in range
+        return scatter_sum(values, graph_ids, num_graphs)
