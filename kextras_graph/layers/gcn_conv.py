@@ -4,7 +4,7 @@ import tensorflow as tf
 
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers.message_passing import MessagePassing
-from kextras_graph.ops.segment import scatter_sum
+from kextras_graph.ops.segment import gather_rows, scatter_sum
 
 
 class GCNConv(DenseWeightsMixin, MessagePassing):
@@ -74,7 +74,7 @@ class GCNConv(DenseWeightsMixin, MessagePassing):
     def call_graph(self, graph, training=None):
         x = tf.matmul(graph.nodes, self.kernel)
         dtype = x.dtype
-        messages = tf.gather(x, graph.sources)
+        messages = gather_rows(x, graph.sources)
         if self.normalize:
             edge_norm, loop_norm = self._normalization(graph, dtype)
             messages = messages * edge_norm[:, None]

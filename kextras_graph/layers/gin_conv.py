@@ -7,7 +7,7 @@ from kextras_graph.layers._base import check_units_list, get_activation, seriali
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers._mlp import apply_mlp, build_mlp
 from kextras_graph.layers.message_passing import MessagePassing
-from kextras_graph.ops.segment import scatter_sum
+from kextras_graph.ops.segment import gather_rows, scatter_sum
 
 
 class GINConv(DenseWeightsMixin, MessagePassing):
@@ -84,7 +84,7 @@ class GINConv(DenseWeightsMixin, MessagePassing):
         return apply_mlp(out, self.mlp, self.mlp_activation, self.activation)
 
     def call_graph(self, graph, training=None):
-        agg = scatter_sum(tf.gather(graph.nodes, graph.sources), graph.targets,
+        agg = scatter_sum(gather_rows(graph.nodes, graph.sources), graph.targets,
                           graph.num_nodes)
         return self.combine(graph, agg)
 
