@@ -21,7 +21,7 @@ seed with a few hundred steps: a smoke test of the pipeline, not of the accuracy
     python3 benchmarks/bench_pde_accuracy.py --cases burgers --constraint hard --dtype float64
 
 Measured (docs/pde/benchmarks.md; 2-core machine shared with other jobs): Burgers soft,
-float32, seed 0: 7.8e-2; hard, float64: seed 0 3.3e-3 (see the page for the other seeds).
+float32, seed 0: 7.8e-2; hard, float64, seeds 0/1/2: 3.3e-3 / 2.7e-2 / 6.9e-2 (target 2e-3 not met).
 """
 
 from __future__ import annotations
