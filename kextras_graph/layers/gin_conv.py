@@ -78,7 +78,10 @@ class GINConv(DenseWeightsMixin, MessagePassing):
 
     def combine(self, graph, aggregated):
         x = graph.nodes
-        out = (1 + self._epsilon(x.dtype)) * x + aggregated
+        if self.eps is None and self.eps_init == 0.0:
+            out = x + aggregated  # (1 + 0) * x, without the multiplication
+        else:
+            out = (1 + self._epsilon(x.dtype)) * x + aggregated
         if self.mlp_layer is not None:
             return tf.cast(self.mlp_layer(out), x.dtype)
         return apply_mlp(out, self.mlp, self.mlp_activation, self.activation)
