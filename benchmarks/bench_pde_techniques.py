@@ -1,20 +1,28 @@
 """Benchmarks of the PINN techniques of kextras_sci.pde (balancing, sampling, architectures).
 
-Cases (JSON lines on stdout, one per run):
+Cases (JSON lines on stdout, one per run, plus a ``.../summary`` line with the mean,
+standard deviation, median, min and max of the relative L2 error over seeds):
 
 * ``allen_cahn``: u_t - 1e-4 u_xx + 5u^3 - 5u = 0, periodic on [-1, 1], u0 = x^2 cos(pi x),
   t in [0, 1]; reference: the Fourier / ETDRK4 solver of
   ``kextras_sci.pde.references.allen_cahn``. ``vanilla`` (MLP, soft periodic and initial
   terms) vs ``techniques`` (exact periodic embedding, modified MLP, hard initial condition,
   causal weighting with an epsilon schedule, resampling every step, decaying Adam).
-* ``inverse``: Burgers viscosity nu = 0.01/pi recovered from 2000 noisy (1 %) observations
-  with a bounded trainable ``Parameter`` (relative parameter error).
 * ``helmholtz``: u_xx + u_yy + k^2 u = f on [0, 1]^2, u = sin(pi x) sin(4 pi y), k = 1,
-  u = 0 on the boundary; ablation none / LRA / NTK / ReLoBRaLo / self-adaptive
-  (relative L2 error, median and spread over seeds).
+  u = 0 on the boundary; ablation none / LRA / NTK / ReLoBRaLo / self-adaptive.
+* ``wave``: u_tt = 4 u_xx on [0, 1]^2, u = sin(pi x) cos(2 pi t) + 0.5 sin(4 pi x) cos(8 pi t)
+  (``references.Wave1D``); the same ablation.
+* ``burgers_rar``: Burgers (nu = 0.01/pi) with uniform points vs RAR vs RAD, same number of
+  Adam steps and of final residual points; error against the Cole-Hopf reference.
+* ``inverse``: Burgers viscosity nu = 0.01/pi recovered from 2000 noisy (1 %) observations
+  with a bounded trainable ``Parameter`` (relative parameter error), Adam then L-BFGS.
+* ``inverse_dr``: diffusion coefficient d and reaction rate k of u_t = d u_xx - k u + f
+  (``references.DiffusionReaction1D(d=0.5, k=1)``) from 2000 noisy (1 %) observations.
 
-Usage: python3 benchmarks/bench_pde_techniques.py [--quick] [--case allen_cahn|helmholtz|inverse|all]
-       [--minutes M] [--steps N] [--seeds S]
+Usage: python3 benchmarks/bench_pde_techniques.py [--quick]
+       [--case allen_cahn|helmholtz|wave|burgers_rar|inverse|inverse_dr|all]
+       [--minutes M] [--steps N] [--seeds S] [--seed0 K] [--variants a,b] [--lbfgs N]
+       [--width W --depth D --dtype float64 --points N]   (inverse case)
 """
 
 from __future__ import annotations
