@@ -219,7 +219,7 @@ def _edge_structure(nodes, edges, validate):
     edge_splits = tf.cast(edges.row_splits, INDEX_DTYPE)
     local = tf.cast(edges.values, INDEX_DTYPE)
     invalid = None
-    if validate and cache is None:
+    if validate and tf.executing_eagerly():
         edge_graph_ids = row_ids(edges.row_splits)
         _eager_checks(node_splits, edge_splits, local, edge_graph_ids, None)
         offsets = tf.gather(node_splits, edge_graph_ids)
