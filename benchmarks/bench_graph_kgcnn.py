@@ -41,7 +41,6 @@ import argparse
 import json
 import os
 import platform
-import time
 
 P = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 P.add_argument("--quick", action="store_true", help="fewer repetitions (< 2 minutes)")
@@ -75,6 +74,8 @@ except ImportError as exc:  # benchmark-only competitor
                      "pip install --no-deps -r benchmarks/requirements-graph-nodeps.txt")
 
 from kextras_graph.layers import GCNConv, GINConv, GlobalSumPool, NodeDense  # noqa: E402
+
+from _timing import interleaved, summary  # noqa: E402  (benchmarks/_timing.py)
 
 logging.getLogger("kgcnn").setLevel(logging.WARNING)
 FEATURES, HIDDEN = 16, 64
@@ -230,42 +231,7 @@ def copy_weights(kg, kx, kind):
         b.assign(a)
 
 
-# ----------------------------------------------------------------------------- timing
-
-def interleaved(kstep, tstep, repeats, steps):
-    """ABBA-ordered rounds; per-round seconds/step (wall, process CPU) of both sides."""
-    out = {"k": ([], []), "t": ([], [])}
-
-    def block(key, fn):
-        wall, cpu = time.perf_counter(), time.process_time()
-        for _ in range(steps):
-            fn()
-        out[key][0].append((time.perf_counter() - wall) / steps)
-        out[key][1].append((time.process_time() - cpu) / steps)
-
-    for r in range(repeats):
-        order = [("k", kstep), ("t", tstep)] if r % 2 == 0 else [("t", tstep), ("k", kstep)]
-        for key, fn in order:
-            block(key, fn)
-    return (np.array(out["k"][0]), np.array(out["t"][0]),
-            np.array(out["k"][1]), np.array(out["t"][1]))
-
-
-def summary(k_wall, t_wall, k_cpu, t_cpu, competitor="kgcnn"):
-    q = lambda v: np.percentile(v, [25, 50, 75])  # noqa: E731
-    ms = lambda v: [round(1e3 * float(x), 3) for x in v]  # noqa: E731
-    kq, tq, rq = q(k_wall), q(t_wall), q(k_wall / t_wall)
-    kc, tc, rc = q(k_cpu), q(t_cpu), q(k_cpu / t_cpu)
-    return {"kextras_ms": ms(kq)[1], f"{competitor}_ms": ms(tq)[1],
-            "kextras_s": float(kq[1]), f"{competitor}_s": float(tq[1]),
-            "ratio": float(kq[1] / tq[1]),
-            "ratio_rounds_median": round(float(rq[1]), 4),
-            "ratio_rounds_iqr": [round(float(rq[0]), 4), round(float(rq[2]), 4)],
-            "kextras_ms_iqr": ms(kq[[0, 2]]), f"{competitor}_ms_iqr": ms(tq[[0, 2]]),
-            "cpu_kextras_ms": ms(kc)[1], f"cpu_{competitor}_ms": ms(tc)[1],
-            "cpu_ratio": float(kc[1] / tc[1]),
-            "cpu_ratio_rounds_iqr": [round(float(rc[0]), 4), round(float(rc[2]), 4)]}
-
+# ----------------------------------------------------------------------------- cases
 
 def run_case(case, repeats, steps, warmup):
     kind, data = case.split("_")
@@ -295,7 +261,7 @@ def run_case(case, repeats, steps, warmup):
         kgcnn_step()
     times = interleaved(kextras_step, kgcnn_step, repeats, steps)
     count = lambda m: int(sum(np.prod(w.shape) for w in m.trainable_weights))  # noqa: E731
-    return {"bench": "graph_kgcnn", "case": case, "unit": "ms/step", **summary(*times),
+    return {"bench": "graph_kgcnn", "case": case, "unit": "ms/step", **summary(*times, competitor="kgcnn"),
             "max_abs_err": err, "kgcnn_output_max_abs": float(np.abs(ref).max()),
             "params_kextras": count(kx), "params_kgcnn": count(kg),
             "threads": ARGS.threads, "repeats": repeats, "steps": steps,

@@ -33,7 +33,6 @@ import argparse
 import json
 import os
 import platform
-import time
 
 P = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 P.add_argument("--quick", action="store_true", help="fewer repetitions (< 2 minutes)")
@@ -70,6 +69,8 @@ torch.set_num_threads(ARGS.threads)
 torch.set_num_interop_threads(ARGS.threads)
 
 from kextras_graph.layers import DiffPool, GCNConv, GlobalMeanPool, TopKPool  # noqa: E402
+
+from _timing import interleaved, summary  # noqa: E402  (benchmarks/_timing.py)
 
 FEATURES, HIDDEN, CLUSTERS, GRAPHS = 16, 64, 8, 128
 
@@ -180,48 +181,6 @@ def copy_weights(model, net, kind):
     lin(net.out, *[w.numpy() for w in model.get_layer("out").weights])
 
 
-def interleaved(kstep, tstep, repeats, steps):
-    """ABBA-ordered rounds of ``steps`` steps each.
-
-    Returns per-round seconds/step, wall clock and process CPU time, of both sides:
-    ``(k_wall, t_wall, k_cpu, t_cpu)`` arrays.
-    """
-    out = {"k": ([], []), "t": ([], [])}
-
-    def block(key, fn):
-        wall, cpu = time.perf_counter(), time.process_time()
-        for _ in range(steps):
-            fn()
-        out[key][0].append((time.perf_counter() - wall) / steps)
-        out[key][1].append((time.process_time() - cpu) / steps)
-
-    for r in range(repeats):
-        order = [("k", kstep), ("t", tstep)] if r % 2 == 0 else [("t", tstep), ("k", kstep)]
-        for key, fn in order:
-            block(key, fn)
-    return (np.array(out["k"][0]), np.array(out["t"][0]),
-            np.array(out["k"][1]), np.array(out["t"][1]))
-
-
-def summary(k_wall, t_wall, k_cpu, t_cpu, competitor="pyg"):
-    """Medians (ms/step) with interquartile ranges; ``ratio`` = median(kextras) / median(other)
-    on wall clock, ``ratio_rounds_*`` = median and IQR of the per-round ratios, ``cpu_*`` the
-    same on process CPU time (less sensitive to other jobs on a loaded machine)."""
-    q = lambda v: np.percentile(v, [25, 50, 75])  # noqa: E731
-    ms = lambda v: [round(1e3 * float(x), 3) for x in v]  # noqa: E731
-    kq, tq, rq = q(k_wall), q(t_wall), q(k_wall / t_wall)
-    kc, tc, rc = q(k_cpu), q(t_cpu), q(k_cpu / t_cpu)
-    return {"kextras_ms": ms(kq)[1], f"{competitor}_ms": ms(tq)[1],
-            "kextras_s": float(kq[1]), f"{competitor}_s": float(tq[1]),
-            "ratio": float(kq[1] / tq[1]),
-            "ratio_rounds_median": round(float(rq[1]), 4),
-            "ratio_rounds_iqr": [round(float(rq[0]), 4), round(float(rq[2]), 4)],
-            "kextras_ms_iqr": ms(kq[[0, 2]]), f"{competitor}_ms_iqr": ms(tq[[0, 2]]),
-            "cpu_kextras_ms": ms(kc)[1], f"cpu_{competitor}_ms": ms(tc)[1],
-            "cpu_ratio": float(kc[1] / tc[1]),
-            "cpu_ratio_rounds_iqr": [round(float(rc[0]), 4), round(float(rc[2]), 4)]}
-
-
 def run_case(case, repeats, steps, warmup):
     kind = case.split("_")[0]
     keras.utils.set_random_seed(0)
@@ -261,7 +220,7 @@ def run_case(case, repeats, steps, warmup):
     n_params_k = int(sum(np.prod(w.shape) for w in model.trainable_weights))
     n_params_t = int(sum(p.numel() for p in net.parameters()))
     return {"bench": "graph_pool_speed", "case": case, "unit": "ms/step",
-            **summary(*times), "max_abs_err": err,
+            **summary(*times, competitor="pyg"), "max_abs_err": err,
             "params_kextras": n_params_k, "params_pyg": n_params_t,
             "threads": ARGS.threads, "repeats": repeats, "steps": steps,
             "batches": len(data), "nodes_per_batch": int(np.mean([sum(map(len, d[0])) for d in data])),

@@ -31,7 +31,6 @@ import json
 import os
 import platform
 import sys
-import time
 
 
 def parse_args(argv=None):
@@ -74,6 +73,8 @@ torch.set_num_interop_threads(ARGS.threads)
 import kextras_graph  # noqa: E402,F401
 from kextras_graph import data as gd  # noqa: E402
 from kextras_graph import layers as gl  # noqa: E402
+
+from _timing import interleaved, summary  # noqa: E402  (benchmarks/_timing.py)
 
 
 def t(a):
@@ -296,52 +297,17 @@ def gin_case(seed):
     return "gin_batch128", kstep, pstep, err, extra
 
 
-def interleaved(kstep, pstep, repeats, steps):
-    """ABBA-ordered rounds of ``steps`` steps (a drift in machine load hits both sides);
-    per-round seconds per step, wall clock and process CPU time, of both."""
-    out = {"k": ([], []), "p": ([], [])}
-
-    def block(key, fn):
-        wall, cpu = time.perf_counter(), time.process_time()
-        for _ in range(steps):
-            fn()
-        out[key][0].append((time.perf_counter() - wall) / steps)
-        out[key][1].append((time.process_time() - cpu) / steps)
-
-    for r in range(repeats):
-        order = [("k", kstep), ("p", pstep)] if r % 2 == 0 else [("p", pstep), ("k", kstep)]
-        for key, fn in order:
-            block(key, fn)
-    return {k: (np.array(w), np.array(c)) for k, (w, c) in out.items()}
-
-
 def run_case(case, repeats, steps, warmup):
     name, kstep, pstep, err, extra = case
     for _ in range(warmup):
         kstep()
         pstep()
-    times = interleaved(kstep, pstep, repeats, steps)
-    (kt, kc), (pt, pc) = times["k"], times["p"]
-    q = lambda v: np.percentile(v, [25, 50, 75])  # noqa: E731
-    k, p, r = q(kt), q(pt), q(kt / pt)
-    kcq, pcq, rc = q(kc), q(pc), q(kc / pc)
+    kt, pt, kc, pc = interleaved(kstep, pstep, repeats, steps)
     return {
         "bench": "graph_speed",
         "case": name,
         "unit": "s per training epoch (median)",
-        "kextras_s": float(k[1]),
-        "pyg_s": float(p[1]),
-        "ratio": float(k[1] / p[1]),
-        "ratio_rounds_median": round(float(r[1]), 4),
-        "ratio_rounds_iqr": [round(float(r[0]), 4), round(float(r[2]), 4)],
-        "kextras_ms": round(k[1] * 1e3, 3),
-        "pyg_ms": round(p[1] * 1e3, 3),
-        "kextras_ms_iqr": [round(k[0] * 1e3, 3), round(k[2] * 1e3, 3)],
-        "pyg_ms_iqr": [round(p[0] * 1e3, 3), round(p[2] * 1e3, 3)],
-        "cpu_kextras_ms": round(kcq[1] * 1e3, 3),
-        "cpu_pyg_ms": round(pcq[1] * 1e3, 3),
-        "cpu_ratio": float(kcq[1] / pcq[1]),
-        "cpu_ratio_rounds_iqr": [round(float(rc[0]), 4), round(float(rc[2]), 4)],
+        **summary(kt, pt, kc, pc, competitor="pyg"),
         "kextras_ms_all": [round(v * 1e3, 3) for v in kt],
         "pyg_ms_all": [round(v * 1e3, 3) for v in pt],
         "max_abs_err": err,
