@@ -6,6 +6,8 @@ column 1 = target). Layers work on one big disjoint graph: the node values, glob
 indices (local index + node offset of the edge's graph) and a graph id per node/edge.
 """
 
+import functools
+
 import numpy as np
 import tensorflow as tf
 
@@ -87,8 +89,10 @@ class DisjointGraph:
         self.edge_features = edge_features
         self.node_row_splits = node_row_splits
         self.edge_row_splits = edge_row_splits
-        self._node_graph_ids = node_graph_ids
-        self._edge_graph_ids = edge_graph_ids
+        if node_graph_ids is not None:  # else computed on first use (cached_property)
+            self.node_graph_ids = node_graph_ids
+        if edge_graph_ids is not None:
+            self.edge_graph_ids = edge_graph_ids
         self.cache = {} if cache is None else cache
         self._ragged_nodes = ragged_nodes
         self.num_nodes = tf.shape(nodes, out_type=INDEX_DTYPE)[0]
@@ -101,25 +105,13 @@ class DisjointGraph:
     def num_graphs(self):
         return tf.shape(self.node_row_splits, out_type=INDEX_DTYPE)[0] - 1
 
-    @property
+    @functools.cached_property
     def node_graph_ids(self):
-        if self._node_graph_ids is None:
-            self._node_graph_ids = row_ids(self.node_row_splits)
-        return self._node_graph_ids
+        return row_ids(self.node_row_splits)
 
-    @node_graph_ids.setter
-    def node_graph_ids(self, value):
-        self._node_graph_ids = value
-
-    @property
+    @functools.cached_property
     def edge_graph_ids(self):
-        if self._edge_graph_ids is None:
-            self._edge_graph_ids = row_ids(self.edge_row_splits)
-        return self._edge_graph_ids
-
-    @edge_graph_ids.setter
-    def edge_graph_ids(self, value):
-        self._edge_graph_ids = value
+        return row_ids(self.edge_row_splits)
 
     def nodes_to_ragged(self, values):
         """Wraps flat per-node ``values`` ``[N, ...]`` as ``[batch, (n), ...]``."""
