@@ -4,7 +4,7 @@ import tensorflow as tf
 
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers.message_passing import MessagePassing
-from kextras_graph.ops.segment import gather_rows, scatter_sum
+from kextras_graph.ops.segment import propagate_sum
 
 
 class GCNConv(DenseWeightsMixin, MessagePassing):
@@ -74,11 +74,9 @@ class GCNConv(DenseWeightsMixin, MessagePassing):
     def call_graph(self, graph, training=None):
         x = tf.matmul(graph.nodes, self.kernel)
         dtype = x.dtype
-        messages = gather_rows(x, graph.sources)
-        if self.normalize:
-            edge_norm, loop_norm = self._normalization(graph, dtype)
-            messages = messages * edge_norm[:, None]
-        out = scatter_sum(messages, graph.targets, graph.num_nodes)
+        edge_norm, loop_norm = self._normalization(graph, dtype) if self.normalize else (None, None)
+        out = propagate_sum(x, graph.sources, graph.targets, graph.num_nodes, edge_norm,
+                            cache=graph.cache)
         if self.add_self_loops:
             # the self loop v -> v, added after the edges (as with appended loop edges)
             out = out + (x * loop_norm[:, None] if self.normalize else x)

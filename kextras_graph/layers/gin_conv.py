@@ -7,7 +7,7 @@ from kextras_graph.layers._base import check_units_list, get_activation, seriali
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers._mlp import apply_mlp, build_mlp
 from kextras_graph.layers.message_passing import MessagePassing
-from kextras_graph.ops.segment import gather_rows, scatter_sum
+from kextras_graph.ops.segment import propagate_sum
 
 
 class GINConv(DenseWeightsMixin, MessagePassing):
@@ -87,8 +87,8 @@ class GINConv(DenseWeightsMixin, MessagePassing):
         return apply_mlp(out, self.mlp, self.mlp_activation, self.activation)
 
     def call_graph(self, graph, training=None):
-        agg = scatter_sum(gather_rows(graph.nodes, graph.sources), graph.targets,
-                          graph.num_nodes)
+        agg = propagate_sum(graph.nodes, graph.sources, graph.targets, graph.num_nodes,
+                            cache=graph.cache)
         return self.combine(graph, agg)
 
     def get_config(self):

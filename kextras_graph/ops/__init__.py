@@ -14,6 +14,7 @@ from kextras_graph.ops.normalization import (
     remove_self_loops,
 )
 from kextras_graph.ops.segment import (
+    propagate_sum,
     segment_count,
     segment_max,
     segment_mean,
@@ -33,6 +34,7 @@ __all__ = [
     "add_self_loops",
     "remove_self_loops",
     "gcn_norm",
+    "propagate_sum",
     "segment_count",
     "segment_sum",
     "segment_mean",

