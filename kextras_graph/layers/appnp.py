@@ -1,9 +1,8 @@
 """APPNP: personalized-PageRank propagation (Klicpera, Bojchevski & Günnemann, 2019)."""
 
-import tensorflow as tf
-
 from kextras_graph.layers._base import GraphLayer, check_positive_int
 from kextras_graph.ops.normalization import gcn_norm
+from kextras_graph.ops.segment import propagate_sum
 
 
 class APPNP(GraphLayer):
@@ -32,10 +31,9 @@ class APPNP(GraphLayer):
         h = graph.nodes
         sources, targets, norm = gcn_norm(graph.sources, graph.targets, graph.num_nodes,
                                           dtype=h.dtype)
-        z = h
+        z, pattern = h, {}
         for _ in range(self.K):
-            prop = tf.math.unsorted_segment_sum(tf.gather(z, sources) * norm[:, None], targets,
-                                                graph.num_nodes)
+            prop = propagate_sum(z, sources, targets, graph.num_nodes, norm, cache=pattern)
             z = (1.0 - self.alpha) * prop + self.alpha * h
         return z
 

@@ -4,6 +4,7 @@ import tensorflow as tf
 
 from kextras_graph.layers._base import GraphLayer, check_positive_int
 from kextras_graph.layers._dense import DenseWeightsMixin
+from kextras_graph.ops.segment import propagate_sum
 
 
 class ChebConv(DenseWeightsMixin, GraphLayer):
@@ -61,9 +62,10 @@ class ChebConv(DenseWeightsMixin, GraphLayer):
         norm = -scale * tf.gather(inv, sources) * tf.gather(inv, targets)
         diag = scale - 1.0
 
+        pattern = {}
+
         def lap(h):
-            msg = tf.gather(h, sources) * norm[:, None]
-            return tf.math.unsorted_segment_sum(msg, targets, graph.num_nodes) + diag * h
+            return propagate_sum(h, sources, targets, graph.num_nodes, norm, cache=pattern) + diag * h
 
         kernel = tf.cast(self.kernel, dtype)
         t_prev, t_cur = None, x

@@ -4,6 +4,7 @@ import tensorflow as tf
 
 from kextras_graph.layers._base import GraphLayer, check_positive_int
 from kextras_graph.layers._dense import DenseWeightsMixin
+from kextras_graph.ops.segment import propagate_sum
 
 
 class GatedGraphConv(DenseWeightsMixin, GraphLayer):
@@ -56,9 +57,8 @@ class GatedGraphConv(DenseWeightsMixin, GraphLayer):
         u = self.units
         h = tf.pad(x, [[0, 0], [0, u - x.shape[-1]]])
         for step in range(self.num_steps):
-            m = tf.math.unsorted_segment_sum(tf.gather(tf.matmul(h, self.kernel[step]),
-                                                       graph.sources),
-                                             graph.targets, graph.num_nodes)
+            m = propagate_sum(tf.matmul(h, self.kernel[step]), graph.sources, graph.targets,
+                              graph.num_nodes, cache=graph.cache)
             gx = tf.matmul(m, self.gru_kernel)
             gh = tf.matmul(h, self.gru_recurrent_kernel)
             if self.gru_bias is not None:

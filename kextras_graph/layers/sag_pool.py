@@ -5,6 +5,7 @@ import tensorflow as tf
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers._pooling import SelectionPool
 from kextras_graph.ops.normalization import gcn_norm
+from kextras_graph.ops.segment import propagate_sum
 
 
 class SAGPool(DenseWeightsMixin, SelectionPool):
@@ -49,8 +50,7 @@ class SAGPool(DenseWeightsMixin, SelectionPool):
         x = tf.matmul(graph.nodes, tf.cast(self.kernel, graph.nodes.dtype))
         sources, targets, norm = gcn_norm(graph.sources, graph.targets, graph.num_nodes,
                                           dtype=x.dtype)
-        y = tf.math.unsorted_segment_sum(tf.gather(x, sources) * norm[:, None], targets,
-                                         graph.num_nodes)
+        y = propagate_sum(x, sources, targets, graph.num_nodes, norm)
         if self.bias is not None:
             y = y + tf.cast(self.bias, y.dtype)
         return y[:, 0]
