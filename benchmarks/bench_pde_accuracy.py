@@ -17,11 +17,13 @@ seed with a few hundred steps: a smoke test of the pipeline, not of the accuracy
     python3 benchmarks/bench_pde_accuracy.py            # full (long: ~10-20 min per Burgers seed on 2 cores)
     python3 benchmarks/bench_pde_accuracy.py --quick
     python3 benchmarks/bench_pde_accuracy.py --cases burgers --seeds 0
-    # Burgers with hard constraints (u = -sin(pi x) + t (1 - x^2) N), all in float64:
-    python3 benchmarks/bench_pde_accuracy.py --cases burgers --constraint hard --dtype float64
+    # Burgers with hard constraints (u = -sin(pi x) + t (1 - x^2) N), all in float64, RAD points:
+    python3 benchmarks/bench_pde_accuracy.py --cases burgers --constraint hard --dtype float64 \
+        --sampling rad --lbfgs-rounds 5
 
-Measured (docs/pde/benchmarks.md; 2-core machine shared with other jobs): Burgers soft,
-float32, seed 0: 7.8e-2; hard, float64, seeds 0/1/2: 3.3e-3 / 2.7e-2 / 6.9e-2 (target 2e-3 not met).
+Measured (docs/pde/benchmarks.md, idle 2-core machine, one thread per run): Burgers hard,
+float64, ``--sampling rad --lbfgs-rounds 5``, seeds 0/1/2: 1.84e-3 / 1.40e-3 / 1.13e-3 (target
+met); with fixed points: 3.3e-3 / 2.7e-2 / 6.9e-2.
 """
 
 from __future__ import annotations
@@ -126,11 +128,13 @@ def make_problem(case, seed):
     return burgers_problem(seed) if case == "burgers" else poisson_problem(case, seed)
 
 
-def kextras_pinn(problem, net, constraint="soft"):
+def kextras_pinn(problem, net, constraint="soft", sampling="fixed", seed=0):
     """The kextras PINN of a problem (network ``net``, points from ``problem``).
 
     ``constraint="hard"`` (Burgers only): the PDE residual alone on all points, with
-    the output transform :func:`burgers_hard`.
+    the output transform :func:`burgers_hard`. ``sampling="rad"`` (Burgers only): the
+    PDE residual's points are drawn from the domain (Sobol, as many as ``x_pde``), so
+    that the :class:`~kextras_sci.pde.sampling.RAD` callback can redraw them.
     """
     from kextras_sci import pde
 
@@ -141,15 +145,18 @@ def kextras_pinn(problem, net, constraint="soft"):
         def burgers(u, u_t, u_x, u_xx):
             return u_t + u * u_x - nu * u_xx
 
+        if sampling == "rad":
+            residual = pde.PDEResidual(burgers, ref.domain, num_points=len(problem["x_pde"]), method="sobol", name="pde")
+        else:
+            residual = pde.PDEResidual(burgers, problem["x_pde"], name="pde")
         if constraint == "hard":
-            return pde.PINN(
-                net, [pde.PDEResidual(burgers, problem["x_pde"], name="pde")], domain=ref.domain, output_transform=burgers_hard
-            )
+            return pde.PINN(net, [residual], domain=ref.domain, output_transform=burgers_hard, seed=seed)
         conditions = [
-            pde.PDEResidual(burgers, problem["x_pde"], name="pde"),
+            residual,
             pde.DirichletBC(problem["x_boundary"], 0.0, name="bc"),
             pde.InitialCondition(problem["x_initial"], ref.initial, name="ic"),
         ]
+        return pde.PINN(net, conditions, domain=ref.domain, seed=seed)
     else:
         source = ref.source
 
@@ -169,44 +176,71 @@ def keras_concat(*cols):
     return tf.concat(cols, axis=1)
 
 
-def train_kextras(pinn, adam_steps, lbfgs_iters, lr=1e-3, jit_compile=False, restarts=0):
-    """Adam then L-BFGS; returns a dict of timings and iteration counts."""
+def rad_callback(seed, every=1000):
+    """RAD (Wu et al. 2023; k = 1, c = 1): every ``every`` Adam steps, all residual points
+    are redrawn from 100000 uniform candidates with ``p ~ |r| / mean|r| + 1``."""
+    from kextras_sci.pde.sampling import RAD
+
+    return RAD("pde", k=1.0, c=1.0, every=every, num_candidates=100000, seed=seed)
+
+
+def train_kextras(pinn, adam_steps, lbfgs_iters, lr=1e-3, jit_compile=False, restarts=0, sampler=None,
+                  lbfgs_rounds=1):
+    """Adam then L-BFGS; returns a dict of timings and iteration counts.
+
+    ``sampler`` (a RAD callback) redraws the residual points during Adam and, with
+    ``lbfgs_rounds = R > 1``, between R L-BFGS rounds of ``lbfgs_iters / R`` iterations.
+    """
     import keras
 
     from kextras_sci import pde
 
-    pinn.compile(keras.optimizers.Adam(lr), jit_compile=jit_compile)
+    pinn.compile(keras.optimizers.Adam(lr), jit_compile=jit_compile,
+                 steps_per_execution=100 if adam_steps % 100 == 0 else 1)
     t = time.perf_counter()
-    pinn.fit(epochs=1, steps_per_epoch=adam_steps, verbose=0)
+    pinn.fit(epochs=1, steps_per_epoch=adam_steps, verbose=0, callbacks=[sampler] if sampler else [])
     adam_s = time.perf_counter() - t
     out = {"adam_steps": adam_steps, "adam_s": adam_s}
     if lbfgs_iters:
         t = time.perf_counter()
-        res = pde.minimize_lbfgs(pinn, maxiter=lbfgs_iters, maxcor=100, restarts=restarts, verbose=0)
+        iters, restarted = 0, 0
+        for r in range(lbfgs_rounds):
+            if r:
+                sampler.resample(pinn)
+            res = pde.minimize_lbfgs(pinn, maxiter=lbfgs_iters // lbfgs_rounds, maxcor=100, restarts=restarts,
+                                     verbose=0)
+            iters, restarted = iters + int(res.iterations), restarted + int(res.restarts)
         out["lbfgs_s"] = time.perf_counter() - t
-        out["lbfgs_iters"] = int(res.iterations)
-        out["lbfgs_restarts"] = int(res.restarts)
+        out["lbfgs_iters"] = iters
+        out["lbfgs_rounds"] = lbfgs_rounds
+        out["lbfgs_restarts"] = restarted
         out["lbfgs_message"] = res.message
         out["final_loss"] = float(res.loss)
     return out
 
 
-def run_case(case, seed, adam_steps, lbfgs_iters, jit_compile=False, constraint="soft", dtype="float32", restarts=0):
+def run_case(case, seed, adam_steps, lbfgs_iters, jit_compile=False, constraint="soft", dtype="float32", restarts=0,
+             sampling="fixed", lbfgs_rounds=1):
     import keras
 
     problem = make_problem(case, seed)
     keras.config.set_floatx(dtype)  # the whole PINN (points, weights, Glorot draw) in this precision
     net = build_net(seed)
-    pinn = kextras_pinn(problem, net, constraint=constraint if case == "burgers" else "soft")
+    burgers = case == "burgers"
+    sampling = sampling if burgers else "fixed"
+    pinn = kextras_pinn(problem, net, constraint=constraint if burgers else "soft", sampling=sampling, seed=seed)
+    sampler = rad_callback(seed) if sampling == "rad" else None
     t = time.perf_counter()
-    info = train_kextras(pinn, adam_steps, lbfgs_iters, jit_compile=jit_compile, restarts=restarts)
+    info = train_kextras(pinn, adam_steps, lbfgs_iters, jit_compile=jit_compile, restarts=restarts, sampler=sampler,
+                         lbfgs_rounds=lbfgs_rounds if sampler else 1)
     total = time.perf_counter() - t
     err = pinn.relative_l2_error(problem["x_eval"], problem["u_eval"])
     return {
         "bench": "pde_accuracy",
         "case": case,
         "seed": seed,
-        "constraint": constraint if case == "burgers" else "soft",
+        "constraint": constraint if burgers else "soft",
+        "sampling": sampling,
         "dtype": dtype,
         "rel_l2": err,
         "target": TARGETS[case],
@@ -229,6 +263,10 @@ def main(argv=None):
                         help="Burgers: soft (loss terms for IC/BC) or hard (output transform)")
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     parser.add_argument("--restarts", type=int, default=0, help="L-BFGS restarts after line-search failures")
+    parser.add_argument("--sampling", choices=("fixed", "rad"), default="fixed",
+                        help="Burgers: fixed Sobol points, or RAD resampling every 1000 Adam steps")
+    parser.add_argument("--lbfgs-rounds", type=int, default=1,
+                        help="with --sampling rad: L-BFGS in this many rounds, RAD resampling between them")
     args = parser.parse_args(argv)
     set_threads(args.threads)
     cases = [c for c in args.cases.split(",") if c]
@@ -243,7 +281,8 @@ def main(argv=None):
         lbfgs = args.lbfgs_iters if args.lbfgs_iters is not None else lbfgs
         for seed in seeds:
             row = run_case(case, seed, adam, lbfgs, jit_compile=args.jit, constraint=args.constraint,
-                           dtype=args.dtype, restarts=args.restarts)
+                           dtype=args.dtype, restarts=args.restarts, sampling=args.sampling,
+                           lbfgs_rounds=args.lbfgs_rounds)
             row["quick"] = bool(args.quick)
             print(json.dumps(row), flush=True)
 

@@ -15,6 +15,7 @@ the condition's residual ``|r(x)| = ||r(x)||_2`` on them (in batches, no
 gradient), and updates the condition's collocation points in place (the
 compiled training step is not retraced). The points written are kept in
 ``callback.history`` (``(step, n_points)``) and ``last_added``.
+``callback.resample(pinn)`` runs one round outside ``fit`` (e.g. between L-BFGS rounds).
 
 Use them on conditions drawn from a domain whose only array is ``"x"``
 (``PDEResidual``), without ``PINN(resample_every=...)`` (which would redraw
@@ -78,6 +79,7 @@ class _AdaptiveSampler(keras.callbacks.Callback):
         self.last_added = None
         self._step = 0
         self._round = 0
+        self._cond = None
 
     def on_train_begin(self, logs=None):
         pinn = self.model
@@ -120,12 +122,28 @@ class _AdaptiveSampler(keras.callbacks.Callback):
         if self._since < self.every:
             return
         self._since = 0
+        self.resample()
+
+    def resample(self, pinn=None):
+        """One sampling round now, e.g. between L-BFGS rounds after ``fit``.
+
+        ``pinn``: the PINN (default: the model of the last ``fit`` with this callback).
+        Returns the condition's new points (NumPy ``[n, d]``).
+        """
+        if pinn is not None and pinn is not self.model:
+            self.set_model(pinn)
+            self.on_train_begin()
+        elif getattr(self, "_cond", None) is None:
+            raise ValueError(
+                f"{type(self).__name__}.resample: give the PINN (`pinn=`) or use the callback in `fit` first."
+            )
         cand, rng = self.candidates()
         r = self.residuals(cand)
         self.last_candidates, self.last_residuals = cand, r
         new = self.update(self.points(), cand, r, rng)
         self.set_points(new)
         self.history.append((self._step, new.shape[0]))
+        return new
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:

@@ -105,3 +105,21 @@ def test_unknown_term_and_too_few_candidates():
         pinn.fit(epochs=1, steps_per_epoch=1, callbacks=[sampling.RAD(every=1, num_candidates=5)], verbose=0)
     with pytest.raises(ValueError, match="points only|no domain"):
         pinn.fit(epochs=1, steps_per_epoch=1, callbacks=[sampling.RAR("bc", every=1)], verbose=0)
+
+
+def test_resample_outside_fit_between_lbfgs_rounds():
+    """``resample(pinn)`` runs one RAD round without ``fit`` (density 2x on [0, 1] as above)
+    and the L-BFGS stage then minimises over the new points."""
+    pinn = make_pinn(n=2000)
+    cb = sampling.RAD(k=1.0 / 3.0, c=0.0, num_candidates=40000, seed=5)
+    with pytest.raises(ValueError, match="give the PINN"):
+        cb.resample()
+    new = cb.resample(pinn)
+    x = pinn.collocation_points("pde")[:, 0]
+    np.testing.assert_array_equal(x, new[:, 0])
+    assert abs(x.mean() - 2 / 3) < 0.02 and cb.history == [(0, 2000)]
+    pde.minimize_lbfgs(pinn, maxiter=3, verbose=0)
+    _, terms = pinn.compute_terms()
+    assert float(terms["pde"]) == pytest.approx(np.mean(x**6), rel=1e-9)  # the loss sees the new points
+    cb.resample()  # the PINN is remembered
+    assert len(cb.history) == 2 and not np.array_equal(pinn.collocation_points("pde")[:, 0], x)
