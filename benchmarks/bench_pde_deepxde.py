@@ -23,10 +23,9 @@ Cases: ``burgers`` (DeepXDE's Burgers configuration, see bench_pde_accuracy.py) 
     python3 benchmarks/bench_pde_deepxde.py --cases burgers --seeds 0 --constraint hard \
         --adam-steps 3000 --chunks 6 --lbfgs-iters 2000
 
-Measured (docs/pde/benchmarks.md, Burgers, seed 0, Adam 3000 + L-BFGS 2000, loaded
-2-core machine): soft constraints: Adam step ratio 0.67, final error 5.5e-2 (kextras)
-vs 3.2e-2 (DeepXDE); hard constraints: Adam step ratio 0.28, final error 6.3e-2 vs
-7.9e-2, total time ratio 0.69.
+Measured (docs/pde/benchmarks.md): Burgers, hard constraints, full schedule, float32, seeds
+0/1/2, idle machine: Adam step ratio 0.60 / 0.62 / 0.38, total time ratio 0.81 / 0.73 / 0.82,
+final error 2.73e-2 / 4.24e-2 / 3.22e-2 (kextras) vs 2.34e-2 / 9.08e-2 / 3.40e-2 (DeepXDE).
 """
 
 from __future__ import annotations
