@@ -133,7 +133,7 @@ class _AdaptiveSampler(keras.callbacks.Callback):
         if pinn is not None and pinn is not self.model:
             self.set_model(pinn)
             self.on_train_begin()
-        elif getattr(self, "_cond", None) is None:
+        elif self._cond is None:
             raise ValueError(
                 f"{type(self).__name__}.resample: give the PINN (`pinn=`) or use the callback in `fit` first."
             )
