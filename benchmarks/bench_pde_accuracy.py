@@ -6,7 +6,10 @@ Cases (relative L2 error of the trained network against ``kextras_sci.pde.refere
   configuration: 3 x 20 tanh, Glorot normal, 2540 interior + 80 boundary + 160 initial
   points (the PDE residual is evaluated on all 2780 points, as DeepXDE does), Adam
   15000 steps at lr 1e-3, then L-BFGS (maxcor 100, up to 15000 iterations). Error on
-  Raissi et al.'s 256 x 100 grid. Target <= 2e-3.
+  Raissi et al.'s 256 x 100 grid. Target <= 2e-3. Default recipe: hard constraints
+  (u = -sin(pi x) + t (1 - x^2) N), float64, the 2780 residual points redrawn by RAD every
+  1000 Adam steps and between 5 L-BFGS rounds of 3000 iterations. ``--constraint soft
+  --dtype float32 --sampling fixed`` is DeepXDE's plain set-up.
 * ``poisson_square``: -Lap u = f on [0, 1]^2, u = sin(pi x) sin(pi y). Target <= 1e-3.
 * ``poisson_lshape``: -Lap u = f on the L-shape polygon, u = e^x sin(pi y) with its
   Dirichlet data. Target <= 1e-3.
@@ -14,15 +17,13 @@ Cases (relative L2 error of the trained network against ``kextras_sci.pde.refere
 Prints one JSON object per (case, seed). ``--quick`` (< 2 minutes) runs every case and
 seed with a few hundred steps: a smoke test of the pipeline, not of the accuracy.
 
-    python3 benchmarks/bench_pde_accuracy.py            # full (long: ~10-20 min per Burgers seed on 2 cores)
+    python3 benchmarks/bench_pde_accuracy.py            # full (long: ~8 min per Burgers seed, 1 thread)
     python3 benchmarks/bench_pde_accuracy.py --quick
-    python3 benchmarks/bench_pde_accuracy.py --cases burgers --seeds 0
-    # Burgers with hard constraints (u = -sin(pi x) + t (1 - x^2) N), all in float64, RAD points:
-    python3 benchmarks/bench_pde_accuracy.py --cases burgers --constraint hard --dtype float64 \
-        --sampling rad --lbfgs-rounds 5
+    python3 benchmarks/bench_pde_accuracy.py --cases burgers --seeds 0 --threads 1
+    python3 benchmarks/bench_pde_accuracy.py --cases burgers --constraint soft --dtype float32 --sampling fixed
 
-Measured (docs/pde/benchmarks.md, idle 2-core machine, one thread per run): Burgers hard,
-float64, ``--sampling rad --lbfgs-rounds 5``, seeds 0/1/2: 1.84e-3 / 1.40e-3 / 1.13e-3 (target
+Measured (docs/pde/benchmarks.md, idle 2-core machine, one thread per run): Burgers with
+the default recipe, seeds 0/1/2: 1.84e-3 / 1.40e-3 / 1.13e-3 (target
 met); with fixed points: 3.3e-3 / 2.7e-2 / 6.9e-2.
 """
 
@@ -44,6 +45,13 @@ TARGETS = {"burgers": 2e-3, "poisson_square": 1e-3, "poisson_lshape": 1e-3}
 # full-run schedules: (adam steps, L-BFGS max iterations)
 FULL = {"burgers": (15000, 15000), "poisson_square": (5000, 5000), "poisson_lshape": (5000, 5000)}
 QUICK = {"burgers": (200, 50), "poisson_square": (200, 50), "poisson_lshape": (200, 50)}
+
+# each case's recipe (the defaults; the command-line flags override them)
+RECIPES = {
+    "burgers": {"constraint": "hard", "dtype": "float64", "sampling": "rad", "lbfgs_rounds": 5},
+    "poisson_square": {"constraint": "soft", "dtype": "float32", "sampling": "fixed", "lbfgs_rounds": 1},
+    "poisson_lshape": {"constraint": "soft", "dtype": "float32", "sampling": "fixed", "lbfgs_rounds": 1},
+}
 
 
 def set_threads(threads):
@@ -259,14 +267,16 @@ def main(argv=None):
     parser.add_argument("--lbfgs-iters", type=int, default=None)
     parser.add_argument("--threads", type=int, default=0, help="CPU threads for TensorFlow (0: default)")
     parser.add_argument("--jit", action="store_true", help="compile the training step with XLA")
-    parser.add_argument("--constraint", choices=("soft", "hard"), default="soft",
-                        help="Burgers: soft (loss terms for IC/BC) or hard (output transform)")
-    parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    parser.add_argument("--constraint", choices=("soft", "hard"), default=None,
+                        help="Burgers: soft (loss terms for IC/BC) or hard (output transform; default)")
+    parser.add_argument("--dtype", choices=("float32", "float64"), default=None,
+                        help="default: float64 for Burgers, float32 for Poisson")
     parser.add_argument("--restarts", type=int, default=0, help="L-BFGS restarts after line-search failures")
-    parser.add_argument("--sampling", choices=("fixed", "rad"), default="fixed",
-                        help="Burgers: fixed Sobol points, or RAD resampling every 1000 Adam steps")
-    parser.add_argument("--lbfgs-rounds", type=int, default=1,
-                        help="with --sampling rad: L-BFGS in this many rounds, RAD resampling between them")
+    parser.add_argument("--sampling", choices=("fixed", "rad"), default=None,
+                        help="Burgers: fixed Sobol points, or RAD resampling every 1000 Adam steps (default)")
+    parser.add_argument("--lbfgs-rounds", type=int, default=None,
+                        help="with --sampling rad: L-BFGS in this many rounds, RAD resampling between them "
+                             "(default 5)")
     args = parser.parse_args(argv)
     set_threads(args.threads)
     cases = [c for c in args.cases.split(",") if c]
@@ -279,10 +289,9 @@ def main(argv=None):
         adam, lbfgs = schedule[case]
         adam = args.adam_steps if args.adam_steps is not None else adam
         lbfgs = args.lbfgs_iters if args.lbfgs_iters is not None else lbfgs
+        recipe = {k: v if getattr(args, k) is None else getattr(args, k) for k, v in RECIPES[case].items()}
         for seed in seeds:
-            row = run_case(case, seed, adam, lbfgs, jit_compile=args.jit, constraint=args.constraint,
-                           dtype=args.dtype, restarts=args.restarts, sampling=args.sampling,
-                           lbfgs_rounds=args.lbfgs_rounds)
+            row = run_case(case, seed, adam, lbfgs, jit_compile=args.jit, restarts=args.restarts, **recipe)
             row["quick"] = bool(args.quick)
             print(json.dumps(row), flush=True)
 
