@@ -1,8 +1,24 @@
-"""Side-by-side timing shared by the graph benchmarks: ABBA-interleaved rounds, medians, IQRs."""
+"""Side-by-side timing shared by the graph benchmarks: the common command line,
+ABBA-interleaved rounds, medians, IQRs. Imports no TensorFlow or PyTorch, so the scripts
+can parse their arguments (thread counts) before importing those."""
 
+import argparse
+import os
 import time
 
 import numpy as np
+
+
+def speed_parser(description, cases, threads=None):
+    """``--quick``, ``--threads`` (default ``threads``, else min(2, cores)), ``--cases``
+    (default ``cases``), ``--repeats``, ``--steps``; scripts add their own options."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--quick", action="store_true", help="fewer repetitions (< 2 minutes)")
+    p.add_argument("--threads", type=int, default=threads or min(2, os.cpu_count() or 1))
+    p.add_argument("--cases", default=cases)
+    p.add_argument("--repeats", type=int, default=None, help="timing rounds per side")
+    p.add_argument("--steps", type=int, default=None, help="training steps per round")
+    return p
 
 
 def interleaved(kstep, ostep, repeats, steps):

@@ -37,17 +37,13 @@ plus ``dm-tree``: ``pip install -r benchmarks/requirements-graph.txt`` then
 ``pip install --no-deps -r benchmarks/requirements-graph-nodeps.txt``. One JSON object per line.
 """
 
-import argparse
 import json
 import os
 import platform
 
-P = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-P.add_argument("--quick", action="store_true", help="fewer repetitions (< 2 minutes)")
-P.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
-P.add_argument("--cases", default="gcn_mol,gin_mol,gcn_atlas,gin_atlas")
-P.add_argument("--repeats", type=int, default=None, help="timing rounds per side")
-P.add_argument("--steps", type=int, default=None, help="training steps per round")
+from _timing import interleaved, speed_parser, summary  # benchmarks/_timing.py
+
+P = speed_parser(__doc__.split("\n")[0], "gcn_mol,gin_mol,gcn_atlas,gin_atlas")
 P.add_argument("--batches", type=int, default=None,
                help="distinct batches, cycled (default 4; 2 with --quick)")
 ARGS = P.parse_args()
@@ -75,7 +71,6 @@ except ImportError as exc:  # benchmark-only competitor
 
 from kextras_graph.layers import GCNConv, GINConv, GlobalSumPool, NodeDense  # noqa: E402
 
-from _timing import interleaved, summary  # noqa: E402  (benchmarks/_timing.py)
 
 logging.getLogger("kgcnn").setLevel(logging.WARNING)
 FEATURES, HIDDEN = 16, 64

@@ -29,17 +29,13 @@ Usage: ``python3 benchmarks/bench_graph_pool_speed.py [--quick] [--threads N] [-
 (needs ``pip install -r benchmarks/requirements-graph.txt``). One JSON object per line.
 """
 
-import argparse
 import json
 import os
 import platform
 
-P = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-P.add_argument("--quick", action="store_true", help="fewer repetitions (< 2 minutes)")
-P.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
-P.add_argument("--cases", default="topk_batch128,diffpool_batch128,gcn2_batch128")
-P.add_argument("--repeats", type=int, default=None, help="timing rounds per side")
-P.add_argument("--steps", type=int, default=None, help="training steps per round")
+from _timing import interleaved, speed_parser, summary  # benchmarks/_timing.py
+
+P = speed_parser(__doc__.split("\n")[0], "topk_batch128,diffpool_batch128,gcn2_batch128")
 P.add_argument("--batches", type=int, default=None,
                help="distinct batches, cycled (default 4; 2 with --quick)")
 P.add_argument("--omp-wait-policy", default="PASSIVE",
@@ -70,7 +66,6 @@ torch.set_num_interop_threads(ARGS.threads)
 
 from kextras_graph.layers import DiffPool, GCNConv, GlobalMeanPool, TopKPool  # noqa: E402
 
-from _timing import interleaved, summary  # noqa: E402  (benchmarks/_timing.py)
 
 FEATURES, HIDDEN, CLUSTERS, GRAPHS = 16, 64, 8, 128
 

@@ -26,20 +26,18 @@ Usage: ``python3 benchmarks/bench_graph_speed.py [--quick] [--threads N] [--case
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
 import sys
 
+from _timing import interleaved, speed_parser, summary  # benchmarks/_timing.py
+
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--quick", action="store_true", help="fewer repetitions (< 2 minutes)")
-    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-    p.add_argument("--cases", default="gcn_cora,gat_cora,gcn_cora_no_input_dropout,gat_cora_no_input_dropout,gin_batch128")
-    p.add_argument("--repeats", type=int, default=None)
-    p.add_argument("--steps", type=int, default=None)
+    p = speed_parser(__doc__.split("\n")[0],
+                     "gcn_cora,gat_cora,gcn_cora_no_input_dropout,gat_cora_no_input_dropout,gin_batch128",
+                     threads=os.cpu_count() or 1)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--omp-wait-policy", default="PASSIVE",
                    help="OMP_WAIT_POLICY for PyTorch's OpenMP threads (ACTIVE spin-waits, which is "
@@ -74,7 +72,6 @@ import kextras_graph  # noqa: E402,F401
 from kextras_graph import data as gd  # noqa: E402
 from kextras_graph import layers as gl  # noqa: E402
 
-from _timing import interleaved, summary  # noqa: E402  (benchmarks/_timing.py)
 
 
 def t(a):
