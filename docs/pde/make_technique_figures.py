@@ -32,6 +32,22 @@ from kextras_sci.pde.sampling import rad_probabilities  # noqa: E402
 OUT = Path(__file__).resolve().parent / "img"
 
 
+def _save(fig, name):
+    fig.tight_layout()
+    fig.savefig(OUT / name, dpi=110)
+    plt.close(fig)
+
+
+def _error_panels(fig, axes, gx, gy, ref, xlabel, panels):
+    """One ``|pred - ref|`` map per ``(pred, title)`` in ``panels``, on a shared colour scale."""
+    vmax = max(np.abs(pred - ref).max() for pred, _ in panels)
+    for a, (pred, title) in zip(axes, panels):
+        im = a.pcolormesh(gx, gy, np.abs(pred - ref), shading="auto", cmap="magma", vmin=0, vmax=vmax)
+        a.set_title(title, fontsize=10)
+        a.set_xlabel(xlabel)
+        fig.colorbar(im, ax=a)
+
+
 def allen_cahn():
     ref = AllenCahn1D()
     x, t, u = ref.grid(512, 201)
@@ -46,9 +62,7 @@ def allen_cahn():
     ts, _, _ = ref.snapshots()
     ax[2].plot(ts, ref.energy())
     ax[2].set(xlabel="t", ylabel="E(u)", title="energy decays (gradient flow)")
-    fig.tight_layout()
-    fig.savefig(OUT / "tech_allen_cahn_reference.png", dpi=110)
-    plt.close(fig)
+    _save(fig, "tech_allen_cahn_reference.png")
 
 
 def rad_density():
@@ -64,9 +78,7 @@ def rad_density():
         a.set(title=f"RAD, k = {k:g}, c = {c:g}")
     for a in ax:
         a.set_aspect("equal")
-    fig.tight_layout()
-    fig.savefig(OUT / "tech_rad_points.png", dpi=110)
-    plt.close(fig)
+    _save(fig, "tech_rad_points.png")
 
 
 def causal_weights():
@@ -78,9 +90,7 @@ def causal_weights():
         ax.plot(chunks, w, label=f"eps = {eps:g}")
     ax.set(xlabel="time chunk i", ylabel="w_i", title="causal weights w_i = exp(-eps sum_{j<i} L_j)")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(OUT / "tech_causal_weights.png", dpi=110)
-    plt.close(fig)
+    _save(fig, "tech_causal_weights.png")
 
 
 
@@ -126,16 +136,11 @@ def balancing_before_after(steps=2000):
     im = ax[0].pcolormesh(X, Y, u_ref, shading="auto", cmap="RdBu_r")
     ax[0].set(title="reference sin(pi x) sin(4 pi y)", xlabel="x", ylabel="y")
     fig.colorbar(im, ax=ax[0])
-    vmax = max(np.abs(out[v][0] - u_ref).max() for v in out)
-    for a, (v, label) in zip(ax[1:], [("none", "unweighted"), ("ntk", "NTKWeighting")]):
-        pred, err, w = out[v]
-        im = a.pcolormesh(X, Y, np.abs(pred - u_ref), shading="auto", cmap="magma", vmin=0, vmax=vmax)
-        a.set_title(f"{label}: |u - u_ref|\nrel. L2 {err:.2g} (w_bc = {w:.3g})", fontsize=10); a.set_xlabel("x")
-        fig.colorbar(im, ax=a)
+    _error_panels(fig, ax[1:], X, Y, u_ref, "x", [
+        (out[v][0], f"{label}: |u - u_ref|\nrel. L2 {out[v][1]:.2g} (w_bc = {out[v][2]:.3g})")
+        for v, label in [("none", "unweighted"), ("ntk", "NTKWeighting")]])
     fig.suptitle(f"Loss balancing, Helmholtz, MLP 3x32, {steps} Adam steps")
-    fig.tight_layout()
-    fig.savefig(OUT / "tech_balancing_before_after.png", dpi=110)
-    plt.close(fig)
+    _save(fig, "tech_balancing_before_after.png")
     return {v: out[v][1] for v in out}
 
 
@@ -173,15 +178,11 @@ def sampling_before_after(steps=3000):
     ax[0].scatter(pts_rar[1500:, 1], pts_rar[1500:, 0], s=4, c="C3", label=f"added by RAR ({len(pts_rar) - 1500})")
     ax[0].set(xlabel="t", ylabel="x", title="RAR points (shock at x = 0)")
     ax[0].legend(loc="upper left", fontsize=7)
-    vmax = max(np.abs(out[v][0] - u).max() for v in out)
-    for a, (v, label) in zip(ax[1:], [("uniform", "uniform, 2000 points"), ("rar", "RAR, 1500 -> 2000 points")]):
-        im = a.pcolormesh(T, X, np.abs(out[v][0] - u), shading="auto", cmap="magma", vmin=0, vmax=vmax)
-        a.set_title(f"{label}: |u - u_ref|\nrel. L2 {out[v][1]:.2g}", fontsize=10); a.set_xlabel("t")
-        fig.colorbar(im, ax=a)
+    _error_panels(fig, ax[1:], T, X, u, "t", [
+        (out[v][0], f"{label}: |u - u_ref|\nrel. L2 {out[v][1]:.2g}")
+        for v, label in [("uniform", "uniform, 2000 points"), ("rar", "RAR, 1500 -> 2000 points")]])
     fig.suptitle(f"Adaptive sampling, Burgers (nu = 0.01/pi), MLP 3x32, {steps} Adam steps")
-    fig.tight_layout()
-    fig.savefig(OUT / "tech_sampling_before_after.png", dpi=110)
-    plt.close(fig)
+    _save(fig, "tech_sampling_before_after.png")
     return {v: out[v][1] for v in out}
 
 
@@ -213,9 +214,7 @@ def architecture_before_after(steps=3000):
         a.set(title=f"{label}: rel. L2 {out[v][1]:.2g}", xlabel="x")
         a.legend(loc="lower left", fontsize=8)
     fig.suptitle(f"Architectures: sin(2 pi x) + 0.3 sin(24 pi x) from 400 samples, {steps} Adam steps")
-    fig.tight_layout()
-    fig.savefig(OUT / "tech_architecture_before_after.png", dpi=110)
-    plt.close(fig)
+    _save(fig, "tech_architecture_before_after.png")
     return {v: out[v][1] for v in out}
 
 
@@ -266,9 +265,7 @@ def inverse_before_after(steps=2000, lbfgs=1000, noise=0.01):
     ax[1].text(steps, ax[1].get_ylim()[1] * 0.95, " L-BFGS", color="0.4", va="top")
     ax[1].set(xlabel="Adam step / then L-BFGS iteration", title="u_t = d u_xx - k u + f: recovered coefficients")
     ax[1].legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(OUT / "tech_inverse_before_after.png", dpi=110)
-    plt.close(fig)
+    _save(fig, "tech_inverse_before_after.png")
     return {k: trace[-1][1][k] for k in ("d", "k")}
 
 
