@@ -20,7 +20,7 @@ from keras import ops
 
 from kextras.registry import registry
 
-__all__ = ["hyper_sinh", "m_arcsinh", "get", "HyperSinh", "MArcsinh"]
+__all__ = ["hyper_sinh", "m_arcsinh", "get", "serialize", "resolve", "HyperSinh", "MArcsinh"]
 
 _HALF = ("float16", "bfloat16")
 
@@ -112,9 +112,38 @@ def get(identifier: Any) -> Callable:
                 f"`activation` must be a callable or a known activation name. Received: activation={identifier!r}"
                 + (f". Did you mean {', '.join(map(repr, close))}?" if close else "")
             ) from None
+    if isinstance(identifier, dict):
+        return keras.saving.deserialize_keras_object(identifier)
     if callable(identifier):
         return identifier
     raise ValueError(f"`activation` must be a callable, a name or None. Received: activation={identifier!r}")
+
+
+def serialize(activation: Any) -> Any:
+    """The config form of an activation: names stay names, our functions by name.
+
+    ``None`` and strings are returned unchanged; other callables go through Keras.
+    """
+    if activation is None or isinstance(activation, (str, dict)):
+        return activation
+    for name, ours in _OURS.items():
+        if activation is ours:
+            return name
+    try:
+        return keras.activations.serialize(activation)
+    except (ValueError, TypeError):
+        return keras.saving.serialize_keras_object(activation)
+
+
+def resolve(identifier: Any) -> tuple[Callable, Any]:
+    """The one activation resolver of kextras layers: ``(callable, config value)``.
+
+    A layer stores the callable for ``call`` and the config value for ``get_config``,
+    so that ``get_config`` round-trips names (``"hyper_sinh"``, ``"relu"``), Keras
+    dicts and registered callables alike.
+    """
+    fn = get(identifier)
+    return fn, serialize(identifier if isinstance(identifier, (str, dict)) or identifier is None else fn)
 
 
 class _ActivationLayer(keras.layers.Layer):
