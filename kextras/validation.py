@@ -123,7 +123,7 @@ def rate(name: str, value: Any, include_one: bool = False) -> float:
 
 def boolean(name: str, value: Any) -> bool:
     """``True`` or ``False`` (NumPy booleans too); never a truthy number or string."""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, bool) or type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):
         return bool(value)
     raise _fail(name, value, "True or False")
 
