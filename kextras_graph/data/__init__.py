@@ -19,6 +19,8 @@ from kextras_graph.data._molecules import (
 )
 from kextras_graph.data._networkx import from_networkx, networkx_to_graph, to_networkx
 from kextras_graph.data._sparse import adjacency_from_edges, edges_from_adjacency
+from kextras_graph.data._store import GraphStore
+from kextras_graph.data._sampler import NeighborSampler, SampledSubgraph
 
 __all__ = [
     "as_graph",
@@ -41,4 +43,7 @@ __all__ = [
     "BOND_FEATURES",
     "MoleculeRegressionData",
     "load_esol",
+    "GraphStore",
+    "NeighborSampler",
+    "SampledSubgraph",
 ]
