@@ -21,6 +21,7 @@ from kextras_graph.data._networkx import from_networkx, networkx_to_graph, to_ne
 from kextras_graph.data._sparse import adjacency_from_edges, edges_from_adjacency
 from kextras_graph.data._store import GraphStore
 from kextras_graph.data._sampler import NeighborSampler, SampledSubgraph
+from kextras_graph.data._inference import layerwise_predict
 
 __all__ = [
     "as_graph",
@@ -46,4 +47,5 @@ __all__ = [
     "GraphStore",
     "NeighborSampler",
     "SampledSubgraph",
+    "layerwise_predict",
 ]
