@@ -15,7 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from kextras import validation as v
-from kextras_graph.data._store import as_store
+from kextras_graph.data._store import as_store, sorted_unique
 
 
 def _chunk(store, start, stop):
@@ -24,7 +24,7 @@ def _chunk(store, start, stop):
     src = store.indices[lo:hi].astype(np.int64)
     dst = np.repeat(np.arange(stop - start, dtype=np.int64), np.diff(store.indptr[start:stop + 1]))
     outside = (src < start) | (src >= stop)
-    extra = np.unique(src[outside])
+    extra = sorted_unique(src[outside])
     local = src - start
     local[outside] = (stop - start) + np.searchsorted(extra, src[outside])
     ids = np.concatenate([np.arange(start, stop, dtype=np.int64), extra])

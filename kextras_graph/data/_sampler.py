@@ -17,7 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from kextras import validation as v
-from kextras_graph.data._store import as_store
+from kextras_graph.data._store import as_store, sorted_unique
 
 
 def sample_neighbors(indptr, indices, nodes, fanout, replace, rng):
@@ -115,7 +115,7 @@ class NeighborSampler:
     def sample(self, seeds, *, seed=None) -> SampledSubgraph:
         """Sample the subgraph of a batch of (distinct) seed nodes; ``seed`` fixes the draw."""
         seeds = self.store.index(seeds)
-        if np.unique(seeds).size != seeds.size:
+        if sorted_unique(seeds).size != seeds.size:
             raise ValueError(f"`seeds` must be distinct node indices. Received: {seeds.size} seeds with duplicates")
         rng = np.random.default_rng(seed if seed is not None else self.seed)
         return self._sample(seeds, rng)
@@ -170,7 +170,7 @@ class NeighborSampler:
             dtype, edge_dtype: dtypes of the node features and of the edges.
         """
         seeds = self.store.index(seeds)
-        if np.unique(seeds).size != seeds.size:
+        if sorted_unique(seeds).size != seeds.size:
             raise ValueError(f"`seeds` must be distinct node indices. Received: {seeds.size} seeds with duplicates")
         batch_size = v.positive_int("batch_size", batch_size)
         shuffle = v.boolean("shuffle", shuffle)

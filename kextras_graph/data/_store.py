@@ -22,6 +22,14 @@ def _index_dtype(bound):
     return np.int32 if bound <= _INT32_MAX else np.int64
 
 
+def sorted_unique(values):
+    """``np.unique`` by sorting (NumPy 2's hash-based ``unique`` is much slower on large int arrays)."""
+    values = np.sort(values)
+    if values.size:
+        values = values[np.concatenate([[True], values[1:] != values[:-1]])]
+    return values
+
+
 def _check_edges(edges, num_nodes, name="edges"):
     edges = np.asarray(edges)
     if edges.size == 0:
@@ -110,7 +118,7 @@ class GraphStore:
         src = edges[:, 0].astype(np.int64)
         dst = edges[:, 1].astype(np.int64)
         if v.boolean("undirected", undirected):
-            key = np.unique(np.concatenate([dst * num_nodes + src, src * num_nodes + dst]))
+            key = sorted_unique(np.concatenate([dst * num_nodes + src, src * num_nodes + dst]))
             dst, src = np.divmod(key, num_nodes) if num_nodes else (key, key)
         else:
             order = np.lexsort((src, dst))
