@@ -51,3 +51,23 @@ def test_bad_arguments(cora):
         gd.layerwise_predict([gl.GraphSAGEConv(2)], store, batch_size=0)
     with pytest.raises(ValueError, match=r"`x` must have shape \[num_nodes, n_features\] with num_nodes=2708"):
         gd.layerwise_predict([gl.GraphSAGEConv(2)], store, x=np.zeros((5, 3)))
+
+
+def test_docs_example_functional_model(cora):
+    """The docs/graph/large-graphs.md example: sampled fit, then layer-wise inference of its layers."""
+    data, store = cora
+    keras.utils.set_random_seed(0)
+    nodes = keras.Input(shape=(None, store.num_features), ragged=True, name="nodes")
+    edges = keras.Input(shape=(None, 2), dtype="int32", ragged=True, name="edges")
+    conv1 = gl.GraphSAGEConv(64, activation="relu")
+    conv2 = gl.GraphSAGEConv(store.num_classes)
+    h = conv2([gl.NodeDropout(0.5)(conv1([gl.NodeDropout(0.5)(nodes), edges])), edges])
+    model = keras.Model({"nodes": nodes, "edges": edges}, keras.layers.Reshape((-1, store.num_classes))(h))
+    model.compile(keras.optimizers.Adam(0.01),
+                  keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="mean_with_sample_weight"),
+                  weighted_metrics=["accuracy"])
+    model.fit(gd.NeighborSampler(store, [10, 10], seed=0).dataset("train", batch_size=70), epochs=10, verbose=0)
+    logits = gd.layerwise_predict([conv1, conv2], store, batch_size=1024)
+    np.testing.assert_allclose(logits, model(data.inputs(), training=False).numpy()[0], rtol=1e-4, atol=1e-4)
+    test = store.index("test")
+    assert (logits[test].argmax(1) == store.y[test]).mean() > 0.7
