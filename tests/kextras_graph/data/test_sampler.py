@@ -236,3 +236,17 @@ def test_bad_seeds_and_labels():
         gd.NeighborSampler(unlabelled, [2]).dataset(np.arange(10))
     with pytest.raises(ValueError, match="`store` must be a GraphStore"):
         gd.NeighborSampler({"nodes": 1}, [2])
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 29), st.integers(-5, -1))
+def test_labels_missing_for_a_seed(node, label):
+    store, _ = random_store(30, 60)
+    y = store.y.copy()
+    y[node] = label
+    partial = gd.GraphStore(store.indptr, store.indices, store.x, y)
+    sampler = gd.NeighborSampler(partial, [2])
+    with pytest.raises(ValueError, match=rf"Every node of `seeds` needs a label \(y >= 0\). Received: node {node} with y={label}"):
+        sampler.dataset(np.arange(30))
+    others = np.setdiff1d(np.arange(30), [node])
+    assert int(sampler.dataset(others, batch_size=29).cardinality()) == 1  # unlabelled non-seeds are fine
