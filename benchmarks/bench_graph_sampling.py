@@ -182,7 +182,7 @@ def part_pyg():
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="small sizes, < 2 minutes")
+    p.add_argument("--quick", action="store_true", help="1 Cora seed, a 100k-node graph, 5 steps")
     p.add_argument("--parts", default="cora,fanout,scale,pyg")
     p.add_argument("--seeds", type=int, default=None)
     p.add_argument("--fanout-seeds", type=int, default=3)
@@ -194,7 +194,7 @@ def main():
     p.add_argument("--model-steps", type=int, default=5)
     args = p.parse_args()
     quick = args.quick
-    args.seeds = args.seeds or (2 if quick else 10)
+    args.seeds = args.seeds or (1 if quick else 10)
     args.fanout_seeds = 1 if quick else args.fanout_seeds
     args.nodes = args.nodes or (100_000 if quick else 2_400_000)
     args.edges = args.edges or (2_500_000 if quick else 63_000_000)
