@@ -189,16 +189,16 @@ def main():
     p.add_argument("--nodes", type=int, default=None)
     p.add_argument("--edges", type=int, default=None)
     p.add_argument("--steps", type=int, default=None)
-    p.add_argument("--hidden", type=int, default=128)
+    p.add_argument("--hidden", type=int, default=64)
     p.add_argument("--sample-batches", type=int, default=10)
-    p.add_argument("--model-steps", type=int, default=5)
+    p.add_argument("--model-steps", type=int, default=3)
     args = p.parse_args()
     quick = args.quick
     args.seeds = args.seeds or (1 if quick else 10)
     args.fanout_seeds = 1 if quick else args.fanout_seeds
     args.nodes = args.nodes or (100_000 if quick else 2_400_000)
     args.edges = args.edges or (2_500_000 if quick else 63_000_000)
-    args.steps = args.steps or (5 if quick else 40)
+    args.steps = args.steps or (5 if quick else 10)
     args.sample_batches = 3 if quick else args.sample_batches
     args.model_steps = 2 if quick else args.model_steps
     parts = args.parts.split(",")
