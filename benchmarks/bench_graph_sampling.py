@@ -6,7 +6,7 @@ Parts (``--parts``, default ``cora,fanout,scale``), one JSON object per line:
   the embedded Cora, trained full-batch (200 epochs) and with sampled mini-batches (fan-outs
   [10, 10], 70 seeds per batch, 100 epochs = the same 200 optimizer steps); test accuracy of
   both models on the full graph, ``--seeds`` seeds (default 10), mean and std.
-* ``fanout``: test accuracy of the sampled model against the fan-out ``[k, k]`` (3 seeds).
+* ``fanout``: test accuracy of the sampled model against the fan-out ``[k, k]`` (``--fanout-seeds``, 2).
 * ``scale``: a synthetic degree-corrected SBM of ogbn-products' size (``--nodes`` 2.4M,
   ``--edges`` ~60M directed, 100 features, 47 classes, 8% train): generation time, sampling
   alone (the tf.data pipeline, and one thread), the model step alone on pre-sampled batches,
@@ -185,7 +185,7 @@ def main():
     p.add_argument("--quick", action="store_true", help="1 Cora seed, a 100k-node graph, 5 steps")
     p.add_argument("--parts", default="cora,fanout,scale,pyg")
     p.add_argument("--seeds", type=int, default=None)
-    p.add_argument("--fanout-seeds", type=int, default=3)
+    p.add_argument("--fanout-seeds", type=int, default=2)
     p.add_argument("--nodes", type=int, default=None)
     p.add_argument("--edges", type=int, default=None)
     p.add_argument("--steps", type=int, default=None)
