@@ -24,7 +24,10 @@ _CHUNK = 1 << 22
 def synthetic_sbm(num_nodes, num_edges, *, num_classes=47, num_features=100, homophily=0.8,
                   degree_exponent=2.5, feature_signal=0.15, train_fraction=0.08, val_fraction=0.02,
                   seed=0) -> GraphStore:
-    """Generate a large node-classification graph; ogbn-products' size takes about a minute.
+    """Generate a large node-classification graph.
+
+    ogbn-products' size (2.4M nodes, 62M directed edges, 100 features) takes minutes and a peak
+    of 2.5 GiB (``benchmarks/bench_graph_sampling.py --parts scale``, docs/graph/large-graphs.md).
 
     Args:
         num_nodes: number of nodes ``N``.
