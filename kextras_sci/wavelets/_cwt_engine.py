@@ -31,9 +31,9 @@ __all__ = ["transform_rows"]
 
 _GROUP_TAPS = 64  # filters up to this length always share a group ...
 _GROUP_RATIO = 2.0  # ... longer ones while max/min length stays within this ratio
-_BLOCK_MAX = 128  # the block length T of the "conv" engine ...
+_BLOCK_MAX = 64  # the block length T of the "conv" engine ...
 _WEIGHT_BYTES = 16 << 20  # ... and the size of its block-Toeplitz weights are bounded
-_FFT_CHUNK = 8  # scales per FFT product
+_FFT_CHUNK = 1 << 22  # complex elements per FFT product (a chunk of scales)
 
 
 def _groups(lengths):
@@ -72,8 +72,9 @@ def _frame(filters, group, n):
 
 
 def _block(k, s, n):
+    """Block length ``T``: a power of two in ``[8, 64]`` near ``K / 2``, bounded weights."""
     t = 8
-    while (2 * t <= min(_BLOCK_MAX, max(8, k // 4)) and (k + 2 * t) * s * 2 * t * 8 <= _WEIGHT_BYTES
+    while (2 * t <= min(_BLOCK_MAX, k // 2) and (k + 2 * t) * s * 2 * t * 8 <= _WEIGHT_BYTES
            and (not isinstance(n, Integral) or 2 * t <= n)):
         t *= 2
     return t
@@ -136,9 +137,11 @@ def _fft(x, frame, c, n):
         spectrum = tf.signal.fft(tf.pad(tf.cast(x, cdt), [[0, 0], [0, p - n]]))
     else:
         spectrum = tf.signal.rfft(x, [p])
+    rows = x.shape[0] if isinstance(n, Integral) and x.shape[0] is not None else 64
+    chunk = max(1, _FFT_CHUNK // (rows * (p // 2 + 1))) if isinstance(p, Integral) else 8
     out = []
-    for lo in range(0, frame.shape[0], _FFT_CHUNK):
-        part = frame[lo:lo + _FFT_CHUNK]
+    for lo in range(0, frame.shape[0], chunk):
+        part = frame[lo:lo + chunk]
         if complex_:
             h = tf.signal.fft(tf.pad(tf.constant(part, dtype=cdt), [[0, 0], [0, p - k]]))
             y = tf.signal.ifft(h[:, None, :] * spectrum[None])
