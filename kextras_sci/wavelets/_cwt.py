@@ -36,8 +36,12 @@ _HALF = (tf.float16, tf.bfloat16)
 
 def check_scales(scales):
     """Scales as a 1D NumPy array (a scalar becomes ``[scale]``, as pywt); all finite and > 0."""
-    if isinstance(scales, (tf.Tensor, tf.Variable)):
-        scales = scales.numpy() if tf.executing_eagerly() else None
+    if tf.is_tensor(scales):
+        try:
+            scales = scales.numpy()
+        except (AttributeError, NotImplementedError):  # symbolic: filter lengths need values
+            raise ValueError("`scales` must be concrete values (NumPy, a list or an eager tensor): "
+                             f"the filters are built from them. Received: scales={scales!r}") from None
     arr = None if scales is None else np.atleast_1d(np.asarray(scales))
     if arr is None or arr.dtype.kind not in "iuf" or arr.ndim != 1 or arr.size == 0:
         got = "None" if arr is None else f"dtype {arr.dtype}, shape {arr.shape}"

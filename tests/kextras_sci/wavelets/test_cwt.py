@@ -161,3 +161,11 @@ def test_log_scales():
         log_scales(4, 2, 3)
     with pytest.raises(ValueError, match=r"`num` must be a positive integer. Received: num=0"):
         log_scales(1, 2, 0)
+
+
+@pytest.mark.parametrize("method", ["conv", "fft"])
+def test_cwt_compiles_with_xla(method):
+    x = np.random.default_rng(7).standard_normal((2, 100))
+    fn = tf.function(lambda z: cwt(z, [1.0, 3.0, 10.0], "cmor1.5-1.0", method=method)[0], jit_compile=True)
+    ref, _ = pywt.cwt(x, [1.0, 3.0, 10.0], "cmor1.5-1.0", method=method)
+    np.testing.assert_allclose(fn(tf.constant(x)).numpy(), ref, rtol=0, atol=1e-10)

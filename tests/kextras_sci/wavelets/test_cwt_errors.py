@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import pywt
+import tensorflow as tf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -130,3 +131,14 @@ def test_bad_data():
 def test_bad_precision(precision):
     with pytest.raises(ValueError, match=r"`precision` must be an integer in \[1, 24\]"):
         cwt(X, [1.0], "morl", precision=precision)
+
+
+def test_symbolic_scales():
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float64)])
+    def fn(s):
+        return cwt(X, s, "morl")[0]
+
+    with pytest.raises(ValueError, match=r"`scales` must be concrete values"):
+        fn(tf.constant([1.0, 2.0], tf.float64))
+    np.testing.assert_allclose(cwt(X, tf.constant([1.0, 2.0]), "morl")[0].numpy(),
+                               pywt.cwt(X, np.float32([1.0, 2.0]), "morl")[0], rtol=0, atol=1e-10)
