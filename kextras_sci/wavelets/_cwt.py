@@ -17,7 +17,6 @@ engines of ``_cwt_engine.py``.
 
 from __future__ import annotations
 
-
 import numpy as np
 import tensorflow as tf
 

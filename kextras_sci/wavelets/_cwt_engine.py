@@ -152,6 +152,7 @@ def _fft(x, frame, c, n):
     return out[0] if len(out) == 1 else tf.concat(out, axis=0)
 
 
+@tf.autograph.experimental.do_not_convert  # static Python control flow only
 def transform_rows(x, filters, method):
     """``x`` ``[B, N]``, ``filters`` a list of ``(g, c)`` -> ``[S, B, N]`` (module docstring)."""
     n = x.shape[1] if x.shape[1] is not None else tf.shape(x)[1]
