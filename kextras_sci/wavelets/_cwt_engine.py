@@ -137,8 +137,9 @@ def _fft(x, frame, c, n):
         spectrum = tf.signal.fft(tf.pad(tf.cast(x, cdt), [[0, 0], [0, p - n]]))
     else:
         spectrum = tf.signal.rfft(x, [p])
-    rows = x.shape[0] if isinstance(n, Integral) and x.shape[0] is not None else 64
-    chunk = max(1, _FFT_CHUNK // (rows * (p // 2 + 1))) if isinstance(p, Integral) else 8
+    rows = x.shape[0] if x.shape[0] is not None else 64
+    bins = p if complex_ else p // 2 + 1
+    chunk = max(1, _FFT_CHUNK // (rows * bins)) if isinstance(p, Integral) else 8
     out = []
     for lo in range(0, frame.shape[0], chunk):
         part = frame[lo:lo + chunk]
