@@ -111,8 +111,8 @@ def scale_filters(spec, scales, precision, real_dtype):
         if h.size < 2:
             raise ValueError(
                 f"Selected scale of {scale} too small: the sampled wavelet has {h.size} tap(s) "
-                f"(a scale needs at least 2 / (upper_bound - lower_bound) = "
-                f"{2 / (spec.upper_bound - spec.lower_bound):g}). Received: scales={scales!r}")
+                f"(a scale needs about 1 / (upper_bound - lower_bound) = "
+                f"{1 / (spec.upper_bound - spec.lower_bound):g} or more). Received: scales={scales!r}")
         g = -np.sqrt(scale) * np.diff(h, prepend=0, append=0)
         out.append((g, (h.size - 2) // 2 + 1))
     return out
