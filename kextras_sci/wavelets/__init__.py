@@ -9,6 +9,7 @@ Keras layers live in :mod:`kextras_sci.wavelets.layers`.
 """
 
 from kextras_sci.wavelets._core import MODES
+from kextras_sci.wavelets._cwt import cwt, log_scales
 from kextras_sci.wavelets._filters import (
     FilterBank,
     dwt_max_level,
@@ -36,6 +37,8 @@ from kextras_sci.wavelets._transform import (
 __all__ = [
     "MODES",
     "FilterBank",
+    "cwt",
+    "log_scales",
     "dwt",
     "dwt2",
     "dwt_max_level",

@@ -3,6 +3,7 @@
 Every class in ``__all__`` is registered with Keras by the ``kextras_sci`` plugin.
 """
 
+from kextras_sci.wavelets.layers.cwt import CWT
 from kextras_sci.wavelets.layers.dwt1d import DWT1D
 from kextras_sci.wavelets.layers.dwt2d import DWT2D
 from kextras_sci.wavelets.layers.dwt3d import DWT3D
@@ -27,4 +28,5 @@ __all__ = [
     "WaveletPooling2D",
     "DWTPool2D",
     "WTConv2D",
+    "CWT",
 ]

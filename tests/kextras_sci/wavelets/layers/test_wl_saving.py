@@ -26,6 +26,7 @@ def test_all_layers_reload_in_fresh_process():
         *wl.WaveDec(2, 2, "db1")(x2),
         wl.WaveRec(2, "bior2.2", "zero")(wl.WaveDec(2, 2, "bior2.2", "zero")(x2), reference=x2),
         wl.WaveletPooling2D()(x2),
+        wl.CWT([1.0, 3.0], "cmor1.5-1.0")(x1),
         wl.DWTPool2D("db2", learnable=True)(x2),
         wl.WTConv2D(3, levels=2, learnable=True)(x2),
         learn(x2),
@@ -46,4 +47,4 @@ def test_all_layers_reload_in_fresh_process():
     with tempfile.TemporaryDirectory() as directory:
         reloaded = _reload_in_fresh_process(model, inputs, directory)
     assert_allclose(reloaded, expected, atol=1e-6, rtol=1e-6, what="wavelet layers reloaded in a fresh process")
-    assert len(__import__("kextras_sci.wavelets.layers", fromlist=["__all__"]).__all__) == 11
+    assert len(__import__("kextras_sci.wavelets.layers", fromlist=["__all__"]).__all__) == 12
