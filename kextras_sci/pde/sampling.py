@@ -28,7 +28,6 @@ import numbers
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 __all__ = ["rad_probabilities", "RAR", "RAD", "RARD"]
 
@@ -61,7 +60,7 @@ def _check_nonneg(value, name):
 
 
 class _AdaptiveSampler(keras.callbacks.Callback):
-    def __init__(self, condition="pde", every=1000, num_candidates=10000, method="uniform", seed=0, batch_size=8192):
+    def __init__(self, condition="pde", every=1000, num_candidates=10000, method=None, seed=0, batch_size=8192):
         super().__init__()
         if not isinstance(condition, str):
             condition = getattr(condition, "name", condition)
@@ -161,12 +160,12 @@ class RAR(_AdaptiveSampler):
         num_add: points added per refinement (default 10).
         every: steps between refinements (default 1000).
         num_candidates: candidates drawn per refinement (default 10000).
-        method: sampling method of the candidates (default ``"uniform"``).
+        method: sampling method of the candidates (default ``None``: ``"hammersley"``).
         seed: base seed (default 0).
         max_points: stop adding beyond this many points (default None).
     """
 
-    def __init__(self, condition="pde", num_add=10, every=1000, num_candidates=10000, method="uniform", seed=0, max_points=None):
+    def __init__(self, condition="pde", num_add=10, every=1000, num_candidates=10000, method=None, seed=0, max_points=None):
         super().__init__(condition, every, num_candidates, method, seed)
         self.num_add = _check_int(num_add, "num_add")
         self.max_points = None if max_points is None else _check_int(max_points, "max_points")
@@ -194,7 +193,7 @@ class RAD(_AdaptiveSampler):
         method, seed: as for :class:`RAR`.
     """
 
-    def __init__(self, condition="pde", k=1.0, c=1.0, every=1000, num_candidates=10000, method="uniform", seed=0):
+    def __init__(self, condition="pde", k=1.0, c=1.0, every=1000, num_candidates=10000, method=None, seed=0):
         super().__init__(condition, every, num_candidates, method, seed)
         self.k = _check_nonneg(k, "k")
         self.c = _check_nonneg(c, "c")
@@ -226,7 +225,7 @@ class RARD(_AdaptiveSampler):
         every, num_candidates, method, seed, max_points: as for :class:`RAR`.
     """
 
-    def __init__(self, condition="pde", num_add=10, k=2.0, c=0.0, every=1000, num_candidates=10000, method="uniform", seed=0, max_points=None):
+    def __init__(self, condition="pde", num_add=10, k=2.0, c=0.0, every=1000, num_candidates=10000, method=None, seed=0, max_points=None):
         super().__init__(condition, every, num_candidates, method, seed)
         self.num_add = _check_int(num_add, "num_add")
         self.k = _check_nonneg(k, "k")
