@@ -15,7 +15,8 @@ Public API:
   ``Bounds``, ``minimize_lbfgs``, ``ParameterLog``; time marching ``TimeMarching``
   (:mod:`~kextras_sci.pde.marching`: one PINN per time window, exact chained
   initial conditions);
-* reference solutions: :mod:`kextras_sci.pde.references`;
+* reference solutions: :mod:`kextras_sci.pde.references`; plots ``plot_history``,
+  ``plot_solution`` (matplotlib, the ``plot`` extra);
 * loss balancing callbacks (:mod:`~kextras_sci.pde.balancing`), adaptive sampling
   (:mod:`~kextras_sci.pde.sampling`), PINN architectures (:mod:`~kextras_sci.pde.nn`).
 """
@@ -37,6 +38,7 @@ from kextras_sci.pde.conditions import (
 from kextras_sci.pde.layers import Bounds, OutputTransform, RelativeL2Error
 from kextras_sci.pde.lbfgs import LBFGSResult, minimize_lbfgs
 from kextras_sci.pde.marching import TimeMarching
+from kextras_sci.pde.plotting import plot_history, plot_solution
 from kextras_sci.pde.training import ParameterLog
 from kextras_sci.pde.model import PINN, Parameter
 from kextras_sci.pde.operators import (
@@ -73,6 +75,8 @@ __all__ = [
     "PointData",
     "OperatorBC",
     "ParameterLog",
+    "plot_history",
+    "plot_solution",
     "grad",
     "PINN",
     "Parameter",
