@@ -51,8 +51,9 @@ def hammersley(n, d, shift=None):
 class _UnitSampler:
     """Stream of points in the unit cube ``[0, 1)^d`` for one sampling method.
 
-    ``"hammersley"`` draws a whole randomly shifted Hammersley set per call (the
-    set depends on its size, so it is not a stream: a second call gives a new shift).
+    ``"hammersley"`` draws a whole randomly shifted Hammersley set per call, rows in
+    random order (the set depends on its size, so it is not a stream: a second call
+    gives a new shift).
     """
 
     def __init__(self, d, method, seed):
@@ -67,7 +68,9 @@ class _UnitSampler:
 
     def draw(self, n):
         if self.method == "hammersley":
-            return hammersley(n, self.d, self.rng.random(self.d))
+            # rows in random order: rejection sampling keeps a prefix of the accepted
+            # rows, and a prefix of the set in its natural order is one strip of it
+            return hammersley(n, self.d, self.rng.random(self.d))[self.rng.permutation(n)]
         if self.engine is None:
             return self.rng.random((n, self.d))
         with warnings.catch_warnings():

@@ -125,3 +125,20 @@ def test_warning_when_a_box_face_gets_no_point_and_none_when_covered():
         warnings.simplefilter("error")
         pde.DirichletBC(dom, 0.0, num_points=64).sample(0)
         pde.DirichletBC(dom, 0.0, num_points=2, where=lambda x: x[:, 0] == 0).sample(0)
+
+
+def test_rejection_sampled_domains_are_covered_with_the_default():
+    # polygon and CSG interiors keep a prefix of the accepted candidates: it must not be a strip
+    lshape = pde.Polygon([[0, 0], [1, 0], [1, -1], [-1, -1], [-1, 1], [0, 1]])
+    holed = pde.Rectangle([-1, -1], [1, 1]) - pde.Disk([0, 0], 0.5)
+    for dom in (lshape, holed):
+        x = dom.sample_interior(400, seed=0)
+        assert dom.inside(x).all()
+        ref = dom.sample_interior(40000, method="uniform", seed=1)  # i.i.d.: an independent estimate of the area shares
+        for j in (0, 1):  # the share of points in each quarter of the box along each axis
+            share = np.histogram(x[:, j], bins=4, range=(-1, 1))[0] / len(x)
+            expected = np.histogram(ref[:, j], bins=4, range=(-1, 1))[0] / len(ref)
+            np.testing.assert_allclose(share, expected, atol=0.04)
+    xb = holed.sample_boundary(200, seed=0)
+    assert holed.on_boundary(xb).all()
+    assert np.sum(np.isclose(np.linalg.norm(xb, axis=1), 0.5)) > 20
