@@ -154,7 +154,8 @@ def kextras_pinn(problem, net, constraint="soft", sampling="fixed", seed=0):
             return u_t + u * u_x - nu * u_xx
 
         if sampling == "rad":
-            residual = pde.PDEResidual(burgers, ref.domain, num_points=len(problem["x_pde"]), method="sobol", name="pde")
+            residual = pde.PDEResidual(burgers, ref.domain, num_points=len(problem["x_pde"]), method="sobol", name="pde",
+                                       include_boundary=False)
         else:
             residual = pde.PDEResidual(burgers, problem["x_pde"], name="pde")
         if constraint == "hard":
@@ -189,7 +190,7 @@ def rad_callback(seed, every=1000):
     are redrawn from 100000 uniform candidates with ``p ~ |r| / mean|r| + 1``."""
     from kextras_sci.pde.sampling import RAD
 
-    return RAD("pde", k=1.0, c=1.0, every=every, num_candidates=100000, seed=seed)
+    return RAD("pde", k=1.0, c=1.0, every=every, num_candidates=100000, seed=seed, method="uniform")
 
 
 def train_kextras(pinn, adam_steps, lbfgs_iters, lr=1e-3, jit_compile=False, restarts=0, sampler=None,

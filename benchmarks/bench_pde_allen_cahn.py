@@ -85,7 +85,7 @@ def run(seed, minutes, windows, t_end=1.0, width=32, depth=3, harmonics=1, n_poi
         )
 
     def build_conditions(window, k):
-        return [pde.PDEResidual(allen_cahn_residual, window, num_points=n_points, method=method)]
+        return [pde.PDEResidual(allen_cahn_residual, window, num_points=n_points, method=method, include_boundary=False)]
 
     march = TimeMarching(geom, windows, build_net, build_conditions, allen_cahn_initial,
                          pinn_kwargs={"seed": seed * 100})

@@ -94,10 +94,10 @@ def allen_cahn_run(variant, steps, seconds, seed, ref_pts, ref_u, n_points=2048,
             [keras.Input((2,))] + [keras.layers.Dense(width, "tanh") for _ in range(depth)] + [keras.layers.Dense(1)]
         )
         conds = [
-            pde.PDEResidual(allen_cahn_residual, geom, num_points=n_points),
-            pde.PeriodicBC(geom, coordinate=0, num_points=128, name="periodic"),
-            pde.PeriodicBC(geom, coordinate=0, num_points=128, derivative_order=1, name="periodic_x"),
-            pde.InitialCondition(geom, lambda x: x[:, :1] ** 2 * np.cos(np.pi * x[:, :1]), num_points=256),
+            pde.PDEResidual(allen_cahn_residual, geom, num_points=n_points, method="uniform", include_boundary=False),
+            pde.PeriodicBC(geom, coordinate=0, num_points=128, method="uniform", name="periodic"),
+            pde.PeriodicBC(geom, coordinate=0, num_points=128, method="uniform", derivative_order=1, name="periodic_x"),
+            pde.InitialCondition(geom, lambda x: x[:, :1] ** 2 * np.cos(np.pi * x[:, :1]), num_points=256, method="uniform"),
         ]
         pinn = pde.PINN(net, conds, domain=geom, seed=seed)
         lr = 1e-3
@@ -105,7 +105,7 @@ def allen_cahn_run(variant, steps, seconds, seed, ref_pts, ref_u, n_points=2048,
         net = keras.Sequential(
             [keras.Input((2,)), PeriodicEmbedding([2.0, None], num_harmonics=1), ModifiedMLP(width, depth, "tanh", output_units=1)]
         )
-        causal = bal.CausalWeighting(pde.PDEResidual(allen_cahn_residual, geom, num_points=n_points), num_chunks=32)
+        causal = bal.CausalWeighting(pde.PDEResidual(allen_cahn_residual, geom, num_points=n_points, method="uniform", include_boundary=False), num_chunks=32)
         callbacks.append(bal.CausalSchedule(causal, epsilons=(1e-2, 1e-1, 1.0, 10.0, 100.0), threshold=0.99))
 
         def hard_initial(x, y):  # u = u0(x) + t N(x, t): the initial condition holds exactly
@@ -149,7 +149,7 @@ def helmholtz_problem(n_points=1024):
     def residual(u, u_xx, u_yy, x, y):
         return u_xx + u_yy + k2 * u - ref.source(tf.concat([x, y], axis=1))
 
-    conds = [pde.PDEResidual(residual, geom, num_points=n_points), pde.DirichletBC(geom, 0.0, num_points=256, name="bc")]
+    conds = [pde.PDEResidual(residual, geom, num_points=n_points, method="uniform", include_boundary=False), pde.DirichletBC(geom, 0.0, num_points=256, method="uniform", name="bc")]
     xs = np.linspace(0, 1, 101)
     X, Y = np.meshgrid(xs, xs)
     pts = np.stack([X.ravel(), Y.ravel()], 1)
@@ -162,10 +162,10 @@ def wave_problem(n_points=1024):
     geom = ref.domain
     c2 = ref.c**2
     conds = [
-        pde.PDEResidual(lambda u_tt, u_xx: u_tt - c2 * u_xx, geom, num_points=n_points),
-        pde.DirichletBC(geom, 0.0, num_points=200, name="bc"),
-        pde.InitialCondition(geom, ref.initial_value, num_points=200, name="initial"),
-        pde.InitialCondition(geom, 0.0, num_points=200, derivative=1, name="initial_t"),
+        pde.PDEResidual(lambda u_tt, u_xx: u_tt - c2 * u_xx, geom, num_points=n_points, method="uniform", include_boundary=False),
+        pde.DirichletBC(geom, 0.0, num_points=200, method="uniform", name="bc"),
+        pde.InitialCondition(geom, ref.initial_value, num_points=200, method="uniform", name="initial"),
+        pde.InitialCondition(geom, 0.0, num_points=200, method="uniform", derivative=1, name="initial_t"),
     ]
     xs, ts = np.linspace(0, 1, 101), np.linspace(0, 1, 101)
     X, T = np.meshgrid(xs, ts)
@@ -242,9 +242,9 @@ def burgers_sampling_run(variant, steps, seed, n_final=2000, n_start=1500, every
     nu = ref.coefficients["nu"]
     n0 = n_start if variant == "rar" else n_final
     conds = [
-        pde.PDEResidual(lambda u, u_t, u_x, u_xx: u_t + u * u_x - nu * u_xx, geom, num_points=n0),
-        pde.DirichletBC(geom, 0.0, num_points=100, name="bc"),
-        pde.InitialCondition(geom, lambda x: -np.sin(np.pi * x[:, :1]), num_points=200),
+        pde.PDEResidual(lambda u, u_t, u_x, u_xx: u_t + u * u_x - nu * u_xx, geom, num_points=n0, method="uniform", include_boundary=False),
+        pde.DirichletBC(geom, 0.0, num_points=100, method="uniform", name="bc"),
+        pde.InitialCondition(geom, lambda x: -np.sin(np.pi * x[:, :1]), num_points=200, method="uniform"),
     ]
     net = keras.Sequential(
         [keras.Input((2,))] + [keras.layers.Dense(width, "tanh") for _ in range(depth)] + [keras.layers.Dense(1)]
@@ -253,10 +253,10 @@ def burgers_sampling_run(variant, steps, seed, n_final=2000, n_start=1500, every
     callbacks = []
     rounds = steps // every - 1  # refinements strictly before the last step
     if variant == "rar":
-        callbacks.append(sampling.RAR("pde", num_add=-(-(n_final - n_start) // rounds), every=every,
+        callbacks.append(sampling.RAR("pde", num_add=-(-(n_final - n_start) // rounds), every=every, method="uniform",
                                       num_candidates=10000, seed=seed, max_points=n_final))
     elif variant == "rad":
-        callbacks.append(sampling.RAD("pde", every=every, num_candidates=10000, seed=seed))
+        callbacks.append(sampling.RAD("pde", every=every, num_candidates=10000, seed=seed, method="uniform"))
     pinn.compile(keras.optimizers.Adam(1e-3))  # steps_per_execution="auto": 100 steps per call
     t0 = time.perf_counter()
     pinn.fit(epochs=max(1, steps // 100), steps_per_epoch=min(steps, 100), callbacks=callbacks, verbose=0)
@@ -293,7 +293,7 @@ def inverse_burgers_run(steps, seed, lbfgs_iters=0, noise=0.01, n_obs=2000, widt
     pinn = pde.PINN(
         net,
         [
-            pde.PDEResidual(lambda u, u_t, u_x, u_xx, nu: u_t + u * u_x - nu * u_xx, geom, num_points=n_points),
+            pde.PDEResidual(lambda u, u_t, u_x, u_xx, nu: u_t + u * u_x - nu * u_xx, geom, num_points=n_points, method="uniform", include_boundary=False),
             pde.PointData(x_obs, u_obs, name="data"),
         ],
         domain=geom,
@@ -353,7 +353,7 @@ def inverse_diffusion_reaction_run(steps, seed, lbfgs_iters=0, noise=0.01, n_obs
     )
     pinn = pde.PINN(
         net,
-        [pde.PDEResidual(residual, geom, num_points=2000), pde.PointData(x_obs, u_obs, name="data")],
+        [pde.PDEResidual(residual, geom, num_points=2000, method="uniform", include_boundary=False), pde.PointData(x_obs, u_obs, name="data")],
         domain=geom,
         parameters=[pde.Parameter("d", initial=0.1, bounds=(1e-3, 10.0)),
                     pde.Parameter("k", initial=0.1, bounds=(0.0, 10.0))],

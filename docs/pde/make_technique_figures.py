@@ -125,7 +125,8 @@ def balancing_before_after(steps=2000):
         def residual(u, u_xx, u_yy, x, y):
             return u_xx + u_yy + u - ref.source(tf.concat([x, y], axis=1))
 
-        conds = [pde.PDEResidual(residual, ref.domain, num_points=1024), pde.DirichletBC(ref.domain, 0.0, num_points=256, name="bc")]
+        conds = [pde.PDEResidual(residual, ref.domain, num_points=1024, method="uniform", include_boundary=False),
+                 pde.DirichletBC(ref.domain, 0.0, num_points=256, method="uniform", name="bc")]
         pinn = pde.PINN(_mlp(32, 3), conds, domain=ref.domain)
         cbs = [bal.NTKWeighting(num_points=32, update_every=100)] if variant == "ntk" else []
         pinn.compile(keras.optimizers.Adam(1e-3), steps_per_execution=1)
@@ -161,13 +162,14 @@ def sampling_before_after(steps=3000):
         keras.utils.set_random_seed(0)
         conds = [
             pde.PDEResidual(lambda u, u_t, u_x, u_xx: u_t + u * u_x - nu * u_xx, ref.domain,
-                            num_points=2000 if variant == "uniform" else 1500),
-            pde.DirichletBC(ref.domain, 0.0, num_points=100, name="bc"),
-            pde.InitialCondition(ref.domain, lambda x: -np.sin(np.pi * x[:, :1]), num_points=200),
+                            num_points=2000 if variant == "uniform" else 1500, method="uniform", include_boundary=False),
+            pde.DirichletBC(ref.domain, 0.0, num_points=100, method="uniform", name="bc"),
+            pde.InitialCondition(ref.domain, lambda x: -np.sin(np.pi * x[:, :1]), num_points=200, method="uniform"),
         ]
         pinn = pde.PINN(_mlp(32, 3), conds, domain=ref.domain)
         rounds = steps // 500 - 1
-        cbs = [sampling.RAR("pde", num_add=-(-500 // rounds), every=500, num_candidates=10000, max_points=2000)] if variant == "rar" else []
+        cbs = [sampling.RAR("pde", num_add=-(-500 // rounds), every=500, num_candidates=10000, max_points=2000,
+                              method="uniform")] if variant == "rar" else []
         pinn.compile(keras.optimizers.Adam(1e-3))
         pinn.fit(epochs=steps // 100, steps_per_epoch=100, callbacks=cbs, verbose=0)
         out[variant] = (pinn.predict(pts, verbose=0).reshape(X.shape), pinn.relative_l2_error(pts, u.reshape(-1, 1)),
@@ -238,7 +240,8 @@ def inverse_before_after(steps=2000, lbfgs=1000, noise=0.01):
 
     pinn = pde.PINN(
         _mlp(32, 3),
-        [pde.PDEResidual(residual, ref.domain, num_points=2000), pde.PointData(x_obs, u_obs, name="data")],
+        [pde.PDEResidual(residual, ref.domain, num_points=2000, method="uniform", include_boundary=False),
+         pde.PointData(x_obs, u_obs, name="data")],
         domain=ref.domain,
         parameters=[pde.Parameter("d", initial=0.1, bounds=(1e-3, 10.0)), pde.Parameter("k", initial=0.1, bounds=(0.0, 10.0))],
     )

@@ -51,96 +51,10 @@ import numpy as np
 import tensorflow as tf
 
 from kextras_sci.pde.domains import SpaceTime, TimeInterval
+from kextras_sci.pde.marching_layers import LocalTime, MarchingSolution, WindowTransform, piecewise_predict
 from kextras_sci.pde.model import PINN
 
-__all__ = ["TimeMarching", "LocalTime", "WindowTransform"]
-
-
-class LocalTime(keras.layers.Layer):
-    """Wraps a network so that it sees the local time of its window.
-
-    ``N'(x, t) = N(x, (t - t_start) / (t_end - t_start))`` (the time column,
-    ``time_axis``, is rescaled to ``[0, 1]``; the other columns pass through).
-
-    Args:
-        net: the wrapped Keras model or layer.
-        t_start: window start.
-        t_end: window end, ``> t_start``.
-        time_axis: column of ``t`` (default -1).
-
-    Input shape: ``[n, d]``. Output shape: that of ``net``.
-    """
-
-    def __init__(self, net, t_start, t_end, time_axis=-1, **kwargs):
-        super().__init__(**kwargs)
-        if not float(t_end) > float(t_start):
-            raise ValueError(f"`t_end` must be greater than `t_start`. Received: t_start={t_start}, t_end={t_end}")
-        self.net = net
-        self.t_start, self.t_end = float(t_start), float(t_end)
-        self.time_axis = int(time_axis)
-
-    def call(self, inputs, training=False):
-        x = tf.convert_to_tensor(inputs)
-        d = x.shape[-1]
-        ax = self.time_axis % d
-        tau = (x[:, ax : ax + 1] - self.t_start) / (self.t_end - self.t_start)
-        x = tf.concat([x[:, :ax], tau, x[:, ax + 1 :]], axis=1)
-        return self.net(x, training=training)
-
-
-class WindowTransform(keras.layers.Layer):
-    """``u = g(x) + (t - t_start) y``: hard initial condition of one time window.
-
-    (The factor is the physical time since the window start, so that ``y``
-    is of the order of ``u_t`` whatever the window length.) ``g`` is a callable on the
-    points ``[n, d]`` (only the spatial columns should matter) returning
-    ``[n, m]``: the initial condition for the first window, the previous
-    window's solution at ``t_start`` afterwards.
-
-    Args:
-        initial: ``g``, TensorFlow callable ``[n, d] -> [n, m]``.
-        t_start, t_end: the window.
-        time_axis: column of ``t`` (default -1).
-
-    Input shape: ``[x, y]`` with ``x`` ``[n, d]``, ``y`` ``[n, m]``. Output: ``[n, m]``.
-    """
-
-    def __init__(self, initial, t_start, t_end, time_axis=-1, **kwargs):
-        super().__init__(**kwargs)
-        if not callable(initial):
-            raise ValueError(f"`initial` must be callable. Received: initial={initial!r}")
-        if not float(t_end) > float(t_start):
-            raise ValueError(f"`t_end` must be greater than `t_start`. Received: t_start={t_start}, t_end={t_end}")
-        self._initial = initial  # not tracked: frozen previous windows stay out of the weights
-        self.t_start, self.t_end = float(t_start), float(t_end)
-        self.time_axis = int(time_axis)
-
-    def call(self, inputs):
-        x, y = inputs
-        d = x.shape[-1]
-        ax = self.time_axis % d
-        dt = x[:, ax : ax + 1] - self.t_start
-        g = tf.cast(self._initial(x), y.dtype)
-        if g.shape.rank == 1:
-            g = g[:, None]
-        return g + tf.cast(dt, y.dtype) * y
-
-    def compute_output_spec(self, inputs):
-        x, y = inputs
-        return keras.KerasTensor(y.shape, dtype=y.dtype)
-
-
-class _AtTime:
-    """``x -> f(x with the time column set to t)`` (the previous window at its end)."""
-
-    def __init__(self, fn, t, time_axis):
-        self.fn, self.t, self.time_axis = fn, float(t), time_axis
-
-    def __call__(self, x):
-        d = x.shape[-1]
-        ax = self.time_axis % d
-        t = tf.fill(tf.shape(x[:, ax : ax + 1]), tf.cast(self.t, x.dtype))
-        return self.fn(tf.concat([x[:, :ax], t, x[:, ax + 1 :]], axis=1))
+__all__ = ["TimeMarching", "LocalTime", "WindowTransform", "MarchingSolution"]
 
 
 def _check_windows(windows, t0, t1):
@@ -245,12 +159,10 @@ class TimeMarching:
             old, new = prev.get_weights(), net.get_weights()
             if len(old) == len(new) and all(a.shape == b.shape for a, b in zip(old, new)):
                 net.set_weights(old)
-        if k == 0:
-            g = self.initial
-        else:
-            prev_pinn = self.pinns[-1]
-            prev_pinn.trainable = False
-            g = _AtTime(lambda x, p=prev_pinn: p._solution(x), t0, -1)
+        transform = WindowTransform(self.initial if k == 0 else None, t0, t1, dtype=dtype)
+        if k > 0:
+            self.pinns[-1].trainable = False
+            transform.link(self.pinns[-1])
         kwargs = dict(self.pinn_kwargs)
         kwargs["seed"] = int(kwargs.get("seed", 0)) + k
         kwargs.setdefault("name", f"pinn_window_{k}")
@@ -258,7 +170,7 @@ class TimeMarching:
             LocalTime(net, t0, t1, dtype=dtype),
             self.build_conditions(self.window_domain(k), k),
             domain=self.window_domain(k),
-            output_transform=WindowTransform(g, t0, t1, dtype=dtype),
+            output_transform=transform,
             **kwargs,
         )
         self.pinns.append(pinn)
@@ -311,26 +223,45 @@ class TimeMarching:
         x = np.asarray(x, dtype=np.float64)
         if x.ndim != 2 or x.shape[1] != self.domain.dim:
             raise ValueError(f"`x` must have shape [n, {self.domain.dim}]. Received: x.shape={x.shape}")
-        t = x[:, -1]
-        t_hi = self.boundaries[len(self.pinns)]
-        tol = 1e-12 * max(1.0, abs(t_hi))
-        if np.any(t < self.boundaries[0] - tol) or np.any(t > t_hi + tol):
-            raise ValueError(
-                f"`x` has times outside the trained span [{self.boundaries[0]}, {t_hi}]. "
-                f"Received: t in [{t.min()}, {t.max()}]"
-            )
-        idx = np.clip(np.searchsorted(self.boundaries, t, side="right") - 1, 0, len(self.pinns) - 1)
-        out = None
-        for k in np.unique(idx):
-            sel = np.flatnonzero(idx == k)
-            pinn = self.pinns[k]
-            for s in range(0, sel.size, batch_size):
-                rows = sel[s : s + batch_size]
-                y = keras.ops.convert_to_numpy(pinn(tf.constant(x[rows], dtype=pinn.compute_dtype)))
-                if out is None:
-                    out = np.empty((x.shape[0], y.shape[1]), dtype=y.dtype)
-                out[rows] = y
-        return out
+        return piecewise_predict(self.pinns, self.boundaries, x, batch_size)
+
+    # ------------------------------------------------------------ saving
+    def to_model(self):
+        """The trained windows as one :class:`MarchingSolution` (a ``keras.Model``)."""
+        if not self.pinns:
+            raise ValueError("No window is trained yet: call `fit` first.")
+        return MarchingSolution(self.pinns, self.boundaries)
+
+    def save(self, path):
+        """Saves the trained windows in one ``.keras`` file (reload: ``kextras.load_model``,
+        then :meth:`from_model` to continue training)."""
+        self.to_model().save(path)
+
+    @classmethod
+    def from_model(cls, model, domain, build_net, build_conditions, warm_start=True, pinn_kwargs=None):
+        """A ``TimeMarching`` resumed from a (reloaded) :class:`MarchingSolution`.
+
+        The trained windows are kept (``pinns``); :meth:`fit` goes on with the
+        next window (the last kept one stays trainable, the earlier ones are
+        frozen). To train a kept window ``k`` further: ``pinn = march.pinns[k];
+        pinn.trainable = True; pinn.set_conditions(build_conditions(march.window_domain(k), k))``,
+        then ``compile`` and ``fit`` (later windows start from its new end values).
+
+        Args:
+            model: a :class:`MarchingSolution` (e.g. ``kextras.load_model(path)``).
+            domain, build_net, build_conditions, warm_start, pinn_kwargs: as the
+                constructor; ``domain`` must span the saved boundaries.
+        """
+        if not isinstance(model, MarchingSolution):
+            raise ValueError(f"`model` must be a MarchingSolution. Received: model={model!r}")
+        first = model.windows[0].output_transform
+        march = cls(domain, model.boundaries, build_net, build_conditions, first._initial, warm_start, pinn_kwargs)
+        for k, pinn in enumerate(model.windows):
+            pinn.trainable = k == len(model.windows) - 1
+            march.pinns.append(pinn)
+            march.histories.append(None)
+            march.seconds.append(0.0)
+        return march
 
     def relative_l2_error(self, x, y_ref):
         """``||u(x) - y_ref|| / ||y_ref||`` over the trained time span."""

@@ -24,11 +24,10 @@ the points uniformly).
 
 from __future__ import annotations
 
-import numbers
-
 import keras
 import numpy as np
-import tensorflow as tf
+
+from kextras import validation
 
 __all__ = ["rad_probabilities", "RAR", "RAD", "RARD"]
 
@@ -48,31 +47,19 @@ def rad_probabilities(residual_abs, k=1.0, c=1.0):
     return p / total
 
 
-def _check_int(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}")
-    return int(value)
-
-
-def _check_nonneg(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value < 0:
-        raise ValueError(f"`{name}` must be a non-negative number. Received: {name}={value!r}")
-    return float(value)
-
-
 class _AdaptiveSampler(keras.callbacks.Callback):
-    def __init__(self, condition="pde", every=1000, num_candidates=10000, method="uniform", seed=0, batch_size=8192):
+    def __init__(self, condition="pde", every=1000, num_candidates=10000, method=None, seed=0, batch_size=8192):
         super().__init__()
         if not isinstance(condition, str):
             condition = getattr(condition, "name", condition)
         if not isinstance(condition, str):
             raise ValueError(f"`condition` must be a term name or a condition. Received: condition={condition!r}")
         self.condition = condition
-        self.every = _check_int(every, "every")
-        self.num_candidates = _check_int(num_candidates, "num_candidates")
+        self.every = validation.positive_int("every", every)
+        self.num_candidates = validation.positive_int("num_candidates", num_candidates)
         self.method = method
         self.seed = int(seed)
-        self.batch_size = _check_int(batch_size, "batch_size")
+        self.batch_size = validation.positive_int("batch_size", batch_size)
         self.history = []
         self.last_candidates = None
         self.last_residuals = None
@@ -161,15 +148,15 @@ class RAR(_AdaptiveSampler):
         num_add: points added per refinement (default 10).
         every: steps between refinements (default 1000).
         num_candidates: candidates drawn per refinement (default 10000).
-        method: sampling method of the candidates (default ``"uniform"``).
+        method: sampling method of the candidates (default ``None``: ``"hammersley"``).
         seed: base seed (default 0).
         max_points: stop adding beyond this many points (default None).
     """
 
-    def __init__(self, condition="pde", num_add=10, every=1000, num_candidates=10000, method="uniform", seed=0, max_points=None):
+    def __init__(self, condition="pde", num_add=10, every=1000, num_candidates=10000, method=None, seed=0, max_points=None):
         super().__init__(condition, every, num_candidates, method, seed)
-        self.num_add = _check_int(num_add, "num_add")
-        self.max_points = None if max_points is None else _check_int(max_points, "max_points")
+        self.num_add = validation.positive_int("num_add", num_add)
+        self.max_points = None if max_points is None else validation.positive_int("max_points", max_points)
 
     def update(self, points, cand, r, rng):
         m = min(self.num_add, cand.shape[0])
@@ -194,10 +181,10 @@ class RAD(_AdaptiveSampler):
         method, seed: as for :class:`RAR`.
     """
 
-    def __init__(self, condition="pde", k=1.0, c=1.0, every=1000, num_candidates=10000, method="uniform", seed=0):
+    def __init__(self, condition="pde", k=1.0, c=1.0, every=1000, num_candidates=10000, method=None, seed=0):
         super().__init__(condition, every, num_candidates, method, seed)
-        self.k = _check_nonneg(k, "k")
-        self.c = _check_nonneg(c, "c")
+        self.k = validation.real("k", k, minimum=0)
+        self.c = validation.real("c", c, minimum=0)
 
     def update(self, points, cand, r, rng):
         n = points.shape[0]
@@ -226,12 +213,12 @@ class RARD(_AdaptiveSampler):
         every, num_candidates, method, seed, max_points: as for :class:`RAR`.
     """
 
-    def __init__(self, condition="pde", num_add=10, k=2.0, c=0.0, every=1000, num_candidates=10000, method="uniform", seed=0, max_points=None):
+    def __init__(self, condition="pde", num_add=10, k=2.0, c=0.0, every=1000, num_candidates=10000, method=None, seed=0, max_points=None):
         super().__init__(condition, every, num_candidates, method, seed)
-        self.num_add = _check_int(num_add, "num_add")
-        self.k = _check_nonneg(k, "k")
-        self.c = _check_nonneg(c, "c")
-        self.max_points = None if max_points is None else _check_int(max_points, "max_points")
+        self.num_add = validation.positive_int("num_add", num_add)
+        self.k = validation.real("k", k, minimum=0)
+        self.c = validation.real("c", c, minimum=0)
+        self.max_points = None if max_points is None else validation.positive_int("max_points", max_points)
 
     def update(self, points, cand, r, rng):
         m = min(self.num_add, cand.shape[0])

@@ -14,9 +14,11 @@ import importlib.util as _ilu
 
 from kextras_sci.pde.layers.bounds import Bounds
 from kextras_sci.pde.layers.output_transform import OutputTransform
-from kextras_sci.pde.model import PINN, RelativeL2Error
+from kextras_sci.pde.model import PINN
+from kextras_sci.pde.marching_layers import LocalTime, MarchingSolution, WindowTransform
+from kextras_sci.pde.training import RelativeL2Error
 
-__all__ = ["PINN", "OutputTransform", "Bounds", "RelativeL2Error"]
+__all__ = ["PINN", "OutputTransform", "Bounds", "RelativeL2Error", "LocalTime", "WindowTransform", "MarchingSolution"]
 
 # The architecture layers live in kextras_sci.pde.nn (written alongside); this
 # module is the registration point of the whole pde package, so export them too.

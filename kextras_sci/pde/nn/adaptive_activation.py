@@ -5,7 +5,9 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from ._base import check_min_rank, check_positive_float, resolve_activation
+from kextras import activations
+from kextras import validation
+from ._base import check_min_rank
 
 _MODES = ("layer", "neuron")
 
@@ -38,8 +40,8 @@ class AdaptiveActivation(keras.layers.Layer):
 
     def __init__(self, activation="tanh", scale=10.0, mode="layer", slope_recovery=0.0, **kwargs):
         super().__init__(**kwargs)
-        self.activation, self._activation_config = resolve_activation(activation)
-        self.scale = check_positive_float(scale, "scale")
+        self.activation, self._activation_config = activations.resolve(activation)
+        self.scale = validation.positive_float("scale", scale)
         if mode not in _MODES:
             raise ValueError(f"`mode` must be one of {_MODES}. Received: mode={mode!r}")
         self.mode = mode

@@ -6,7 +6,9 @@ import keras
 import numpy as np
 from keras import ops
 
-from ._base import check_positive_float, check_positive_int, check_rank2, resolve_activation
+from kextras import activations
+from kextras import validation
+from ._base import check_rank2
 
 
 class FactorizedDense(keras.layers.Layer):
@@ -48,13 +50,13 @@ class FactorizedDense(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.units = check_positive_int(units, "units")
-        self.activation, self._activation_config = resolve_activation(activation)
+        self.units = validation.positive_int("units", units)
+        self.activation, self._activation_config = activations.resolve(activation)
         self.use_bias = bool(use_bias)
         if isinstance(mean, bool) or not isinstance(mean, (int, float)) or not np.isfinite(mean):
             raise ValueError(f"`mean` must be a finite number. Received: mean={mean!r}")
         self.mean = float(mean)
-        self.stddev = 0.0 if stddev == 0 else check_positive_float(stddev, "stddev")
+        self.stddev = 0.0 if stddev == 0 else validation.positive_float("stddev", stddev)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
         self.seed = seed

@@ -7,7 +7,8 @@ import math
 import keras
 from keras import ops
 
-from ._base import check_positive_float, check_positive_int, check_rank2
+from kextras import validation
+from ._base import check_rank2
 
 
 class FourierFeatures(keras.layers.Layer):
@@ -35,8 +36,8 @@ class FourierFeatures(keras.layers.Layer):
 
     def __init__(self, num_features, scale=1.0, include_input=False, trainable_frequencies=False, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.num_features = check_positive_int(num_features, "num_features")
-        self.scale = check_positive_float(scale, "scale")
+        self.num_features = validation.positive_int("num_features", num_features)
+        self.scale = validation.positive_float("scale", scale)
         self.include_input = bool(include_input)
         self.trainable_frequencies = bool(trainable_frequencies)
         self.seed = seed

@@ -5,7 +5,9 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from ._base import check_nonneg_int, check_positive_int, check_rank2, resolve_activation
+from kextras import activations
+from kextras import validation
+from ._base import check_rank2
 
 
 class ModifiedMLP(keras.layers.Layer):
@@ -48,10 +50,10 @@ class ModifiedMLP(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.units = check_positive_int(units, "units")
-        self.num_layers = check_nonneg_int(num_layers, "num_layers")
-        self.activation, self._activation_config = resolve_activation(activation)
-        self.output_units = None if output_units is None else check_positive_int(output_units, "output_units")
+        self.units = validation.positive_int("units", units)
+        self.num_layers = validation.non_negative_int("num_layers", num_layers)
+        self.activation, self._activation_config = activations.resolve(activation)
+        self.output_units = None if output_units is None else validation.positive_int("output_units", output_units)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
 

@@ -8,7 +8,8 @@ import numbers
 import keras
 from keras import ops
 
-from ._base import check_positive_int, check_rank2
+from kextras import validation
+from ._base import check_rank2
 
 
 class PeriodicEmbedding(keras.layers.Layer):
@@ -51,7 +52,7 @@ class PeriodicEmbedding(keras.layers.Layer):
         if all(p is None for p in periods):
             raise ValueError(f"`periods` must name at least one periodic coordinate. Received: periods={periods!r}")
         self.periods = [None if p is None else float(p) for p in periods]
-        self.num_harmonics = check_positive_int(num_harmonics, "num_harmonics")
+        self.num_harmonics = validation.positive_int("num_harmonics", num_harmonics)
 
     def build(self, input_shape):
         d = check_rank2(self, input_shape, "[n, d] (one row of coordinates per point)")

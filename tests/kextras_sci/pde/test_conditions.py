@@ -55,7 +55,7 @@ def test_pde_residual_names_and_parameters():
         return u_t + u * u_x - nu * u_xx + 0 * x
 
     pinn = make(
-        [pde.PDEResidual(burgers, GEOM, num_points=50, method="lhs", weight=2.0)],
+        [pde.PDEResidual(burgers, GEOM, num_points=50, method="lhs", weight=2.0, include_boundary=False)],
         parameters=[pde.Parameter("nu", 0.3, bounds=(0.0, 1.0))],
     )
     p = pinn.collocation_points("pde")

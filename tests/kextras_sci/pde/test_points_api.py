@@ -18,7 +18,7 @@ def make_pinn(n=16, sa=False):
     net = keras.Sequential([keras.Input((2,), dtype="float64"), keras.layers.Dense(1, dtype="float64")])
     net.layers[-1].set_weights([np.array([[A], [B]]), np.array([C])])
     geom = pde.SpaceTime(pde.Interval(-1.0, 1.0), pde.TimeInterval(0.0, 1.0))
-    res = pde.PDEResidual(lambda u, u_t, u_x: u_t + u * u_x, geom, num_points=n)
+    res = pde.PDEResidual(lambda u, u_t, u_x: u_t + u * u_x, geom, num_points=n, include_boundary=False)
     if sa:
         res = bal.SelfAdaptiveWeights(res)
     bc = pde.DirichletBC(geom, lambda x: x[:, :1] ** 2, num_points=6, name="bc")

@@ -1,0 +1,102 @@
+"""Argument checks and tolerances shared by the domain families."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+SAMPLING_METHODS = ("hammersley", "uniform", "lhs", "sobol", "halton")
+# The default: the method with the smallest largest gap at small point counts
+# (docs/pde/domains.md, docs/pde/make_sampling_figure.py).
+DEFAULT_SAMPLING = "hammersley"
+
+# Relative tolerance (times the bounding-box diameter) used when atol is None.
+_REL_TOL = 1e-8
+# Two unit normals are "the same" / "opposite" when their dot product is within this of +-1.
+_NORMAL_TOL = 1e-6
+_MAX_REJECTION_ROUNDS = 200
+
+
+# ---------------------------------------------------------------------------
+# validation helpers
+# ---------------------------------------------------------------------------
+
+
+def _check_n(n, name="n"):
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n <= 0:
+        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={n!r}")
+    return int(n)
+
+
+def _check_method(method):
+    if method is None:
+        return DEFAULT_SAMPLING
+    if not isinstance(method, str) or method.lower() not in SAMPLING_METHODS:
+        raise ValueError(
+            f"`method` must be one of {SAMPLING_METHODS}. Received: method={method!r}"
+        )
+    return method.lower()
+
+
+def _as_vector(value, name, dim=None):
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"`{name}` must be a sequence of numbers. Received: {name}={value!r}"
+        ) from None
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(
+            f"`{name}` must be a 1D sequence of coordinates. Received: {name}={value!r}"
+        )
+    if dim is not None and arr.size != dim:
+        raise ValueError(
+            f"`{name}` must have {dim} coordinates. Received: {name}={value!r}"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"`{name}` must be finite. Received: {name}={value!r}")
+    return arr
+
+
+def _as_scalar(value, name):
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
+        raise ValueError(f"`{name}` must be a real number. Received: {name}={value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"`{name}` must be finite. Received: {name}={value!r}")
+    return value
+
+
+def _check_points(x, dim, name="x"):
+    """Returns ``x`` as a float64 ``[n, dim]`` array or raises a ValueError."""
+    if hasattr(x, "numpy") and not isinstance(x, np.ndarray):
+        x = x.numpy()
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"`{name}` must be an array of points of shape [n, {dim}]. "
+            f"Received: {name} of type {type(x).__name__}"
+        ) from None
+    if arr.ndim != 2 or arr.shape[1] != dim:
+        raise ValueError(
+            f"`{name}` must have shape [n, {dim}] (one row per point, {dim} coordinates). "
+            f"Received: {name}.shape={arr.shape}"
+        )
+    return arr
+
+
+def _make_rng(seed):
+    if seed is None or isinstance(seed, np.random.Generator):
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(
+            "`seed` must be None, a non-negative integer or a numpy.random.Generator. "
+            f"Received: seed={seed!r}"
+        )
+    return np.random.default_rng(int(seed))
+
