@@ -269,3 +269,31 @@ def test_require_holds_on_every_call(with_plugins, monkeypatch):
         registry.plugins()
     monkeypatch.setenv("KEXTRAS_REQUIRE_PLUGINS", "kx_demo")
     assert registry.plugins()["kx_demo"].status == "loaded"
+
+
+# ------------------------------------------------------- import-time registration
+OWN_DECORATOR = """
+import keras
+
+def register(registry):
+    @keras.saving.register_keras_serializable(package="kx_own", name="Decorated")
+    class Decorated(keras.layers.Layer):
+        pass
+"""
+
+
+def test_import_time_load_checks_the_register_function(tmp_path, site):
+    site(write_project(tmp_path, "kx-own", entry_points={"kx_own": "kx_own:register"},
+                       modules={"kx_own/__init__.py": OWN_DECORATOR}))
+    registry = Registry()
+
+    def impostor(registry):
+        pass
+
+    with pytest.raises(PluginError, match=r"impostor cannot register the kextras plugin 'kx_own'.*kx_own:register"):
+        registry.load("kx_own", impostor)
+    assert registry.plugins()["kx_own"].status == "found"
+    import kx_own
+
+    info = registry.load("kx_own", kx_own.register)  # the entry point's own function
+    assert info.status == "loaded" and info.provides == ["kx_own>Decorated"]  # adopted: its own prefix
