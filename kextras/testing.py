@@ -224,7 +224,7 @@ def _reload_in_fresh_process(model: keras.Model, inputs: Any, directory: str) ->
     request, reply = os.path.join(directory, "in.pkl"), os.path.join(directory, "out.pkl")
     with open(request, "wb") as f:
         pickle.dump({"path": path, "inputs": _to_numpy(inputs)}, f)
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    env = {"TF_CPP_MIN_LOG_LEVEL": "3", **os.environ}
     result = subprocess.run(
         [sys.executable, "-c", _RELOAD_SCRIPT, request, reply], capture_output=True, text=True, env=env, timeout=300
     )

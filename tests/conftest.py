@@ -1,8 +1,8 @@
 """Suite-wide settings: quiet TensorFlow, hypothesis profile."""
 
-import os
+from kextras._quiet import quiet_tensorflow
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+quiet_tensorflow()
 
 from hypothesis import HealthCheck, settings  # noqa: E402
 
