@@ -398,4 +398,7 @@ def check_layer(
                 raise AssertionError(f"{name}: the wrong-rank error has no message") from error
         else:
             raise AssertionError(f"{name} accepted an input of the wrong rank: {tf.nest.map_structure(lambda x: x.shape, bad)}")
+    if os.environ.get("KEXTRAS_HARNESS_LOG"):  # the test suite checks that every exported layer got here
+        with open(os.environ["KEXTRAS_HARNESS_LOG"], "a", encoding="utf-8") as log:
+            log.write(f"{type(layer).__module__}.{type(layer).__qualname__}\n")
     return outputs
