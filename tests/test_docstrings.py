@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-PACKAGES = ("kextras",)  # kextras_graph and kextras_sci join in the docstring commit
+PACKAGES = ("kextras", "kextras_graph", "kextras_sci")
 SECTION = re.compile(r"^(\s*)(Args|Arguments|Parameters|Attributes):\s*$")
 
 

@@ -613,7 +613,12 @@ class RobinBC(_NormalBase):
         alpha: coefficient of ``u`` (default 1.0).
         beta: coefficient of the normal derivative (default 1.0).
         value: ``g`` (number, array or function of the points; default 0.0).
-        num_points, where, component, method, weight, normals: as :class:`NeumannBC`.
+        num_points: as :class:`NeumannBC`.
+        where: as :class:`NeumannBC`.
+        component: as :class:`NeumannBC`.
+        method: as :class:`NeumannBC`.
+        weight: as :class:`NeumannBC`.
+        normals: as :class:`NeumannBC`.
         name: term name (default ``"robin"``).
     """
 

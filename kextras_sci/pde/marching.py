@@ -99,7 +99,8 @@ class WindowTransform(keras.layers.Layer):
 
     Args:
         initial: ``g``, TensorFlow callable ``[n, d] -> [n, m]``.
-        t_start, t_end: the window.
+        t_start: the window.
+        t_end: the window.
         time_axis: column of ``t`` (default -1).
 
     Input shape: ``[x, y]`` with ``x`` ``[n, d]``, ``y`` ``[n, m]``. Output: ``[n, m]``.
@@ -268,7 +269,8 @@ class TimeMarching:
         """Builds and trains the windows in order.
 
         Args:
-            epochs, steps_per_epoch: per window, as in :meth:`PINN.fit`.
+            epochs: per window, as in :meth:`PINN.fit`.
+            steps_per_epoch: per window, as in :meth:`PINN.fit`.
             optimizer: ``k -> optimizer`` (a fresh one per window; default
                 ``Adam(1e-3)``).
             callbacks: ``(pinn, k) -> list of callbacks`` (default none).
