@@ -9,8 +9,11 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from kextras._quiet import quiet_tensorflow  # noqa: E402
+
+quiet_tensorflow()  # TensorFlow's start-up log lines and Keras' `shuffle=True` warning
 
 PARTS = ["demo_core", "demo_graph", "demo_wavelets", "demo_pde"]
 

@@ -14,7 +14,12 @@
 5. float32 and float64 (the layer rebuilt with ``dtype=``, weights copied) give outputs of
    that dtype, finite and close to each other;
 6. under the ``mixed_float16`` policy the outputs are finite and close;
-7. an input of the wrong rank raises ``ValueError`` or ``TypeError``.
+7. an input of the wrong rank raises ``ValueError`` or ``TypeError``;
+8. the symbolic output (the layer called on ``keras.Input``) has the structure, dtype,
+   raggedness and shape of the eager output (``None`` matches any size);
+9. when given, the numbers of trainable and non-trainable weights, of seed generators
+   (non-trainable variables that are not weights) and of losses after a training call,
+   as Keras' own ``run_layer_test`` checks them.
 
 Inputs may be NumPy arrays, tensors, ``tf.RaggedTensor``, or a list, tuple or dict of them.
 """
@@ -33,6 +38,8 @@ from typing import Any
 import keras
 import numpy as np
 import tensorflow as tf
+
+from kextras import validation
 
 __all__ = ["check_layer", "assert_allclose"]
 
@@ -204,6 +211,42 @@ def _scale(outputs: Any) -> float:
     return max(values, default=0.0) + 1e-3
 
 
+def _check_symbolic(name: str, symbolic: Any, eager: Any) -> None:
+    """The symbolic output matches the eager one leaf by leaf (structure, dtype, ragged, shape)."""
+    sym, out = tf.nest.flatten(symbolic), tf.nest.flatten(eager)
+    if len(sym) != len(out):
+        raise AssertionError(f"{name}: the symbolic output has {len(sym)} leaves, the eager output {len(out)}")
+    for i, (s, y) in enumerate(zip(sym, out)):
+        ragged = isinstance(y, tf.RaggedTensor)
+        problems = []
+        if bool(getattr(s, "ragged", False)) != ragged:
+            problems.append(f"ragged={bool(getattr(s, 'ragged', False))} vs {ragged}")
+        if keras.backend.standardize_dtype(s.dtype) != y.dtype.name:
+            problems.append(f"dtype {keras.backend.standardize_dtype(s.dtype)} vs {y.dtype.name}")
+        s_shape, y_shape = tuple(s.shape), tuple(y.shape)
+        if len(s_shape) != len(y_shape) or any(a is not None and b is not None and a != b
+                                               for a, b in zip(s_shape, y_shape)):
+            problems.append(f"shape {s_shape} vs {y_shape}")
+        if problems:
+            raise AssertionError(f"{name}: symbolic output [{i}] differs from the eager output: {', '.join(problems)}")
+
+
+def _check_counts(name: str, layer: keras.layers.Layer, inputs: Any, expected: dict) -> None:
+    """Weight, seed-generator and loss counts of a built layer, where `expected` gives them."""
+    actual = {
+        "trainable weights": len(layer.trainable_weights),
+        "non-trainable weights": len(layer.non_trainable_weights),
+        "seed generators": len(layer.non_trainable_variables) - len(layer.non_trainable_weights),
+    }
+    if expected.get("losses") is not None:
+        clone = type(layer).from_config(layer.get_config())  # a training call may update state
+        clone(inputs, training=True)
+        actual["losses"] = len(clone.losses)
+    for what, count in actual.items():
+        if expected.get(what) is not None and count != expected[what]:
+            raise AssertionError(f"{name} has {count} {what}, expected {expected[what]}")
+
+
 _RELOAD_SCRIPT = r"""
 import pickle, sys
 import kextras
@@ -224,7 +267,7 @@ def _reload_in_fresh_process(model: keras.Model, inputs: Any, directory: str) ->
     request, reply = os.path.join(directory, "in.pkl"), os.path.join(directory, "out.pkl")
     with open(request, "wb") as f:
         pickle.dump({"path": path, "inputs": _to_numpy(inputs)}, f)
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    env = {"TF_CPP_MIN_LOG_LEVEL": "3", **os.environ}
     result = subprocess.run(
         [sys.executable, "-c", _RELOAD_SCRIPT, request, reply], capture_output=True, text=True, env=env, timeout=300
     )
@@ -255,6 +298,10 @@ def check_layer(
     wrong_rank_inputs: Any = None,  # None: derived; False: any rank is valid
     atol: float = 1e-6,
     rtol: float = 1e-6,
+    expected_num_trainable_weights: int | None = None,
+    expected_num_non_trainable_weights: int | None = None,
+    expected_num_seed_generators: int | None = None,
+    expected_num_losses: int | None = None,
 ) -> Any:
     """Run the shared checks (module docstring) on `layer` with example `inputs`.
 
@@ -271,10 +318,30 @@ def check_layer(
             extra trailing axis). ``False`` for layers that accept any rank.
         atol: absolute tolerance of the model-vs-layer and reload comparisons.
         rtol: relative tolerance of those comparisons.
+        expected_num_trainable_weights: the number of trainable weights, if given.
+        expected_num_non_trainable_weights: the number of non-trainable weights, if given.
+        expected_num_seed_generators: the number of ``keras.random.SeedGenerator`` states, if given.
+        expected_num_losses: the number of ``layer.losses`` after a training call, if given.
 
     Returns:
         The float32 outputs for `inputs` (tensors or ragged tensors).
     """
+    if not isinstance(layer, keras.layers.Layer):
+        raise TypeError(f"`layer` must be a keras.layers.Layer instance. Received: layer={layer!r}")
+    for flag, value in (("mixed_precision", mixed_precision), ("train", train), ("fresh_process", fresh_process)):
+        validation.boolean(flag, value)
+    atol, rtol = validation.real("atol", atol, minimum=0), validation.real("rtol", rtol, minimum=0)
+    for dtype in dtypes:
+        validation.choice("dtypes", dtype, ("float16", "bfloat16", "float32", "float64"))
+    counts = {
+        what: None if value is None else validation.non_negative_int(arg, value)
+        for what, arg, value in (
+            ("trainable weights", "expected_num_trainable_weights", expected_num_trainable_weights),
+            ("non-trainable weights", "expected_num_non_trainable_weights", expected_num_non_trainable_weights),
+            ("seed generators", "expected_num_seed_generators", expected_num_seed_generators),
+            ("losses", "expected_num_losses", expected_num_losses),
+        )
+    }
     inputs = _cast_floats(_as_tensors(inputs), "float32")
     name = type(layer).__name__
     _check_config(layer)
@@ -286,8 +353,12 @@ def check_layer(
             raise AssertionError(f"{name}: output shape {actual}, expected {tuple(expected_output_shape)}")
     _check_finite(outputs, name)
 
+    _check_counts(name, layer, inputs, counts)
+
     symbolic = _symbolic_inputs(inputs)
-    model = keras.Model(symbolic, layer(symbolic))
+    symbolic_outputs = layer(symbolic)
+    _check_symbolic(name, symbolic_outputs, outputs)
+    model = keras.Model(symbolic, symbolic_outputs)
     assert_allclose(model(inputs, training=False), outputs, atol=atol, rtol=rtol, what=f"{name}: model vs layer")
 
     if fresh_process:
@@ -327,4 +398,7 @@ def check_layer(
                 raise AssertionError(f"{name}: the wrong-rank error has no message") from error
         else:
             raise AssertionError(f"{name} accepted an input of the wrong rank: {tf.nest.map_structure(lambda x: x.shape, bad)}")
+    if os.environ.get("KEXTRAS_HARNESS_LOG"):  # the test suite checks that every exported layer got here
+        with open(os.environ["KEXTRAS_HARNESS_LOG"], "a", encoding="utf-8") as log:
+            log.write(f"{type(layer).__module__}.{type(layer).__qualname__}\n")
     return outputs

@@ -1,8 +1,12 @@
-"""Suite-wide settings: quiet TensorFlow, hypothesis profile."""
+"""Suite-wide settings: quiet TensorFlow, hypothesis profile, harness coverage (harness_coverage)."""
 
 import os
+import tempfile
+from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from kextras._quiet import quiet_tensorflow
+
+quiet_tensorflow()
 
 from hypothesis import HealthCheck, settings  # noqa: E402
 
@@ -10,3 +14,27 @@ settings.register_profile(
     "kextras", deadline=None, max_examples=25, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
 settings.load_profile("kextras")
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controller: xdist workers inherit the variable
+        config.harness_log = Path(tempfile.mkdtemp(prefix="kextras-harness-")) / "layers.txt"
+        os.environ["KEXTRAS_HARNESS_LOG"] = str(config.harness_log)
+
+
+def _full_default_run(config):
+    return (not config.args or [Path(a).resolve() for a in config.args] == [config.rootpath / "tests"]) and \
+        not config.getoption("keyword") and config.getoption("markexpr") in ("", "not slow")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    config = session.config
+    if hasattr(config, "workerinput") or not hasattr(config, "harness_log") or not _full_default_run(config):
+        return
+    from harness_coverage import missing
+
+    absent = missing(config.harness_log)
+    if absent and session.testsfailed == 0:
+        print("\nharness coverage: these exported layers never went through kextras.testing.check_layer:\n  "
+              + "\n  ".join(absent))
+        session.exitstatus = 1

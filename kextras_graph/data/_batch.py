@@ -174,7 +174,8 @@ def graph_input_signature(n_features, n_edge_features=None, *, dtype="float32", 
     Args:
         n_features: node feature size ``F``.
         n_edge_features: edge feature size ``Fe``, or ``None`` (default) for no edge features.
-        dtype, edge_dtype: as in :func:`ragged_batch`.
+        dtype: as in :func:`ragged_batch`.
+        edge_dtype: as in :func:`ragged_batch`.
 
     Returns:
         ``{"nodes": RaggedTensorSpec([None, None, F]), "edges": RaggedTensorSpec([None, None, 2])

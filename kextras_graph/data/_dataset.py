@@ -76,7 +76,8 @@ def graph_dataset(
         shuffle: shuffle the graphs anew each epoch. Default ``False``.
         seed: shuffling seed (int or ``None``): the same seed gives the same order of batches.
         drop_remainder: drop a last, smaller batch. Default ``False``.
-        node_attrs, edge_attrs: attribute names for networkx graphs.
+        node_attrs: attribute names for networkx graphs.
+        edge_attrs: attribute names for networkx graphs.
         dtype: feature dtype. Default ``"float32"``.
         edge_dtype: edge index dtype. Default ``"int32"``.
 

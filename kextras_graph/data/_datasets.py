@@ -20,7 +20,9 @@ class NodeClassificationData:
         x: node features, ``float32`` ``[n_nodes, n_features]`` (dense).
         edges: ``int64`` ``[n_edges, 2]``, source -> target (undirected graphs hold both directions).
         y: integer node labels ``[n_nodes]``.
-        train_index, val_index, test_index: node indices of each split (``int64``).
+        train_index: node indices of each split (``int64``).
+        val_index: node indices of each split (``int64``).
+        test_index: node indices of each split (``int64``).
         num_classes: number of label classes.
     """
 

@@ -56,7 +56,8 @@ def networkx_to_graph(graph, *, node_attrs=None, edge_attrs=None, index=0, dtype
         edge_attrs: names of edge attributes concatenated into ``edge_features``.
             ``None`` (default): no edge features.
         index: position of the graph in its list, used in error messages.
-        dtype, edge_dtype: dtypes of the features and of the edge list.
+        dtype: dtypes of the features and of the edge list.
+        edge_dtype: dtypes of the features and of the edge list.
 
     Returns:
         ``{"nodes": [n, F], "edges": [e, 2](, "edge_features": [e, Fe])}``.

@@ -19,10 +19,17 @@ class ChebConv(DenseWeightsMixin, GraphLayer):
     (as PyTorch Geometric with ``normalization="sym"``).
 
     Args:
-        units: output size. K: filter size (number of Chebyshev terms, >= 1); default 3.
+        units: output size.
+        K: filter size (number of Chebyshev terms, >= 1); default 3.
         lambda_max: largest eigenvalue used to scale ``L``; default 2.0.
-        activation: default None. use_bias: default True.
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as ``keras.layers.Dense``.
+        activation: default None.
+        use_bias: default True.
+        kernel_initializer: as ``keras.layers.Dense``.
+        bias_initializer: as ``keras.layers.Dense``.
+        kernel_regularizer: as ``keras.layers.Dense``.
+        bias_regularizer: as ``keras.layers.Dense``.
+        kernel_constraint: as ``keras.layers.Dense``.
+        bias_constraint: as ``keras.layers.Dense``.
 
     Weights: ``kernel [K, F, units]`` then ``bias [units]``.
 

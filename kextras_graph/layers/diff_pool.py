@@ -59,7 +59,12 @@ class DiffPool(DenseWeightsMixin, ClusterPool):
         use_bias: default True.
         link_prediction_weight: weight of ``L_LP``; default 1.0 (0 disables).
         entropy_weight: weight of ``L_E``; default 1.0 (0 disables).
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as ``keras.layers.Dense``.
+        kernel_initializer: as ``keras.layers.Dense``.
+        bias_initializer: as ``keras.layers.Dense``.
+        kernel_regularizer: as ``keras.layers.Dense``.
+        bias_regularizer: as ``keras.layers.Dense``.
+        kernel_constraint: as ``keras.layers.Dense``.
+        bias_constraint: as ``keras.layers.Dense``.
 
     Weights: ``pool_kernel [F, k]``, ``pool_bias [k]`` then ``embed_kernel [F, units]``,
     ``embed_bias [units]`` (when ``units``).

@@ -31,7 +31,13 @@ class DMoNPool(MLPClusterPool):
         mlp_activation: activation between MLP layers; default "relu".
         spectral_weight: weight of ``L_m``; default 1.0.
         collapse_weight: weight of ``L_c``; default 1.0 (the paper's regularization).
-        use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: for every MLP layer.
+        use_bias: for every MLP layer.
+        kernel_initializer: for every MLP layer.
+        bias_initializer: for every MLP layer.
+        kernel_regularizer: for every MLP layer.
+        bias_regularizer: for every MLP layer.
+        kernel_constraint: for every MLP layer.
+        bias_constraint: for every MLP layer.
 
     Weights: ``kernel_0, bias_0, ...`` of the MLP.
 

@@ -18,8 +18,15 @@ class EdgeConv(DenseWeightsMixin, MessagePassing):
     Args:
         mlp_units: int or list of ints (the last is the output size).
         aggregate: "max" (default), "sum", "mean" or "min".
-        mlp_activation: default "relu". activation: default None.
-        use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: for every MLP layer.
+        mlp_activation: default "relu".
+        activation: default None.
+        use_bias: for every MLP layer.
+        kernel_initializer: for every MLP layer.
+        bias_initializer: for every MLP layer.
+        kernel_regularizer: for every MLP layer.
+        bias_regularizer: for every MLP layer.
+        kernel_constraint: for every MLP layer.
+        bias_constraint: for every MLP layer.
 
     Weights: ``kernel_0 [2F, u_0], bias_0, kernel_1, ...`` (the first ``F`` rows of
     ``kernel_0`` act on ``x_i``, the next ``F`` on ``x_j - x_i``).

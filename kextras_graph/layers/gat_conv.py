@@ -35,8 +35,14 @@ class GATConv(DenseWeightsMixin, MessagePassing):
         negative_slope: LeakyReLU slope; default 0.2.
         add_self_loops: default True.
         v2: GATv2 attention; default False.
-        activation: default None. use_bias: default True.
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as in ``keras.layers.Dense`` (kernels include the attention vectors).
+        activation: default None.
+        use_bias: default True.
+        kernel_initializer: as in ``keras.layers.Dense`` (kernels include the attention vectors).
+        bias_initializer: as in ``keras.layers.Dense`` (kernels include the attention vectors).
+        kernel_regularizer: as in ``keras.layers.Dense`` (kernels include the attention vectors).
+        bias_regularizer: as in ``keras.layers.Dense`` (kernels include the attention vectors).
+        kernel_constraint: as in ``keras.layers.Dense`` (kernels include the attention vectors).
+        bias_constraint: as in ``keras.layers.Dense`` (kernels include the attention vectors).
         seed: attention dropout seed; default None.
 
     Weights: GAT: ``kernel [F, heads*units]``, ``attn_kernel_source [heads, units]``,

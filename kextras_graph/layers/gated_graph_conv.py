@@ -17,9 +17,15 @@ class GatedGraphConv(DenseWeightsMixin, GraphLayer):
     (the GRU of ``keras.layers.GRU(reset_after=True)`` and ``torch.nn.GRUCell``).
 
     Args:
-        units: state size (>= the input feature size). num_steps: default 3.
+        units: state size (>= the input feature size).
+        num_steps: default 3.
         use_bias: GRU biases; default True.
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as in ``keras.layers.Dense``.
+        kernel_initializer: as in ``keras.layers.Dense``.
+        bias_initializer: as in ``keras.layers.Dense``.
+        kernel_regularizer: as in ``keras.layers.Dense``.
+        bias_regularizer: as in ``keras.layers.Dense``.
+        kernel_constraint: as in ``keras.layers.Dense``.
+        bias_constraint: as in ``keras.layers.Dense``.
 
     Weights: ``kernel [num_steps, units, units]`` (``W_l``), ``gru_kernel [units, 3 units]``
     (``U_z, U_r, U_h``), ``gru_recurrent_kernel [units, 3 units]`` (``V``), then

@@ -22,8 +22,12 @@ class GCNConv(DenseWeightsMixin, MessagePassing):
         use_bias: add ``b``; default True.
         add_self_loops: use ``A + I``; default True.
         normalize: apply the symmetric normalization; default True.
-        kernel_initializer: default "glorot_uniform"; bias_initializer: default "zeros".
-        kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: default None.
+        kernel_initializer: default "glorot_uniform";
+        bias_initializer: default "zeros".
+        kernel_regularizer: default None.
+        bias_regularizer: default None.
+        kernel_constraint: default None.
+        bias_constraint: default None.
 
     Weights: ``kernel [F, units]`` then ``bias [units]`` (like ``keras.layers.Dense``).
 

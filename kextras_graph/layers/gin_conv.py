@@ -27,7 +27,13 @@ class GINConv(DenseWeightsMixin, MessagePassing):
         train_eps: make ``eps`` a trainable scalar weight; default False.
         mlp_activation: activation between MLP layers; default "relu".
         activation: activation after the last MLP layer; default None.
-        use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: for every MLP layer.
+        use_bias: for every MLP layer.
+        kernel_initializer: for every MLP layer.
+        bias_initializer: for every MLP layer.
+        kernel_regularizer: for every MLP layer.
+        bias_regularizer: for every MLP layer.
+        kernel_constraint: for every MLP layer.
+        bias_constraint: for every MLP layer.
 
     Weights: ``kernel_0 [F, u_0], bias_0 [u_0], kernel_1 [u_0, u_1], ...`` (or the weights
     of ``mlp``) then ``eps`` (when ``train_eps``).

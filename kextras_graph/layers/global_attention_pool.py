@@ -15,7 +15,12 @@ class GlobalAttentionPool(DenseWeightsMixin, GlobalPool):
     Args:
         units: output feature size.
         use_bias: default True.
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as in ``keras.layers.Dense``.
+        kernel_initializer: as in ``keras.layers.Dense``.
+        bias_initializer: as in ``keras.layers.Dense``.
+        kernel_regularizer: as in ``keras.layers.Dense``.
+        bias_regularizer: as in ``keras.layers.Dense``.
+        kernel_constraint: as in ``keras.layers.Dense``.
+        bias_constraint: as in ``keras.layers.Dense``.
 
     Weights: ``kernel [F, units]``, ``bias [units]``, ``gate_kernel [F, units]``,
     ``gate_bias [units]``.

@@ -20,8 +20,14 @@ class GraphSAGEConv(DenseWeightsMixin, MessagePassing):
         aggregate: "mean" (default), "max", "sum" (or "min").
         normalize: L2-normalize the outputs; default False.
         root_weight: default True.
-        activation: default None. use_bias: default True.
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as in ``keras.layers.Dense``.
+        activation: default None.
+        use_bias: default True.
+        kernel_initializer: as in ``keras.layers.Dense``.
+        bias_initializer: as in ``keras.layers.Dense``.
+        kernel_regularizer: as in ``keras.layers.Dense``.
+        bias_regularizer: as in ``keras.layers.Dense``.
+        kernel_constraint: as in ``keras.layers.Dense``.
+        bias_constraint: as in ``keras.layers.Dense``.
 
     Weights: ``kernel [F, units]`` (neighbours), ``root_kernel [F, units]``, ``bias [units]``.
 

@@ -29,8 +29,15 @@ class MinCutPool(MLPClusterPool):
         k: number of clusters (positive int).
         mlp_units: hidden sizes of the assignment MLP; default ``[]`` (one Dense layer).
         mlp_activation: activation between MLP layers; default "relu".
-        cut_weight: weight of ``L_c``; default 1.0. ortho_weight: weight of ``L_o``; 1.0.
-        use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: for every MLP layer.
+        cut_weight: weight of ``L_c``; default 1.0.
+        ortho_weight: weight of ``L_o``; 1.0.
+        use_bias: for every MLP layer.
+        kernel_initializer: for every MLP layer.
+        bias_initializer: for every MLP layer.
+        kernel_regularizer: for every MLP layer.
+        bias_regularizer: for every MLP layer.
+        kernel_constraint: for every MLP layer.
+        bias_constraint: for every MLP layer.
 
     Weights: ``kernel_0, bias_0, ...`` of the MLP (the last one ``[., k]``).
 

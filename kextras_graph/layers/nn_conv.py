@@ -22,8 +22,14 @@ class NNConv(DenseWeightsMixin, MessagePassing):
         kernel_network_activation: default "relu".
         aggregate: "sum" (default), "mean", "max" or "min".
         root_weight: add ``x_i W_root``; default True.
-        activation: default None. use_bias: default True (bias of every Dense and ``b``).
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as in ``keras.layers.Dense``.
+        activation: default None.
+        use_bias: default True (bias of every Dense and ``b``).
+        kernel_initializer: as in ``keras.layers.Dense``.
+        bias_initializer: as in ``keras.layers.Dense``.
+        kernel_regularizer: as in ``keras.layers.Dense``.
+        bias_regularizer: as in ``keras.layers.Dense``.
+        kernel_constraint: as in ``keras.layers.Dense``.
+        bias_constraint: as in ``keras.layers.Dense``.
 
     Weights: filter network ``kernel_0, bias_0, ...`` (the last is ``[.., F*units]``), then
     ``root_kernel [F, units]``, ``bias [units]``.

@@ -21,12 +21,19 @@ class RGCNConv(DenseWeightsMixin, GraphLayer):
     raise ``ValueError`` (eager) or ``InvalidArgumentError`` (in ``tf.function``).
 
     Args:
-        units: output size. num_relations: number of relation types (positive int).
+        units: output size.
+        num_relations: number of relation types (positive int).
         num_bases: None (one matrix per relation, default) or the number of bases.
         relation_feature: the edge feature column with the relation id; default 0.
         aggregate: "mean" (default) or "sum".
-        activation: default None. use_bias: default True.
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as ``keras.layers.Dense``.
+        activation: default None.
+        use_bias: default True.
+        kernel_initializer: as ``keras.layers.Dense``.
+        bias_initializer: as ``keras.layers.Dense``.
+        kernel_regularizer: as ``keras.layers.Dense``.
+        bias_regularizer: as ``keras.layers.Dense``.
+        kernel_constraint: as ``keras.layers.Dense``.
+        bias_constraint: as ``keras.layers.Dense``.
 
     Weights: ``kernel [num_relations, F, units]`` (or ``bases [num_bases, F, units]`` and
     ``coefficients [num_relations, num_bases]``), ``root_kernel [F, units]``, ``bias``.

@@ -23,7 +23,12 @@ class SAGPool(DenseWeightsMixin, SelectionPool):
         k: fixed number of nodes to keep per graph.
         gate: activation of the gate (default "tanh", as in the paper).
         use_bias: add ``b`` to the score; default True.
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as in ``keras.layers.Dense``.
+        kernel_initializer: as in ``keras.layers.Dense``.
+        bias_initializer: as in ``keras.layers.Dense``.
+        kernel_regularizer: as in ``keras.layers.Dense``.
+        bias_regularizer: as in ``keras.layers.Dense``.
+        kernel_constraint: as in ``keras.layers.Dense``.
+        bias_constraint: as in ``keras.layers.Dense``.
 
     Weights: ``kernel [F, 1]`` (``θ``) then ``bias [1]``.
 

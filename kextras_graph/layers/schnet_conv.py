@@ -28,11 +28,18 @@ class SchNetConv(DenseWeightsMixin, GraphLayer):
     * ``x_i' = activation((sum_{j -> i} (x_j W_in) ⊙ W(d_ji)) W_out + b_out)``.
 
     Args:
-        units: output size. filters: filter/hidden size; default ``units``.
-        num_rbf: number of Gaussians ``R`` (>= 2); default 16. cutoff: default 5.0.
+        units: output size.
+        filters: filter/hidden size; default ``units``.
+        num_rbf: number of Gaussians ``R`` (>= 2); default 16.
+        cutoff: default 5.0.
         distance_feature: the edge feature column holding ``d``; default 0.
         activation: default None.
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as ``keras.layers.Dense``.
+        kernel_initializer: as ``keras.layers.Dense``.
+        bias_initializer: as ``keras.layers.Dense``.
+        kernel_regularizer: as ``keras.layers.Dense``.
+        bias_regularizer: as ``keras.layers.Dense``.
+        kernel_constraint: as ``keras.layers.Dense``.
+        bias_constraint: as ``keras.layers.Dense``.
 
     Weights: ``filter_kernel_0 [R, filters]``, ``filter_bias_0``, ``filter_kernel_1
     [filters, filters]``, ``filter_bias_1``, ``kernel_in [F, filters]`` (no bias),

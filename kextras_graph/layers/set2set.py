@@ -20,7 +20,10 @@ class Set2Set(GlobalPool):
 
     Args:
         processing_steps: ``T``, positive int; default 3.
-        kernel_initializer, recurrent_initializer, bias_initializer, unit_forget_bias: as in ``keras.layers.LSTM`` (defaults "glorot_uniform", "orthogonal", "zeros", True).
+        kernel_initializer: as in ``keras.layers.LSTM`` (defaults "glorot_uniform", "orthogonal", "zeros", True).
+        recurrent_initializer: as in ``keras.layers.LSTM`` (defaults "glorot_uniform", "orthogonal", "zeros", True).
+        bias_initializer: as in ``keras.layers.LSTM`` (defaults "glorot_uniform", "orthogonal", "zeros", True).
+        unit_forget_bias: as in ``keras.layers.LSTM`` (defaults "glorot_uniform", "orthogonal", "zeros", True).
 
     Weights: ``kernel [2F, 4F]``, ``recurrent_kernel [F, 4F]``, ``bias [4F]``.
 

@@ -23,7 +23,8 @@ class TopKPool(SelectionPool):
         gate: activation of the gate (default "tanh", as PyTorch Geometric; the paper uses
             "sigmoid").
         kernel_initializer: initializer of ``p`` (default "glorot_uniform").
-        kernel_regularizer, kernel_constraint: default None.
+        kernel_regularizer: default None.
+        kernel_constraint: default None.
 
     Weights: ``kernel [F, 1]`` (``p``).
 

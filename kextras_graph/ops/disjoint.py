@@ -69,12 +69,16 @@ class DisjointGraph:
 
     Attributes:
         nodes: ``[N, F]`` node features of all graphs, graph after graph.
-        sources, targets: ``[E]`` global node indices (int32) of every edge.
+        sources: ``[E]`` global node indices (int32) of every edge.
+        targets: ``[E]`` global node indices (int32) of every edge.
         edge_features: ``[E, Fe]`` or None.
         node_graph_ids: ``[N]`` graph of every node; ``edge_graph_ids``: ``[E]`` (int32;
             computed on first use when not given).
-        node_row_splits, edge_row_splits: ``[B + 1]`` row splits of the ragged inputs.
-        num_nodes, num_edges, num_graphs: scalar int32 tensors.
+        node_row_splits: ``[B + 1]`` row splits of the ragged inputs.
+        edge_row_splits: ``[B + 1]`` row splits of the ragged inputs.
+        num_nodes: scalar int32 tensors.
+        num_edges: scalar int32 tensors.
+        num_graphs: scalar int32 tensors.
         cache: a dict for values derived from the edge structure only (e.g. the GCN
             normalization); shared by every layer of a traced model that sees the same
             edges and node row splits.

@@ -180,7 +180,8 @@ class TimeMarching:
         """Builds and trains the windows in order.
 
         Args:
-            epochs, steps_per_epoch: per window, as in :meth:`PINN.fit`.
+            epochs: per window, as in :meth:`PINN.fit`.
+            steps_per_epoch: per window, as in :meth:`PINN.fit`.
             optimizer: ``k -> optimizer`` (a fresh one per window; default
                 ``Adam(1e-3)``).
             callbacks: ``(pinn, k) -> list of callbacks`` (default none).

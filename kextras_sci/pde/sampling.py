@@ -176,9 +176,12 @@ class RAD(_AdaptiveSampler):
 
     Args:
         condition: the term name (default ``"pde"``) or the condition.
-        k: default 1.0.  c: default 1.0 (the paper's recommended values).
-        every: default 1000.  num_candidates: default 10000 (``>= N``).
-        method, seed: as for :class:`RAR`.
+        k: default 1.0.
+        c: default 1.0 (the paper's recommended values).
+        every: default 1000.
+        num_candidates: default 10000 (``>= N``).
+        method: as for :class:`RAR`.
+        seed: as for :class:`RAR`.
     """
 
     def __init__(self, condition="pde", k=1.0, c=1.0, every=1000, num_candidates=10000, method=None, seed=0):
@@ -208,9 +211,15 @@ class RARD(_AdaptiveSampler):
     replacement with probabilities ``p ~ |r|^k / mean(|r|^k) + c``.
 
     Args:
-        condition: default ``"pde"``.  num_add: default 10.
-        k: default 2.0.  c: default 0.0 (the paper's recommended values).
-        every, num_candidates, method, seed, max_points: as for :class:`RAR`.
+        condition: default ``"pde"``.
+        num_add: default 10.
+        k: default 2.0.
+        c: default 0.0 (the paper's recommended values).
+        every: as for :class:`RAR`.
+        num_candidates: as for :class:`RAR`.
+        method: as for :class:`RAR`.
+        seed: as for :class:`RAR`.
+        max_points: as for :class:`RAR`.
     """
 
     def __init__(self, condition="pde", num_add=10, k=2.0, c=0.0, every=1000, num_candidates=10000, method=None, seed=0, max_points=None):

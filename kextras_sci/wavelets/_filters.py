@@ -30,9 +30,12 @@ class FilterBank:
     extended signal) and ``rec_lo``/``rec_hi`` the synthesis filters.
 
     Args:
-        dec_lo, dec_hi, rec_lo, rec_hi: 1D array-likes, all of the same length (>= 1). An
-            odd length is padded with one trailing zero tap per filter, exactly like
+        dec_lo: decomposition low-pass filter, a 1D array-like (length >= 1). An odd
+            length is padded with one trailing zero tap per filter, exactly like
             ``pywt.Wavelet(name, filter_bank=...)`` (so ``dec_len`` is then the length + 1).
+        dec_hi: decomposition high-pass filter, of the same length as ``dec_lo``.
+        rec_lo: reconstruction low-pass filter, of the same length.
+        rec_hi: reconstruction high-pass filter, of the same length.
         name: optional name (``"db4"``); user banks are called ``"custom"``.
         orthogonal: whether the bank is orthogonal (only used for ``swt(norm=True)``'s warning).
     """

@@ -255,7 +255,8 @@ def idwtn(coeffs, wavelet, mode="symmetric", axes=None):
 
     Args:
         coeffs: dict as returned by :func:`dwtn`; missing or ``None`` entries are zeros.
-        wavelet, mode: as used for :func:`dwtn`.
+        wavelet: as used for :func:`dwtn`.
+        mode: as used for :func:`dwtn`.
         axes: axes that were transformed (default: the first ``len(key)`` axes).
 
     Returns:
@@ -360,8 +361,11 @@ def idwt(cA, cD, wavelet, mode="symmetric", axis=-1):
     """Single-level 1D inverse discrete wavelet transform (``pywt.idwt``).
 
     Args:
-        cA, cD: approximation and detail coefficients (either may be ``None``: zeros).
-        wavelet, mode, axis: as for :func:`dwt`.
+        cA: approximation coefficients (``None``: zeros).
+        cD: detail coefficients (``None``: zeros).
+        wavelet: as for :func:`dwt`.
+        mode: as for :func:`dwt`.
+        axis: as for :func:`dwt`.
 
     Returns:
         Tensor of length ``2 L - F + 2`` along ``axis`` (``2 L`` for ``periodization``).
@@ -428,7 +432,8 @@ def wavedecn(data, wavelet, mode="symmetric", level=None, axes=None):
 
     Args:
         data: tensor, rank >= len(axes).
-        wavelet, mode: as for :func:`dwtn` (one per axis allowed).
+        wavelet: as for :func:`dwtn` (one per axis allowed).
+        mode: as for :func:`dwtn` (one per axis allowed).
         level: number of levels (default: ``dwt_max_level`` of the smallest axis; required
             when the sizes are dynamic). Larger than the maximum warns like PyWavelets.
         axes: axes to transform (default all).

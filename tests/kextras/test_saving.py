@@ -91,16 +91,73 @@ kextras.load_model(sys.argv[1], safe_mode=False)
     run_python(code, tmp_path / "lambda.keras")
 
 
-def test_read_config_bad_path(tmp_path):
-    with pytest.raises(ValueError, match=r"`path` must be an existing `.keras` archive. Received: path=.*nothing.keras"):
-        read_config(tmp_path / "nothing.keras")
-    text = tmp_path / "model.h5"
-    text.write_text("x")
-    with pytest.raises(ValueError, match="model.h5"):
-        read_config(text)
+def test_layer_names_are_not_plugin_references(tmp_path, run_python):
+    run_python("""
+import sys, numpy as np, keras, kextras
+model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, name="enc>dec"),
+                          keras.layers.Dense(1, name="kx_import_error>G")])
+model.save(sys.argv[1])
+loaded = kextras.load_model(sys.argv[1])
+assert [layer.name for layer in loaded.layers] == ["enc>dec", "kx_import_error>G"]
+assert not [m for m in sys.modules if m.startswith(("kx_", "kextras_"))], "a plugin was imported"
+""", tmp_path / "names.keras")
 
 
-def test_required_prefixes_walks_nested_configs():
-    config = {"a": [{"registered_name": "p1>X"}, {"config": "p2>f"}], "b": "not a>name here", "c": json.dumps({})}
-    assert required_prefixes(config) == {"p1": {"p1>X"}, "p2": {"p2>f"}}
+def test_required_prefixes_reads_registered_and_function_names():
+    function = {"module": "builtins", "class_name": "function", "config": "p2>f", "registered_name": "function"}
+    config = {"a": [{"registered_name": "p1>X", "config": {"name": "p3>Y", "activation": function}}],
+              "b": "not>a reference", "c": {"config": "p4>g", "class_name": "Dense"}, "e": {"class_name": "p5>Legacy"}, "d": [{"registered_name": None}]}
+    assert required_prefixes(config) == {"p1": {"p1>X"}, "p2": {"p2>f"}, "p5": {"p5>Legacy"}}
     assert PluginError.__mro__[1] is RuntimeError
+
+
+def _archive(path, files):
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("make, reason", [
+    (lambda p: _archive(p, {"config.json": "{not json"}), "its config.json is not valid JSON (Expecting property name enclosed in double quotes: "
+                                                          "line 1 column 2 (char 1))"),
+    (lambda p: _archive(p, {"metadata.json": "{}"}), "the archive has no config.json (not saved by Keras 3 `model.save`)"),
+    (lambda p: _archive(p, {"config.json": "[" * 100000 + "]" * 100000}), "its config.json is nested too deeply"),
+    (lambda p: _archive(p, {"config.json": "[1, 2]"}), "its config.json holds a list, not a model config"),
+    (lambda p: p.write_bytes(b"HDF5? no, just bytes") and p, "it is not a `.keras` archive (not a zip file)"),
+    (lambda p: p, "no such file"),
+], ids=["bad-json", "no-config", "deep-nesting", "not-a-dict", "not-a-zip", "missing"])
+def test_malformed_model_files_give_one_clear_error(tmp_path, make, reason):
+    import kextras
+
+    path = tmp_path / "model.keras"
+    make(path)
+    for call in (read_config, kextras.load_model):
+        with pytest.raises(ValueError) as error:
+            call(path)
+        assert str(error.value) == f"Cannot load the model file {str(path)!r}: {reason}.", error.value
+        assert not isinstance(error.value, (json.JSONDecodeError, RecursionError))
+
+
+def test_legacy_h5_goes_through_to_keras(tmp_path, run_python):
+    run_python("""
+import sys, warnings, numpy as np, keras, kextras
+warnings.simplefilter("ignore")
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation=kextras.activations.hyper_sinh),
+                          kextras.registry.get("kx_demo>Scale")(1.5)])
+model.save(sys.argv[1])
+np.save(sys.argv[2], model(np.linspace(-1, 1, 6, dtype="float32").reshape(2, 3)).numpy())
+""", tmp_path / "legacy.h5", tmp_path / "expected.npy")
+    result = run_python("""
+import sys, pathlib, warnings, numpy as np, kextras
+warnings.simplefilter("ignore")
+x = np.linspace(-1, 1, 6, dtype="float32").reshape(2, 3)
+for path in (sys.argv[1], pathlib.Path(sys.argv[1])):
+    np.testing.assert_array_equal(kextras.load_model(path)(x).numpy(), np.load(sys.argv[2]))
+print(sorted(m for m in sys.modules if m.startswith(("kx_", "kextras_"))))
+try:
+    kextras.load_model(sys.argv[1] + ".txt")
+except ValueError as error:
+    assert "File format not supported" in str(error), error  # Keras' own message
+""", tmp_path / "legacy.h5", tmp_path / "expected.npy")
+    assert result.stdout.strip() == "['kx_demo']"  # the plugin named in the h5 model_config was loaded
