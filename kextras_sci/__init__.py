@@ -12,4 +12,4 @@ from kextras_sci import _plugin  # noqa: E402
 
 from kextras.registry import registry as _registry  # noqa: E402
 
-_registry.load(__name__, _register=_plugin.register)
+_registry.load(__name__, _plugin.register)
