@@ -6,9 +6,10 @@ cases: under ``MirroredStrategy`` a dataset of ``tf.RaggedTensor`` batches fails
 ``MultiWorkerMirroredStrategy`` every dataset fails (``Attempt to convert a value
 (PerReplica...) to a Tensor``, keras-team/keras#20585). Both come from the step that builds
 the model before training: it averages one data batch across the replicas with
-``strategy.reduce``. Training itself, ``strategy.run(model.train_step, ...)``, works.
+``strategy.reduce``. ``evaluate`` fails the same way; ``predict`` and ``save`` work.
+Training itself, ``strategy.run(model.train_step, ...)``, works.
 
-:func:`fit` is that training loop and nothing more: each step runs the model's own
+:func:`fit` (and :func:`evaluate`) is that loop and nothing more: each step runs the model's own
 ``train_step`` (its compiled loss, optimizer and metrics, or a custom ``train_step`` such as
 a PINN's) on every replica through ``strategy.run``, over
 ``strategy.experimental_distribute_dataset(dataset)``, and drives the standard Keras
@@ -33,7 +34,7 @@ import tensorflow as tf
 
 from kextras.validation import choice, non_negative_int, positive_int
 
-__all__ = ["fit", "is_chief"]
+__all__ = ["fit", "evaluate", "is_chief"]
 
 
 def is_chief(strategy=None):
@@ -81,25 +82,16 @@ def fit(model, dataset=None, epochs=1, steps_per_epoch=None, callbacks=None, ver
     Returns:
         The ``keras.callbacks.History`` of the run (``model.history``).
     """
-    if not isinstance(model, keras.Model):
-        raise ValueError(f"`model` must be a keras.Model. Received: model={model!r}")
-    if getattr(model, "optimizer", None) is None:
-        raise ValueError("`model` must be compiled: call `model.compile(optimizer, loss, ...)` first.")
+    _check_model(model)
     epochs = non_negative_int("epochs", epochs)
     if steps_per_epoch is not None:
         steps_per_epoch = positive_int("steps_per_epoch", steps_per_epoch)
     if dataset is None and steps_per_epoch is None:
         raise ValueError("`steps_per_epoch` is needed when `dataset` is None. Received: steps_per_epoch=None")
-    for name, value in (("dataset", dataset), ("validation_data", validation_data)):
-        if value is not None and not isinstance(value, (tf.data.Dataset, tf.distribute.DistributedDataset)):
-            raise ValueError(
-                f"`{name}` must be a tf.data.Dataset or a tf.distribute.DistributedDataset. "
-                f"Received: {name}={value!r}"
-            )
+    _check_dataset("dataset", dataset)
+    _check_dataset("validation_data", validation_data)
     strategy = model.distribute_strategy
-    if verbose == "auto":
-        verbose = 1 if is_chief(strategy) else 0
-    verbose = choice("verbose", verbose, (0, 1, 2))
+    verbose = _verbose(verbose, strategy)
 
     train_data = _distribute(strategy, dataset)
     val_data = _distribute(strategy, validation_data)
@@ -107,13 +99,9 @@ def fit(model, dataset=None, epochs=1, steps_per_epoch=None, callbacks=None, ver
     train_step = _step_function(model, strategy, model.train_step)
     test_step = None if val_data is None else _step_function(model, strategy, model.test_step)
 
-    steps = steps_per_epoch
-    if steps is None and isinstance(dataset, tf.data.Dataset):
-        cardinality = int(dataset.cardinality())
-        steps = cardinality if cardinality >= 0 else None
     callbacks = keras.callbacks.CallbackList(
         callbacks, add_history=True, add_progbar=verbose != 0, verbose=verbose, epochs=epochs,
-        steps=steps, model=model,
+        steps=steps_per_epoch or _cardinality(dataset), model=model,
     )
     model.stop_training = False
     callbacks.on_train_begin()
@@ -137,7 +125,8 @@ def fit(model, dataset=None, epochs=1, steps_per_epoch=None, callbacks=None, ver
             model.stop_training = True
         epoch_logs = _metrics_or(model, logs)
         if test_step is not None:
-            epoch_logs.update(_evaluate(model, test_step, val_data, callbacks))
+            val_logs = _evaluate(model, test_step, val_data, callbacks, "validation_data")
+            epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
         callbacks.on_epoch_end(epoch, epoch_logs)
         if model.stop_training:
             break
@@ -145,6 +134,65 @@ def fit(model, dataset=None, epochs=1, steps_per_epoch=None, callbacks=None, ver
         model.optimizer.finalize_variable_values(model.trainable_weights)
     callbacks.on_train_end(logs=epoch_logs)
     return model.history
+
+
+def evaluate(model, dataset, callbacks=None, verbose="auto"):
+    """Evaluates ``model`` on ``dataset`` with the model's distribution strategy.
+
+    The model's ``test_step`` on every replica through ``strategy.run`` (Keras' own
+    ``evaluate`` fails under a strategy as ``fit`` does; ``predict`` works).
+
+    Args:
+        model: a compiled ``keras.Model``.
+        dataset: a ``tf.data.Dataset`` of global batches or a
+            ``tf.distribute.DistributedDataset``, as for :func:`fit`.
+        callbacks: list of ``keras.callbacks.Callback`` (their ``on_test_*`` hooks run).
+        verbose: ``"auto"`` (default: 1 on the chief, 0 elsewhere), 0, 1 or 2.
+
+    Returns:
+        ``{metric name: value}``, as ``model.evaluate(..., return_dict=True)``.
+    """
+    _check_model(model)
+    if dataset is None:
+        raise ValueError("`dataset` must be a tf.data.Dataset or a tf.distribute.DistributedDataset. "
+                         "Received: dataset=None")
+    _check_dataset("dataset", dataset)
+    strategy = model.distribute_strategy
+    verbose = _verbose(verbose, strategy)
+    data = _distribute(strategy, dataset)
+    _build(model, strategy, data)
+    callbacks = keras.callbacks.CallbackList(
+        callbacks, add_progbar=verbose != 0, verbose=verbose, epochs=1, steps=_cardinality(dataset), model=model
+    )
+    return _evaluate(model, _step_function(model, strategy, model.test_step), data, callbacks, "dataset")
+
+
+def _check_model(model):
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"`model` must be a keras.Model. Received: model={model!r}")
+    if getattr(model, "optimizer", None) is None:
+        raise ValueError("`model` must be compiled: call `model.compile(optimizer, loss, ...)` first.")
+
+
+def _check_dataset(name, value):
+    if value is not None and not isinstance(value, (tf.data.Dataset, tf.distribute.DistributedDataset)):
+        raise ValueError(
+            f"`{name}` must be a tf.data.Dataset or a tf.distribute.DistributedDataset. Received: {name}={value!r}"
+        )
+
+
+def _verbose(verbose, strategy):
+    if verbose == "auto":
+        return 1 if is_chief(strategy) else 0
+    return choice("verbose", verbose, (0, 1, 2))
+
+
+def _cardinality(dataset):
+    """The number of batches of a tf.data.Dataset when it is known and finite, else None."""
+    if not isinstance(dataset, tf.data.Dataset):
+        return None
+    count = int(dataset.cardinality())
+    return count if count >= 0 else None
 
 
 def _distribute(strategy, dataset):
@@ -216,15 +264,16 @@ def _run_epoch(step, iterator, steps, callbacks, model, train):
     return logs, False
 
 
-def _evaluate(model, step, data, callbacks):
+def _evaluate(model, step, data, callbacks, name):
+    """One pass of ``step`` (a test step) over ``data``: the metric results."""
     model.reset_metrics()
     callbacks.on_test_begin()
     logs, _ = _run_epoch(step, iter(data), None, callbacks, model, train=False)
     if logs is None:
-        raise ValueError("`validation_data` yielded no batch.")
+        raise ValueError(f"`{name}` yielded no batch.")
     logs = _metrics_or(model, logs)
     callbacks.on_test_end(logs)
-    return {f"val_{name}": value for name, value in logs.items()}
+    return logs
 
 
 def _metrics_or(model, logs):

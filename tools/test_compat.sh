@@ -59,7 +59,9 @@ setup_pair() {
     "${pip[@]}" --no-deps -e . || return 1
     # shellcheck disable=SC2046
     "${pip[@]}" $(other_requirements "$py") $(pair_requirements "$1") || return 1
-    "$py" -m pip check || echo "test_compat.sh: pip check reports conflicts in $venv (see above)"
+    # the nightlies do not satisfy the names keras/tensorflow: pip check's only expected complaint
+    "$py" -m pip check | grep -Ev "^No broken requirements|^kextras .* requires (keras|tensorflow), which is not installed" \
+        && echo "test_compat.sh: pip check reports conflicts in $venv (above)"
 }
 
 versions() {

@@ -2,9 +2,11 @@
 
 ``python distribute_worker.py mirrored OUT``: two logical CPU devices; trains a graph
 model (GCNConv + pooling on ragged dict batches) and a PINN on one device and under
-``MirroredStrategy``, and tries Keras' own ``fit`` under the strategy.
+``MirroredStrategy``, evaluates the graph model, and tries Keras' own ``fit`` on the graph
+batches under the strategy.
 ``python distribute_worker.py worker OUT``: one worker of the cluster in ``TF_CONFIG``
-(``MultiWorkerMirroredStrategy``); the chief also saves a ``.keras`` checkpoint.
+(``MultiWorkerMirroredStrategy``), the same jobs; the chief also saves a ``.keras``
+checkpoint; and Keras' own ``fit`` of a one-layer Dense model.
 Both write their results as JSON to ``OUT``. The test imports the same functions for the
 single-process reference.
 """
@@ -107,15 +109,38 @@ def train_pinn(strategy):
     return model, history.history
 
 
-def keras_fit_under(strategy):
-    """Keras' own fit on the graph batches under ``strategy``: the error, or the weights."""
+def dense_model():
+    import keras
+
+    keras.utils.set_random_seed(7)
+    model = keras.Sequential([keras.Input((3,), dtype="float64"), keras.layers.Dense(1, dtype="float64")])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    return model
+
+
+def dense_dataset():
+    x = np.linspace(-1, 1, 48).reshape(16, 3)
+    return tf.data.Dataset.from_tensor_slices((x, x.sum(axis=1, keepdims=True))).batch(GLOBAL_BATCH)
+
+
+def keras_fit_under(strategy, build, dataset):
+    """Keras' own fit under ``strategy``: the error, or its weights and ours."""
+    from kextras import distribute
+
     with strategy.scope():
-        model = graph_model()
+        model, ours = build(), build()
     try:
-        model.fit(graph_dataset(), epochs=EPOCHS, verbose=0, shuffle=False)
+        model.fit(dataset(), epochs=EPOCHS, verbose=0, shuffle=False)
     except Exception as e:  # noqa: BLE001 - reported to the test
         return {"error": f"{type(e).__name__}: {e}"[:300]}
-    return {"weights": weights(model)}
+    distribute.fit(ours, dataset(), epochs=EPOCHS, verbose=0)
+    return {"weights": weights(model), "ours": weights(ours)}
+
+
+def evaluate(model):
+    from kextras import distribute
+
+    return distribute.evaluate(model, graph_dataset(), verbose=0)
 
 
 def mirrored(out):
@@ -128,9 +153,11 @@ def mirrored(out):
         for where, s in (("single", default), ("mirrored", strategy)):
             model, history = train(s)
             result[f"{name}_{where}"] = {"weights": weights(model), "history": history}
+            if name == "graph":
+                result[f"{name}_{where}"]["evaluate"] = evaluate(model)
     model, history = train_graph(strategy, data="function")
     result["graph_mirrored_function"] = {"weights": weights(model), "history": history}
-    result["keras_fit"] = keras_fit_under(strategy)
+    result["keras_fit"] = keras_fit_under(strategy, graph_model, graph_dataset)
     json.dump(result, open(out, "w"))
 
 
@@ -145,9 +172,10 @@ def worker(out):
     callbacks = [keras.callbacks.ModelCheckpoint(checkpoint)] if chief else []
     result = {"replicas": strategy.num_replicas_in_sync, "chief": chief}
     model, history = train_graph(strategy, data="function", callbacks=callbacks)
-    result["graph"] = {"weights": weights(model), "history": history}
+    result["graph"] = {"weights": weights(model), "history": history, "evaluate": evaluate(model)}
     model, history = train_pinn(strategy)
     result["pinn"] = {"weights": weights(model), "history": history}
+    result["keras_fit_dense"] = keras_fit_under(strategy, dense_model, dense_dataset)
     json.dump(result, open(out, "w"))
 
 

@@ -253,3 +253,19 @@ def test_uncompiled_model_and_empty_dataset():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert distribute.fit(model, empty, epochs=0).history == {}
+
+
+def test_evaluate_equals_keras_evaluate():
+    x, y, w = dense_data()
+    data = tf.data.Dataset.from_tensor_slices((x, y, w)).batch(5)
+    model = dense_model()
+    model.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(8), epochs=1, verbose=0, shuffle=False)
+    rec_ref, rec_ours = Recorder(), Recorder()
+    reference = model.evaluate(data, return_dict=True, verbose=0, callbacks=[rec_ref])
+    ours = distribute.evaluate(model, data, verbose=0, callbacks=[rec_ours])
+    assert sorted(ours) == sorted(reference) == ["loss", "mae"]
+    for key in reference:
+        np.testing.assert_allclose(ours[key], reference[key], rtol=1e-6)
+    assert rec_ours.calls == rec_ref.calls
+    with pytest.raises(ValueError, match="`dataset` must be a tf.data.Dataset"):
+        distribute.evaluate(model, None)
