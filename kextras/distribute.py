@@ -1,7 +1,7 @@
 """Training a compiled Keras model under a ``tf.distribute`` strategy.
 
-Keras 3 (3.9 to 3.15, TensorFlow 2.16 to 2.21) cannot do it with its own ``fit`` in two
-cases: under ``MirroredStrategy`` a dataset of ``tf.RaggedTensor`` batches fails with
+Keras 3 (3.9 to the 3.16 nightly, TensorFlow 2.16 to the 2.23 nightly) cannot do it with its
+own ``fit`` in two cases: under ``MirroredStrategy`` a dataset of ``tf.RaggedTensor`` batches fails with
 ``'RaggedTensor' object has no attribute 'device'``, and under
 ``MultiWorkerMirroredStrategy`` every dataset fails (``Attempt to convert a value
 (PerReplica...) to a Tensor``, keras-team/keras#20585). Both come from the step that builds

@@ -36,7 +36,7 @@ pair_requirements() {
     esac
 }
 
-other_requirements() {  # kextras' own requirements for the graph, sci and dev extras, minus keras and tensorflow
+other_requirements() {  # kextras' own requirements for its graph, sci, chem (the molecule tests) and dev extras, minus keras/tensorflow
     "$1" - <<'EOF'
 import importlib.metadata as md, re
 from packaging.requirements import Requirement
@@ -44,7 +44,7 @@ for text in md.requires("kextras") or []:
     req = Requirement(text)
     if req.name in ("keras", "tensorflow", "kextras"):
         continue
-    if req.marker is None or any(req.marker.evaluate({"extra": e}) for e in ("graph", "sci", "dev")):
+    if req.marker is None or any(req.marker.evaluate({"extra": e}) for e in ("graph", "sci", "chem", "dev")):
         print(re.sub(r";.*", "", text).strip())
 EOF
 }
@@ -79,7 +79,7 @@ for pair in "${pairs[@]}"; do
     if [ "$tests" = 1 ]; then
         log="$venv/pytest.log"
         # shellcheck disable=SC2086
-        "$venv/bin/python" -m pytest $COMPAT_SUITES $PYTEST_ARGS -p no:cacheprovider 2>&1 | tee "$log"
+        PATH="$PWD/$venv/bin:$PATH" "$venv/bin/python" -m pytest $COMPAT_SUITES $PYTEST_ARGS -p no:cacheprovider 2>&1 | tee "$log"
         rc=${PIPESTATUS[0]}
         [ "$rc" = 0 ] || status=1
         summary+=("$pair: $(versions "$venv/bin/python"): $(tail -n 1 "$log") (exit $rc, log $log)")

@@ -2,8 +2,8 @@
 
 ``python distribute_worker.py mirrored OUT``: two logical CPU devices; trains a graph
 model (GCNConv + pooling on ragged dict batches) and a PINN on one device and under
-``MirroredStrategy``, evaluates the graph model, and tries Keras' own ``fit`` on the graph
-batches under the strategy.
+``MirroredStrategy``, evaluates the graph model, and tries Keras' own ``fit`` under the strategy on
+the graph batches and on a one-layer Dense model.
 ``python distribute_worker.py worker OUT``: one worker of the cluster in ``TF_CONFIG``
 (``MultiWorkerMirroredStrategy``), the same jobs; the chief also saves a ``.keras``
 checkpoint; and Keras' own ``fit`` of a one-layer Dense model.
@@ -130,11 +130,19 @@ def keras_fit_under(strategy, build, dataset):
     with strategy.scope():
         model, ours = build(), build()
     try:
-        model.fit(dataset(), epochs=EPOCHS, verbose=0, shuffle=False)
+        history = model.fit(dataset(), epochs=EPOCHS, verbose=0, shuffle=False).history
     except Exception as e:  # noqa: BLE001 - reported to the test
         return {"error": f"{type(e).__name__}: {e}"[:300]}
-    distribute.fit(ours, dataset(), epochs=EPOCHS, verbose=0)
-    return {"weights": weights(model), "ours": weights(ours)}
+    ours_history = distribute.fit(ours, dataset(), epochs=EPOCHS, verbose=0).history
+    return {"weights": weights(model), "ours": weights(ours), "history": history, "ours_history": ours_history}
+
+
+def metrics_on_read():
+    """Whether Keras' metric variables are sync-on-read (keras 3.15: yes; 3.9: no, and then its
+    own ``fit`` logs, under a strategy, values that differ from one device's: ours too)."""
+    import keras
+
+    return getattr(keras.metrics.Mean().variables[0], "synchronization", None) == "on_read"
 
 
 def evaluate(model):
@@ -158,6 +166,8 @@ def mirrored(out):
     model, history = train_graph(strategy, data="function")
     result["graph_mirrored_function"] = {"weights": weights(model), "history": history}
     result["keras_fit"] = keras_fit_under(strategy, graph_model, graph_dataset)
+    result["keras_fit_dense"] = keras_fit_under(strategy, dense_model, dense_dataset)
+    result["metrics_on_read"] = metrics_on_read()
     json.dump(result, open(out, "w"))
 
 
@@ -176,6 +186,7 @@ def worker(out):
     model, history = train_pinn(strategy)
     result["pinn"] = {"weights": weights(model), "history": history}
     result["keras_fit_dense"] = keras_fit_under(strategy, dense_model, dense_dataset)
+    result["metrics_on_read"] = metrics_on_read()
     json.dump(result, open(out, "w"))
 
 
