@@ -113,16 +113,17 @@ def fit(model, dataset=None, epochs=1, steps_per_epoch=None, callbacks=None, ver
         if iterator is None or steps_per_epoch is None:
             iterator = None if train_data is None else iter(train_data)
         logs, ran_out = _run_epoch(train_step, iterator, steps_per_epoch, callbacks, model, train=True)
-        if logs is None:
+        if logs is None and epoch == 0:
             raise ValueError("`dataset` yielded no batch: nothing to train on.")
-        if ran_out and steps_per_epoch is not None:
+        if ran_out and (steps_per_epoch is not None or logs is None):
             warnings.warn(
-                f"`dataset` ran out of data after {epoch} full epoch(s) and part of epoch {epoch + 1} "
-                f"(steps_per_epoch={steps_per_epoch}): training stops. Use `dataset.repeat()` or a "
-                "smaller `steps_per_epoch`.",
+                f"`dataset` ran out of data in epoch {epoch + 1} (steps_per_epoch={steps_per_epoch}): "
+                "training stops. Use `dataset.repeat()` or a smaller `steps_per_epoch`.",
                 stacklevel=2,
             )
             model.stop_training = True
+        if logs is None:
+            break
         epoch_logs = _metrics_or(model, logs)
         if test_step is not None:
             val_logs = _evaluate(model, test_step, val_data, callbacks, "validation_data")

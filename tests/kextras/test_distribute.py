@@ -206,6 +206,17 @@ def test_dataset_running_out_warns_and_stops():
     assert_same_weights(reference, ours)
 
 
+def test_dataset_running_out_at_an_epoch_start_warns_and_stops():
+    x, y, _ = dense_data(32)
+    finite = tf.data.Dataset.from_tensor_slices((x, y)).batch(8)  # 4 batches: 2 epochs of 2 steps
+    reference, ours = dense_model(), dense_model()
+    reference.fit(finite, epochs=1, verbose=0, shuffle=False)
+    with pytest.warns(UserWarning, match="ran out of data in epoch 3"):
+        history = distribute.fit(ours, finite, epochs=4, steps_per_epoch=2, verbose=0)
+    assert len(history.history["loss"]) == 2
+    assert_same_weights(reference, ours)
+
+
 def test_is_chief():
     resolver = tf.distribute.cluster_resolver.SimpleClusterResolver
 
