@@ -45,3 +45,9 @@ bench: $(VENV_PYTHON)
 ## make docs: build the documentation site into site/
 docs: install-dev
 	$(PYTHON) -m mkdocs build --strict
+
+## make test-compat: the core and graph suites in throwaway venvs (.venv-compat-*/) with the oldest
+## supported pair (keras 3.9, tensorflow 2.16) and the newest (keras-nightly, tf-nightly)
+.PHONY: test-compat
+test-compat:
+	PYTHON=$(PYTHON) bash tools/test_compat.sh

@@ -7,7 +7,7 @@ no plugin, until one of its names is used.
 from kextras.registry import PluginError, PluginWarning, custom_objects, registry
 
 __version__ = "0.1.0"
-__all__ = ["activations", "registry", "load_model", "custom_objects", "PluginError", "PluginWarning"]
+__all__ = ["activations", "distribute", "registry", "load_model", "custom_objects", "PluginError", "PluginWarning"]
 
 
 def __getattr__(name):
@@ -15,6 +15,10 @@ def __getattr__(name):
         import kextras.activations
 
         return kextras.activations
+    if name == "distribute":
+        import kextras.distribute
+
+        return kextras.distribute
     if name == "load_model":
         from kextras.saving import load_model
 
