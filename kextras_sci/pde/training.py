@@ -130,19 +130,24 @@ class FiniteCheck(keras.callbacks.Callback):
 
 
 class Resampler(keras.callbacks.Callback):
-    """Calls :meth:`PINN.resample` every ``every`` training steps."""
+    """Calls :meth:`PINN.resample` at every multiple of ``every`` optimizer steps."""
 
     def __init__(self, every):
         super().__init__()
         self.every = int(every)
         self._since = 0
 
+    def on_train_begin(self, logs=None):
+        self._last = int(self.model.optimizer.iterations.numpy())
+
     def on_train_batch_end(self, batch, logs=None):
-        spe = getattr(self.model, "steps_per_execution", 1) or 1
-        self._since += int(spe)
-        if self._since >= self.every:
-            self._since = 0
+        # at every multiple of `every` optimizer steps, counted from the optimizer so that
+        # it holds for any steps_per_execution, across fit calls, and for loops other than
+        # Keras' own (kextras.distribute.fit)
+        step = int(self.model.optimizer.iterations.numpy())
+        if step // self.every > self._last // self.every:
             self.model.resample()
+        self._last = step
 
 
 def auto_steps_per_execution(steps_per_epoch, distributed):
@@ -270,14 +275,7 @@ class TrainingMixin:
             self.validate()
         replicas = self.distribute_strategy.num_replicas_in_sync
         dummy = tf.data.Dataset.from_tensors(np.zeros((replicas, 1), np.float32)).repeat()
-        callbacks = list(callbacks or [])
-        declare_directions(callbacks, self.minimised_metrics)
-        if self.pde_parameters:
-            callbacks.insert(0, ParameterLog(self))
-        if check_finite:
-            callbacks.append(FiniteCheck(self.term_names))
-        if self.resample_every:
-            callbacks.append(Resampler(self.resample_every))
+        callbacks = self.training_callbacks(callbacks, check_finite=check_finite)
         if validation_data is not None:
             validation_data = self._validation_dataset(validation_data, replicas)
         return super().fit(
@@ -289,6 +287,26 @@ class TrainingMixin:
             shuffle=False,
             **kwargs,
         )
+
+    def training_callbacks(self, callbacks=None, check_finite=True):
+        """The callbacks :meth:`fit` runs: ``callbacks`` plus the PINN's own.
+
+        Monitor callbacks in ``mode="auto"`` get the metric directions; then come the
+        parameter log (if there are PDE parameters), the finite-loss check (if
+        ``check_finite``) and the resampler (if ``resample_every``). Use it with another
+        training loop, e.g. ``kextras.distribute.fit(pinn, None, epochs=...,
+        callbacks=pinn.training_callbacks())``; under several workers give the PINN a
+        ``seed`` so that every worker resamples the same points.
+        """
+        callbacks = list(callbacks or [])
+        declare_directions(callbacks, self.minimised_metrics)
+        if self.pde_parameters:
+            callbacks.insert(0, ParameterLog(self))
+        if check_finite:
+            callbacks.append(FiniteCheck(self.term_names))
+        if self.resample_every:
+            callbacks.append(Resampler(self.resample_every))
+        return callbacks
 
     def _validation_dataset(self, validation_data, replicas):
         xv = np.asarray(validation_data[0], dtype=self.compute_dtype)

@@ -201,3 +201,32 @@ def test_bounds_constraint():
     assert pde.Bounds.from_config(b.get_config()).get_config() == {"lower": 0.0, "upper": 1.0}
     with pytest.raises(ValueError, match="`lower` must not exceed `upper`"):
         pde.Bounds(2.0, 1.0)
+
+
+def test_training_callbacks_serve_another_loop():
+    """``training_callbacks`` gives another loop (kextras.distribute.fit) what PINN.fit adds:
+    the resampler (counted in optimizer steps), the finite check and the parameter log."""
+    from kextras import distribute
+
+    pinn = pde.PINN(
+        mlp(),
+        [pde.PDEResidual(poisson, DOM, num_points=32), pde.DirichletBC(DOM, 0.0, num_points=2)],
+        domain=DOM,
+        parameters=[pde.Parameter("c", 0.5)],
+        resample_every=5,
+        seed=3,
+    )
+    kinds = [type(cb).__name__ for cb in pinn.training_callbacks()]
+    assert kinds == ["ParameterLog", "FiniteCheck", "Resampler"]
+    assert [type(cb).__name__ for cb in pinn.training_callbacks(check_finite=False)] == [
+        "ParameterLog", "Resampler"]
+    pinn.compile(keras.optimizers.Adam(1e-3), steps_per_execution=1)
+    if not pinn._validated:
+        pinn.validate()
+    before = pinn.collocation_points("pde")
+    history = distribute.fit(pinn, None, epochs=1, steps_per_epoch=4, verbose=0,
+                             callbacks=pinn.training_callbacks())
+    np.testing.assert_array_equal(before, pinn.collocation_points("pde"))  # 4 < 5 steps
+    distribute.fit(pinn, None, epochs=1, steps_per_epoch=2, verbose=0, callbacks=pinn.training_callbacks())
+    assert not np.allclose(before, pinn.collocation_points("pde"))  # resampled at step 5
+    assert "c" in history.history
