@@ -23,7 +23,6 @@ for index, code in enumerate(BLOCKS):
 # Pages of other areas whose blocks fail today: (1-based index of the failing runnable block,
 # a line of the error). Strict: once the page runs, this test fails until the entry is removed.
 KNOWN = {
-    "README.md": (3, "NameError: name 'networkx_graphs' is not defined"),  # the Graphs section's sketch
     "docs/graph/index.md": (2, "NameError: name 'F' is not defined"),
     "docs/graph/pooling.md": (1, "NameError: name 'TopKPool' is not defined"),
     "docs/pde/benchmarks.md": (1, "NameError: name 'pde' is not defined"),
