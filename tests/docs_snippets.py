@@ -4,8 +4,9 @@ A block is run unless the HTML comment line just above its fence says otherwise:
 
 * ``<!-- docs-test: skip REASON -->``: an illustration (it needs a file or a service);
 * ``<!-- docs-test: slow -->``: the page runs only with ``-m slow``;
-* ``<!-- docs-test: quick "OLD" "NEW" -->``: the default run replaces OLD by NEW (a smaller
-  setting, e.g. fewer epochs); ``-m slow`` runs the block as written.
+* ``<!-- docs-test: quick "OLD" "NEW" ["OLD2" "NEW2" ...] -->``: the default run replaces
+  each OLD by its NEW (a smaller setting, e.g. fewer epochs); ``-m slow`` runs the block as
+  written.
 
 The blocks of one page run in order in one fresh process, so that they build on each other.
 """
@@ -38,6 +39,18 @@ def page_blocks(path):
     return blocks
 
 
+def quick(path, code, argument):
+    """``code`` with each ``OLD`` of a quick marker's ``"OLD" "NEW" ...`` replaced by its ``NEW``."""
+    words = shlex.split(argument)
+    if not words or len(words) % 2:
+        raise AssertionError(f"{path}: a quick marker needs pairs \"OLD\" \"NEW\", got {argument!r}")
+    for old, new in zip(words[::2], words[1::2]):
+        if old not in code:
+            raise AssertionError(f"{path}: the quick marker's {old!r} is not in its block")
+        code = code.replace(old, new)
+    return code
+
+
 def page_program(path, slow):
     """The page's blocks as one program, and whether the page needs ``-m slow``."""
     parts, page_is_slow = [], False
@@ -47,10 +60,7 @@ def page_program(path, slow):
         if marker == "slow":
             page_is_slow = True
         if marker == "quick" and not slow:
-            old, new = shlex.split(argument)
-            if old not in code:
-                raise AssertionError(f"{path}: the quick marker's {old!r} is not in its block")
-            code = code.replace(old, new)
+            code = quick(path, code, argument)
         parts.append(code)
     return "\n".join(parts), page_is_slow
 

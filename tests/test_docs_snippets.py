@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from docs_snippets import ROOT, page_blocks, page_program, pages
+from docs_snippets import ROOT, page_blocks, page_program, pages, quick
 
 DRIVER = r"""
 import sys, traceback
@@ -25,12 +25,9 @@ for index, code in enumerate(BLOCKS):
 KNOWN = {
     "docs/graph/index.md": (2, "NameError: name 'F' is not defined"),
     "docs/graph/pooling.md": (1, "NameError: name 'TopKPool' is not defined"),
-    "docs/pde/benchmarks.md": (1, "NameError: name 'pde' is not defined"),
-    "docs/pde/references.md": (1, "NameError: name 'my_model' is not defined"),
-    "docs/pde/techniques.md": (2, "NameError: name 'pinn' is not defined"),
 }
 # Pages of other areas that train for minutes and have no marker yet: run with -m slow only.
-SLOW_PAGES = {"docs/graph/molecules.md", "docs/pde/allen-cahn.md", "docs/pde/getting-started.md"}
+SLOW_PAGES = {"docs/graph/molecules.md"}
 
 PAGES = [p for p in pages() if p.name != "writing-a-plugin.md"]  # tests/test_docs_plugin.py builds that one
 
@@ -43,8 +40,7 @@ def runnable(path, slow):
         if marker == "skip":
             continue
         if marker == "quick" and not slow:
-            old, new = __import__("shlex").split(argument)
-            code = code.replace(old, new)
+            code = quick(path, code, argument)
         blocks.append(code)
     return blocks, page_is_slow
 
