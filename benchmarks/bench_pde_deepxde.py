@@ -32,7 +32,7 @@ final error 2.73e-2 / 4.24e-2 / 3.22e-2 (kextras) vs 2.34e-2 / 9.08e-2 / 3.40e-2
 float64: Adam step ratio 0.49 / 0.57 / 0.48, error 7.1e-3 / 3.1e-2 / 6.2e-2 vs 8.8e-3 / 4.0e-2 / 6.9e-2.
 TensorFlow L-BFGS (``--quick --constraint hard --lbfgs-backend tensorflow``, loaded machine):
 per-iteration ratio after the first (compiling) chunk 0.31 / 0.35 / 0.34 (float64, seeds
-0/1/2), 0.24 / 0.15 (float32, seeds 0/1); whole 300-iteration stage 0.87-1.83 (XLA compile).
+0/1/2), 0.24 / 0.15 / 0.24 (float32); whole 300-iteration stage 0.87-1.83 (XLA compile).
 """
 
 from __future__ import annotations
