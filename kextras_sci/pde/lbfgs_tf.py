@@ -229,7 +229,7 @@ class TFLBFGS:
 
 
 class TensorFlowLBFGS:
-    """The TensorFlow backend: :class:`~kextras_sci.pde.TFLBFGS` in compiled chunks."""
+    """The PINN stage of :func:`~kextras_sci.pde.minimize_lbfgs` with ``backend="tensorflow"``: :class:`TFLBFGS` in chunks."""
 
     CHUNK = 50
 
