@@ -160,7 +160,7 @@ def kextras_lbfgs(pinn, iters, restarts, backend, prefix):
 
 
 def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads, constraint="soft", dtype="float32", restarts=0,
-             lbfgs_backend="tensorflow"):
+             lbfgs_backend="tensorflow", jit_compile=False):
     import deepxde as dde
     import keras
 
@@ -177,7 +177,7 @@ def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads, constraint="s
         return float(np.linalg.norm(pred - u_eval) / np.linalg.norm(u_eval))
 
     # ---- Adam, alternating chunks ------------------------------------------------
-    pinn.compile(keras.optimizers.Adam(1e-3, epsilon=1e-8))
+    pinn.compile(keras.optimizers.Adam(1e-3, epsilon=1e-8), jit_compile=jit_compile)
     model.compile("adam", lr=1e-3)
     sizes = [adam_steps // chunks] * chunks
     sizes[0] += adam_steps - sum(sizes)
@@ -252,6 +252,7 @@ def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads, constraint="s
         "dtype": dtype,
         "threads": threads,
         "adam_steps": adam_steps,
+        "jit_compile": jit_compile,
         "kextras_adam_step_ms": 1e3 * kx_step,
         "deepxde_adam_step_ms": 1e3 * dde_step,
         "ratio": kx_step / dde_step,
@@ -279,6 +280,7 @@ def main(argv=None):
                         help="Burgers: IC/BC as loss terms (soft) or by an output transform (hard), in both libraries")
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     parser.add_argument("--restarts", type=int, default=0, help="kextras L-BFGS restarts after line-search failures")
+    parser.add_argument("--jit", action="store_true", help="kextras: compile the Adam training step with XLA")
     parser.add_argument("--lbfgs-backend", choices=("tensorflow", "scipy", "both"), default="tensorflow",
                         help="kextras L-BFGS backend; 'both' runs SciPy then TensorFlow from the same Adam weights")
     args = parser.parse_args(argv)
@@ -299,7 +301,8 @@ def main(argv=None):
         for seed in seeds:
             with contextlib.redirect_stdout(sys.stderr):  # DeepXDE prints its progress
                 row = run_case(case, seed, adam, lbfgs, chunks, args.threads, constraint=args.constraint,
-                               dtype=args.dtype, restarts=args.restarts, lbfgs_backend=args.lbfgs_backend)
+                               dtype=args.dtype, restarts=args.restarts, lbfgs_backend=args.lbfgs_backend,
+                               jit_compile=args.jit)
             row["quick"] = bool(args.quick)
             print(json.dumps(row), flush=True)
 
