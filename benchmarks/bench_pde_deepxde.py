@@ -6,9 +6,10 @@ as ``anchors`` and picks its boundary / initial points out of them with its own
 draw is copied into DeepXDE's ``FNN``), the same loss (sum of mean squares, unit
 weights), Adam at lr 1e-3 (eps 1e-8, PyTorch's default) for the same number of steps,
 then L-BFGS with DeepXDE's default options (maxcor 100, gtol 1e-8, ftol 0, maxls 50,
-up to the same number of iterations; DeepXDE runs ``torch.optim.LBFGS``, kextras its
-TensorFlow L-BFGS, ``backend="tensorflow"``, by default; ``--lbfgs-backend scipy`` for
-SciPy's L-BFGS-B, ``both`` for both from the same weights after Adam). The L-BFGS
+up to the same number of iterations; DeepXDE runs ``torch.optim.LBFGS``, kextras SciPy's
+L-BFGS-B by default (as in the earlier tables of docs/pde/benchmarks.md),
+``--lbfgs-backend tensorflow`` its TensorFlow L-BFGS, ``both`` the two from the same
+weights after Adam). The L-BFGS
 stages run one after the other (not interleaved); each row has wall and CPU seconds and
 the per-iteration time with and without the first compiled chunk.
 
@@ -160,7 +161,7 @@ def kextras_lbfgs(pinn, iters, restarts, backend, prefix):
 
 
 def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads, constraint="soft", dtype="float32", restarts=0,
-             lbfgs_backend="tensorflow", jit_compile=False):
+             lbfgs_backend="scipy", jit_compile=False):
     import deepxde as dde
     import keras
 
@@ -281,7 +282,7 @@ def main(argv=None):
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     parser.add_argument("--restarts", type=int, default=0, help="kextras L-BFGS restarts after line-search failures")
     parser.add_argument("--jit", action="store_true", help="kextras: compile the Adam training step with XLA")
-    parser.add_argument("--lbfgs-backend", choices=("tensorflow", "scipy", "both"), default="tensorflow",
+    parser.add_argument("--lbfgs-backend", choices=("scipy", "tensorflow", "both"), default="scipy",
                         help="kextras L-BFGS backend; 'both' runs SciPy then TensorFlow from the same Adam weights")
     args = parser.parse_args(argv)
     import torch  # noqa: F401  (so that set_threads limits it too)
