@@ -6,8 +6,12 @@ as ``anchors`` and picks its boundary / initial points out of them with its own
 draw is copied into DeepXDE's ``FNN``), the same loss (sum of mean squares, unit
 weights), Adam at lr 1e-3 (eps 1e-8, PyTorch's default) for the same number of steps,
 then L-BFGS with DeepXDE's default options (maxcor 100, gtol 1e-8, ftol 0, maxls 50,
-up to the same number of iterations; DeepXDE runs ``torch.optim.LBFGS``, kextras
-SciPy's L-BFGS-B).
+up to the same number of iterations; DeepXDE runs ``torch.optim.LBFGS``, kextras SciPy's
+L-BFGS-B by default (as in the earlier tables of docs/pde/benchmarks.md),
+``--lbfgs-backend tensorflow`` its TensorFlow L-BFGS, ``both`` the two from the same
+weights after Adam). The L-BFGS
+stages run one after the other (not interleaved); each row has wall and CPU seconds and
+the per-iteration time with and without the first compiled chunk.
 
 The Adam phase alternates chunks of steps between the two libraries, so that both see
 the same machine load; the time per Adam step is the median over chunks (the first
@@ -27,6 +31,9 @@ Measured (docs/pde/benchmarks.md): Burgers, hard constraints, full schedule, flo
 0/1/2, idle machine: Adam step ratio 0.60 / 0.62 / 0.38, total time ratio 0.81 / 0.73 / 0.82,
 final error 2.73e-2 / 4.24e-2 / 3.22e-2 (kextras) vs 2.34e-2 / 9.08e-2 / 3.40e-2 (DeepXDE);
 float64: Adam step ratio 0.49 / 0.57 / 0.48, error 7.1e-3 / 3.1e-2 / 6.2e-2 vs 8.8e-3 / 4.0e-2 / 6.9e-2.
+TensorFlow L-BFGS (``--quick --constraint hard --lbfgs-backend tensorflow``, loaded machine):
+per-iteration ratio after the first (compiling) chunk 0.31 / 0.35 / 0.34 (float64, seeds
+0/1/2), 0.24 / 0.15 / 0.24 (float32); whole 300-iteration stage 0.87-1.83 (XLA compile).
 """
 
 from __future__ import annotations
@@ -48,7 +55,7 @@ import bench_pde_accuracy as acc  # noqa: E402
 
 CASES = ("burgers", "poisson_square")
 FULL = {"burgers": (15000, 15000), "poisson_square": (5000, 5000)}
-QUICK = {"burgers": (200, 20), "poisson_square": (200, 20)}
+QUICK = {"burgers": (200, 300), "poisson_square": (200, 300)}
 
 
 def make_problem(case, seed):
@@ -120,7 +127,41 @@ def deepxde_model(problem, keras_net, constraint="soft", dtype="float32"):
     return model, data, expected_bcs
 
 
-def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads, constraint="soft", dtype="float32", restarts=0):
+def kextras_lbfgs(pinn, iters, restarts, backend, prefix):
+    """One kextras L-BFGS stage with DeepXDE's options; times per iteration with and without the first chunk.
+
+    ``iter_ms`` is the wall time of the whole stage (tracing, XLA compilation included) per
+    iteration; ``iter_ms_steady`` leaves out the iterations of the first history time stamp
+    (the TensorFlow backend stamps once per compiled chunk of 50 iterations, the first
+    of which includes the compilation; SciPy stamps every iteration).
+    """
+    import time as _time
+
+    from kextras_sci import pde
+
+    cpu = _time.process_time()
+    t = _time.perf_counter()
+    res = pde.minimize_lbfgs(pinn, maxiter=iters, maxcor=100, gtol=1e-8, ftol=0.0, maxls=50, restarts=restarts,
+                             verbose=0, backend=backend)
+    seconds, cpu = _time.perf_counter() - t, _time.process_time() - cpu
+    times = np.asarray(res.history["time"])
+    first = int(np.sum(times == times[0])) if len(times) else 0
+    steady = (times[-1] - times[first - 1]) / (len(times) - first) if len(times) > first else float("nan")
+    return {
+        f"{prefix}_lbfgs_iters": int(res.iterations),
+        f"{prefix}_lbfgs_nfev": int(res.nfev),
+        f"{prefix}_lbfgs_message": res.message,
+        f"{prefix}_lbfgs_restarts": int(res.restarts),
+        f"{prefix}_lbfgs_s": seconds,
+        f"{prefix}_lbfgs_cpu_s": cpu,
+        f"{prefix}_lbfgs_iter_ms": 1e3 * seconds / max(int(res.iterations), 1),
+        f"{prefix}_lbfgs_iter_ms_steady": 1e3 * steady,
+        f"{prefix}_final_loss": float(res.loss),
+    }
+
+
+def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads, constraint="soft", dtype="float32", restarts=0,
+             lbfgs_backend="scipy", jit_compile=False):
     import deepxde as dde
     import keras
 
@@ -137,7 +178,7 @@ def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads, constraint="s
         return float(np.linalg.norm(pred - u_eval) / np.linalg.norm(u_eval))
 
     # ---- Adam, alternating chunks ------------------------------------------------
-    pinn.compile(keras.optimizers.Adam(1e-3, epsilon=1e-8))
+    pinn.compile(keras.optimizers.Adam(1e-3, epsilon=1e-8), jit_compile=jit_compile)
     model.compile("adam", lr=1e-3)
     sizes = [adam_steps // chunks] * chunks
     sizes[0] += adam_steps - sum(sizes)
@@ -167,13 +208,13 @@ def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads, constraint="s
     # ---- L-BFGS ---------------------------------------------------------------------
     row_lbfgs = {}
     if lbfgs_iters:
-        from kextras_sci import pde
-
-        t = time.perf_counter()
-        res = pde.minimize_lbfgs(
-            pinn, maxiter=lbfgs_iters, maxcor=100, gtol=1e-8, ftol=0.0, maxls=50, restarts=restarts, verbose=0
-        )
-        kx_lbfgs_s = time.perf_counter() - t
+        after_adam = [w.copy() for w in pinn.get_weights()]
+        backends = ("scipy", "tensorflow") if lbfgs_backend == "both" else (lbfgs_backend,)
+        for i, backend in enumerate(backends):
+            if i:
+                row_lbfgs[f"kextras_{backends[0]}_rel_l2"] = pinn.relative_l2_error(x_eval, u_eval)
+                pinn.set_weights(after_adam)
+            row_lbfgs.update(kextras_lbfgs(pinn, lbfgs_iters, restarts, backend, prefix=f"kextras_{backend}"))
         dde.optimizers.config.set_LBFGS_options(maxcor=100, ftol=0, gtol=1e-8, maxiter=lbfgs_iters, maxls=50)
         # DeepXDE 1.15 computes the PyTorch chunking only at import (for maxiter=15000):
         # without this, a smaller maxiter still runs a first chunk of 1000 iterations.
@@ -181,23 +222,26 @@ def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads, constraint="s
         opts["iter_per_step"] = min(1000, opts["maxiter"])
         opts["fun_per_step"] = opts["maxfun"] * opts["iter_per_step"] // opts["maxiter"]
         model.compile("L-BFGS")
-        t = time.perf_counter()
+        cpu, t = time.process_time(), time.perf_counter()
         model.train(verbose=0)
-        dde_lbfgs_s = time.perf_counter() - t
+        dde_lbfgs_s, dde_lbfgs_cpu = time.perf_counter() - t, time.process_time() - cpu
         dde_iters = int(model.opt.state_dict()["state"][0]["n_iter"]) if model.opt.state_dict()["state"] else 0
-        row_lbfgs = {
+        last = f"kextras_{backends[-1]}"
+        row_lbfgs.update({
             "lbfgs_max_iters": lbfgs_iters,
-            "kextras_lbfgs_iters": int(res.iterations),
-            "kextras_lbfgs_restarts": int(res.restarts),
-            "kextras_lbfgs_message": res.message,
+            "lbfgs_backend": lbfgs_backend,
+            "kextras_lbfgs_iters": row_lbfgs[f"{last}_lbfgs_iters"],
+            "kextras_lbfgs_s": row_lbfgs[f"{last}_lbfgs_s"],
             "deepxde_lbfgs_iters": dde_iters,
-            "kextras_lbfgs_s": kx_lbfgs_s,
             "deepxde_lbfgs_s": dde_lbfgs_s,
-            "kextras_lbfgs_iter_ms": 1e3 * kx_lbfgs_s / max(int(res.iterations), 1),
+            "deepxde_lbfgs_cpu_s": dde_lbfgs_cpu,
             "deepxde_lbfgs_iter_ms": 1e3 * dde_lbfgs_s / max(dde_iters, 1),
-            "kextras_final_loss": float(res.loss),
             "deepxde_final_loss": float(np.sum(model.train_state.loss_train)),
-        }
+        })
+        for backend in backends:
+            for key in ("iter_ms", "iter_ms_steady"):
+                row_lbfgs[f"kextras_{backend}_lbfgs_{key}_ratio"] = (
+                    row_lbfgs[f"kextras_{backend}_lbfgs_{key}"] / row_lbfgs["deepxde_lbfgs_iter_ms"])
     kx_err = pinn.relative_l2_error(x_eval, u_eval)
     pred = pinn.predict(x_eval, verbose=0)
     dde_final = dde_err()
@@ -209,6 +253,7 @@ def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads, constraint="s
         "dtype": dtype,
         "threads": threads,
         "adam_steps": adam_steps,
+        "jit_compile": jit_compile,
         "kextras_adam_step_ms": 1e3 * kx_step,
         "deepxde_adam_step_ms": 1e3 * dde_step,
         "ratio": kx_step / dde_step,
@@ -236,6 +281,9 @@ def main(argv=None):
                         help="Burgers: IC/BC as loss terms (soft) or by an output transform (hard), in both libraries")
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     parser.add_argument("--restarts", type=int, default=0, help="kextras L-BFGS restarts after line-search failures")
+    parser.add_argument("--jit", action="store_true", help="kextras: compile the Adam training step with XLA")
+    parser.add_argument("--lbfgs-backend", choices=("scipy", "tensorflow", "both"), default="scipy",
+                        help="kextras L-BFGS backend; 'both' runs SciPy then TensorFlow from the same Adam weights")
     args = parser.parse_args(argv)
     import torch  # noqa: F401  (so that set_threads limits it too)
 
@@ -254,7 +302,8 @@ def main(argv=None):
         for seed in seeds:
             with contextlib.redirect_stdout(sys.stderr):  # DeepXDE prints its progress
                 row = run_case(case, seed, adam, lbfgs, chunks, args.threads, constraint=args.constraint,
-                               dtype=args.dtype, restarts=args.restarts)
+                               dtype=args.dtype, restarts=args.restarts, lbfgs_backend=args.lbfgs_backend,
+                               jit_compile=args.jit)
             row["quick"] = bool(args.quick)
             print(json.dumps(row), flush=True)
 

@@ -1,13 +1,26 @@
-"""L-BFGS stage: SciPy's L-BFGS-B on a :class:`~kextras_sci.pde.PINN` loss.
+"""L-BFGS stage on a :class:`~kextras_sci.pde.PINN` loss: SciPy's L-BFGS-B or L-BFGS in TensorFlow.
 
 The trainable weights (network, output transform, PDE parameters) are viewed
-as one flat ``float64`` vector ``theta``. A compiled ``tf.function`` (traced
-once, fixed input signature) writes ``theta`` into the variables and returns
-the total loss ``L(theta)``, the flat gradient and every loss term; SciPy's
-``minimize(method="L-BFGS-B", jac=True)`` drives it. Parameters with a
-:class:`~kextras_sci.pde.layers.Bounds` constraint get the same box as
-L-BFGS-B bounds. It starts from the current weights, so it continues after
-an Adam ``fit``; at the end the best weights found stay in the model.
+as one flat vector ``theta``. A traced function writes ``theta`` into the
+variables and returns the total loss ``L(theta)``, the flat gradient and every
+loss term. Parameters with a :class:`~kextras_sci.pde.layers.Bounds`
+constraint keep their box. It starts from the current weights, so it continues
+after an Adam ``fit``; at the end the best weights found stay in the model.
+
+Two backends, the same stopping rules (``maxiter``, ``maxfun``, ``gtol`` on the
+projected gradient, ``ftol`` on the relative reduction, ``maxls``), history and
+result:
+
+- ``backend="scipy"`` (default): ``scipy.optimize.minimize(method="L-BFGS-B",
+  jac=True)`` drives a compiled ``tf.function`` with ``float64`` input; every
+  evaluation crosses into NumPy.
+- ``backend="tensorflow"``: :class:`~kextras_sci.pde.lbfgs_tf.TFLBFGS`, a
+  two-loop L-BFGS with a strong-Wolfe line search in TensorFlow ops, in the
+  dtype of the weights; iterations run in compiled chunks of up to 50 (XLA on
+  one device), Python reads one table per chunk. Bounds: the search direction
+  is projected (components at a bound pointing outward are dropped) and the
+  step capped at the box, so iterates stay feasible (L-BFGS-B instead uses a
+  generalized Cauchy point; both return feasible iterates).
 
 Line-search failures: SciPy stops at the first line search that cannot
 decrease the loss (``"ABNORMAL: "``), which happens long before ``maxiter``
@@ -17,7 +30,7 @@ best weights with an empty curvature memory up to ``k`` times, within the
 same ``maxiter`` / ``maxfun`` budget (PyTorch's ``LBFGS``, which DeepXDE uses,
 does not stop on a failed line search either).
 
-Precision: SciPy works in ``float64``. A ``float32`` network is evaluated in
+Precision: SciPy works in ``float64``; the TensorFlow backend in the weights' dtype. A ``float32`` network is evaluated in
 ``float32`` (the gradient is cast), which limits how far L-BFGS can go; build
 the network with ``dtype="float64"`` for a fully ``float64`` stage.
 
@@ -26,21 +39,23 @@ replica on its share of the points and summed.
 
 Example::
 
-    result = minimize_lbfgs(pinn, maxiter=5000)
+    result = minimize_lbfgs(pinn, maxiter=5000)                        # SciPy
+    result = minimize_lbfgs(pinn, maxiter=5000, backend="tensorflow")  # in TensorFlow
     result.history["loss"][-1], result.history["pde"][-1]
 """
 
 from __future__ import annotations
 
 import dataclasses
-import numbers
 import time
 
 import keras
 import numpy as np
-import scipy.optimize
 import tensorflow as tf
 
+from kextras import validation
+from kextras_sci.pde.lbfgs_scipy import ScipyLBFGS
+from kextras_sci.pde.lbfgs_tf import TensorFlowLBFGS
 from kextras_sci.pde.layers.bounds import Bounds
 
 __all__ = ["minimize_lbfgs", "LBFGSResult", "FlatWeights"]
@@ -53,13 +68,14 @@ class LBFGSResult:
     Attributes:
         history: dict of lists, one entry per L-BFGS iteration: ``"loss"``
             (weighted total), every term name, ``"nfev"`` (cumulative function
-            evaluations) and ``"time"`` (seconds since the start).
+            evaluations) and ``"time"`` (seconds since the start; with the
+            TensorFlow backend measured at the end of each compiled chunk).
         loss: final total loss.
         terms: final value of every term.
         iterations: number of iterations run.
         nfev: number of loss/gradient evaluations.
-        message: SciPy's termination message.
-        success: SciPy's success flag.
+        message: termination message (SciPy's wording for both backends).
+        success: True when a convergence test (``gtol``, ``ftol``) or the callback stopped it.
         seconds: wall time.
         restarts: restarts done after line-search failures (see ``restarts``).
     """
@@ -90,11 +106,15 @@ class FlatWeights:
         self.sizes = [int(np.prod(s)) for s in self.shapes]
         self.size = int(sum(self.sizes))
 
-    def get(self):
-        """The current values as ``float64[size]``."""
-        return np.concatenate(
-            [np.asarray(keras.ops.convert_to_numpy(v), np.float64).ravel() for v in self.variables]
-        )
+    @property
+    def dtype(self):
+        """``float64`` if any variable is ``float64``, else ``float32``."""
+        return tf.float64 if any(tf.as_dtype(v.dtype) == tf.float64 for v in self.variables) else tf.float32
+
+    def get(self, dtype=np.float64):
+        """The current values as ``dtype[size]``."""
+        dtype = tf.as_dtype(dtype).as_numpy_dtype
+        return np.concatenate([np.asarray(keras.ops.convert_to_numpy(v), dtype).ravel() for v in self.variables])
 
     def assign(self, flat):
         """Writes ``flat`` (``[size]``, tensor or array) into the variables."""
@@ -103,13 +123,11 @@ class FlatWeights:
         for v, p, s in zip(self.variables, parts, self.shapes):
             v.assign(tf.reshape(tf.cast(p, v.dtype), s))
 
-    def flatten(self, tensors):
-        """Concatenates per-variable tensors (e.g. gradients) into ``float64[size]``."""
+    def flatten(self, tensors, dtype=tf.float64):
+        """Concatenates per-variable tensors (e.g. gradients; ``None`` is 0) into ``dtype[size]``."""
         return tf.concat(
-            [
-                tf.reshape(tf.cast(t if t is not None else tf.zeros(s, tf.float64), tf.float64), [-1])
-                for t, s in zip(tensors, self.shapes)
-            ],
+            [tf.reshape(tf.cast(t, dtype) if t is not None else tf.zeros(s, dtype), [-1])
+             for t, s in zip(tensors, self.shapes)],
             axis=0,
         )
 
@@ -124,11 +142,84 @@ class FlatWeights:
                 out.extend([(None, None)] * n)
         return out
 
+    def box(self):
+        """The bounds as two ``float64[size]`` arrays (``-inf`` / ``inf`` where unbounded)."""
+        pairs = np.array([(-np.inf if lo is None else lo, np.inf if hi is None else hi) for lo, hi in self.bounds()])
+        return pairs[:, 0], pairs[:, 1]
 
-def _check_int(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}")
-    return int(value)
+
+class PINNObjective:
+    """The PINN loss as a function of the flat weights: ``theta -> (L, grad, terms)``.
+
+    Under a ``tf.distribute`` strategy each replica evaluates its share of the
+    points; the loss, the terms and the gradient are summed over replicas.
+
+    Args:
+        pinn: a validated :class:`~kextras_sci.pde.PINN`.
+    """
+
+    def __init__(self, pinn):
+        self.pinn = pinn
+        self.bridge = FlatWeights(pinn.trainable_weights)
+        self.names = list(pinn.term_names)
+        self.strategy = pinn.distribute_strategy
+
+    def _replica(self):
+        variables = self.bridge.variables
+        with tf.GradientTape() as tape:
+            total, terms = self.pinn.compute_terms(training=True)
+        grads = tape.gradient(total, variables)
+        return total, [terms[n] for n in self.names], grads
+
+    def __call__(self, theta, dtype=None):
+        """Writes ``theta`` into the weights; returns ``(L, [size] gradient, [k] terms)`` in ``dtype``."""
+        dtype = theta.dtype if dtype is None else dtype
+        self.bridge.assign(theta)
+        total, terms, grads = self.strategy.run(self._replica)
+        total, *terms = (self.strategy.reduce(tf.distribute.ReduceOp.SUM, t, axis=None) for t in [total, *terms])
+        grads = [None if g is None else self.strategy.reduce(tf.distribute.ReduceOp.SUM, g, axis=None) for g in grads]
+        terms = tf.stack([tf.cast(t, dtype) for t in terms]) if terms else tf.zeros([0], dtype)
+        return tf.cast(total, dtype), self.bridge.flatten(grads, dtype), terms
+
+    def non_finite_error(self, nfev, terms):
+        bad = [n for n, v in zip(self.names, terms) if not np.isfinite(v)] or ["loss"]
+        return FloatingPointError(
+            f"L-BFGS stopped at evaluation {nfev}: loss term {', '.join(repr(b) for b in bad)} is not finite."
+        )
+
+
+class _Recorder:
+    """History, progress bar, callback and best point of one L-BFGS stage."""
+
+    def __init__(self, names, maxiter, verbose, callback):
+        self.names = names
+        self.history = {"loss": [], **{n: [] for n in names}, "nfev": [], "time": []}
+        self.bar = keras.utils.Progbar(maxiter, stateful_metrics=["loss", *names]) if verbose else None
+        self.callback = callback
+        self.start = time.perf_counter()
+        self.iterations, self.best, self.best_x, self.logs = 0, np.inf, None, {}
+
+    def record(self, loss, terms, nfev, x=None, seconds=None):
+        """Appends one iteration; returns True when the callback asks to stop."""
+        self.iterations += 1
+        self.logs = {"loss": float(loss), **{n: float(v) for n, v in zip(self.names, terms)}}
+        if self.logs["loss"] < self.best:
+            self.best = self.logs["loss"]
+            self.best_x = None if x is None else np.array(x, copy=True)
+        for k, v in self.logs.items():
+            self.history[k].append(v)
+        self.history["nfev"].append(int(nfev))
+        self.history["time"].append(time.perf_counter() - self.start if seconds is None else seconds)
+        return self.callback is not None and bool(self.callback(self.iterations, dict(self.logs)))
+
+    def update_bar(self):
+        if self.bar is not None and self.iterations:
+            self.bar.update(self.iterations, values=list(self.logs.items()))
+
+    def finish(self, maxiter):
+        if self.bar is not None and self.iterations < maxiter:
+            self.bar.target = max(self.iterations, 1)
+            self.bar.update(self.bar.target, values=list(self.logs.items()), finalize=True)
 
 
 def minimize_lbfgs(
@@ -142,167 +233,84 @@ def minimize_lbfgs(
     restarts=0,
     verbose=1,
     callback=None,
+    backend="scipy",
+    jit_compile="auto",
 ):
-    """Minimizes the PINN loss with SciPy's L-BFGS-B, starting from the current weights.
+    """Minimizes the PINN loss with L-BFGS, starting from the current weights.
 
     Args:
         pinn: a :class:`~kextras_sci.pde.PINN` with conditions.
         maxiter: maximum number of iterations (default 1000).
-        maxfun: maximum number of loss evaluations (default ``1.25 * maxiter``).
+        maxfun: maximum number of loss evaluations (default ``1.25 * maxiter``);
+            the stage stops after the first iteration that exceeds it.
         maxcor: number of stored correction pairs (default 50).
-        ftol: relative reduction tolerance of the loss (default 0: off).
-        gtol: tolerance on the projected gradient (default 1e-8).
-        maxls: maximum line-search steps per iteration (default 50).
-        restarts: after SciPy stops on a failed line search ("ABNORMAL")
-            before ``maxiter``, restart from the best weights with an empty
-            curvature memory, at most this many times (default 0: stop). The
-            iterations and evaluations of all rounds count against
-            ``maxiter`` and ``maxfun``; a round that improves nothing ends
-            the stage.
+        ftol: stop when ``(f_k - f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) <= ftol``
+            (default 0: only when the loss stops decreasing).
+        gtol: stop when ``max_i |proj g_i| <= gtol``, the projected gradient
+            (default 1e-8).
+        maxls: maximum line-search evaluations per iteration (default 50).
+        restarts: SciPy backend: after SciPy stops on a failed line search
+            ("ABNORMAL") before ``maxiter``, restart from the best weights with
+            an empty curvature memory, at most this many times (default 0:
+            stop). The iterations and evaluations of all rounds count against
+            ``maxiter`` and ``maxfun``; a round that improves nothing ends the
+            stage. The TensorFlow backend retries a failed line search with an
+            empty memory by itself (as L-BFGS-B does once), so a restart from the
+            same point would repeat it: there ``restarts`` has no effect.
         verbose: 1 (default) shows a Keras progress bar, 0 is silent.
         callback: optional function ``(iteration, logs)`` called after each
             iteration with ``logs`` a dict of the loss and terms; return
-            ``True`` to stop.
+            ``True`` to stop (the TensorFlow backend then runs one iteration
+            per compiled call).
+        backend: ``"scipy"`` (default, SciPy's L-BFGS-B) or ``"tensorflow"``
+            (:mod:`~kextras_sci.pde.lbfgs_tf`, no NumPy inside the iterations).
+        jit_compile: TensorFlow backend: ``True`` compiles each chunk of
+            iterations with XLA, ``False`` runs the loop in graph mode with only
+            the two-loop recursion in XLA, ``"auto"`` (default): ``True`` on one
+            replica, ``False`` under a multi-replica ``tf.distribute`` strategy.
 
     Returns:
         :class:`LBFGSResult`; the model keeps the best weights found.
     """
-    maxiter = _check_int(maxiter, "maxiter")
-    maxfun = _check_int(maxfun, "maxfun") if maxfun is not None else int(1.25 * maxiter) + 1
-    maxcor = _check_int(maxcor, "maxcor")
-    maxls = _check_int(maxls, "maxls")
-    restarts = _check_int(restarts, "restarts", minimum=0)
+    options = {
+        "maxiter": validation.positive_int("maxiter", maxiter),
+        "maxcor": validation.positive_int("maxcor", maxcor),
+        "maxls": validation.positive_int("maxls", maxls),
+        "restarts": validation.non_negative_int("restarts", restarts),
+        "ftol": validation.real("ftol", ftol, minimum=0),
+        "gtol": validation.real("gtol", gtol, minimum=0),
+    }
+    options["maxfun"] = (validation.positive_int("maxfun", maxfun) if maxfun is not None
+                         else int(1.25 * options["maxiter"]) + 1)
+    validation.choice("verbose", verbose, [0, 1])
+    validation.choice("backend", backend, ["scipy", "tensorflow"])
+    if jit_compile != "auto":
+        validation.boolean("jit_compile", jit_compile)
+    if callback is not None and not callable(callback):
+        raise ValueError(f"`callback` must be a callable or None. Received: callback={callback!r}")
     if not pinn.conditions:
         raise ValueError("The PINN has no conditions: there is no loss to minimize.")
     if not pinn._validated:
         pinn.validate()
-    bridge = FlatWeights(pinn.trainable_weights)
-    names = pinn.term_names
-    strategy = pinn.distribute_strategy
-
-    def replica_fn():
-        with tf.GradientTape() as tape:
-            total, terms = pinn.compute_terms(training=True)
-        grads = tape.gradient(total, bridge.variables)
-        grads = [g if g is not None else tf.zeros_like(v) for g, v in zip(grads, bridge.variables)]
-        return total, [terms[n] for n in names], grads
-
-    @tf.function(input_signature=[tf.TensorSpec([bridge.size], tf.float64)], autograph=False)
-    def loss_and_grad(theta):
-        bridge.assign(theta)
-        total, terms, grads = strategy.run(replica_fn)
-        total = strategy.reduce(tf.distribute.ReduceOp.SUM, total, axis=None)
-        terms = [strategy.reduce(tf.distribute.ReduceOp.SUM, t, axis=None) for t in terms]
-        grads = [strategy.reduce(tf.distribute.ReduceOp.SUM, g, axis=None) for g in grads]
-        return tf.cast(total, tf.float64), tf.stack([tf.cast(t, tf.float64) for t in terms]), bridge.flatten(grads)
-
-    last = {}
-    counter = {"nfev": 0}
-
-    def fun(theta):
-        total, terms, grad = loss_and_grad(tf.constant(theta, tf.float64))
-        total = float(total.numpy())
-        terms = terms.numpy()
-        counter["nfev"] += 1
-        if not np.isfinite(total):
-            bad = [n for n, v in zip(names, terms) if not np.isfinite(v)] or ["loss"]
-            raise FloatingPointError(
-                f"L-BFGS stopped at evaluation {counter['nfev']}: loss term "
-                f"{', '.join(repr(b) for b in bad)} is not finite."
-            )
-        last["x"] = theta.copy()
-        last["logs"] = {"loss": total, **{n: float(v) for n, v in zip(names, terms)}}
-        return total, grad.numpy()
-
-    history = {"loss": [], **{n: [] for n in names}, "nfev": [], "time": []}
-    bar = keras.utils.Progbar(maxiter, stateful_metrics=["loss", *names]) if verbose else None
-    start = time.perf_counter()
-    state = {"it": 0, "best_x": None, "best": np.inf}
-
-    class _Stop(Exception):
-        pass
-
-    def cb(intermediate_result=None, *args):
-        x = getattr(intermediate_result, "x", intermediate_result)
-        if "x" in last and np.array_equal(x, last["x"]):
-            logs = last["logs"]
-        else:
-            fun(np.asarray(x))
-            logs = last["logs"]
-        state["it"] += 1
-        if logs["loss"] < state["best"]:
-            state["best"] = logs["loss"]
-            state["best_x"] = np.array(x, copy=True)
-        for k, v in logs.items():
-            history[k].append(v)
-        history["nfev"].append(counter["nfev"])
-        history["time"].append(time.perf_counter() - start)
-        if bar is not None:
-            bar.update(state["it"], values=list(logs.items()))
-        if callback is not None and callback(state["it"], dict(logs)):
-            raise _Stop()
-
-    x0 = bridge.get()
-    message, success = "", False
-    x_start, restarts_done = x0, 0
-    bounds = bridge.bounds()
-    try:
-        while True:
-            best_before = state["best"]
-            res = scipy.optimize.minimize(
-                fun,
-                x_start,
-                jac=True,
-                method="L-BFGS-B",
-                bounds=bounds,
-                callback=cb,
-                options={
-                    "maxiter": maxiter - state["it"],
-                    "maxfun": max(maxfun - counter["nfev"], 1),
-                    "maxcor": maxcor,
-                    "ftol": ftol,
-                    "gtol": gtol,
-                    "maxls": maxls,
-                },
-            )
-            message, success = str(res.message), bool(res.success)
-            final_x, final_f = res.x, float(res.fun)
-            if state["best_x"] is not None and state["best"] < final_f:
-                final_x, final_f = state["best_x"], state["best"]
-            if (
-                message.startswith("ABNORMAL")
-                and restarts_done < restarts
-                and state["it"] < maxiter
-                and counter["nfev"] < maxfun
-                and state["best"] < best_before
-            ):
-                restarts_done += 1
-                x_start = np.array(final_x, copy=True)
-                continue
-            break
-    except _Stop:
-        message, success = "stopped by callback", True
-        final_x, final_f = state["best_x"], state["best"]
-    except FloatingPointError:
-        # leave the model at the best weights seen, not at the non-finite trial point
-        bridge.assign(tf.constant(state["best_x"] if state["best_x"] is not None else x0, tf.float64))
-        raise
-    if final_x is None:
-        final_x = x0
-    total, terms, _ = loss_and_grad(tf.constant(final_x, tf.float64))
-    bridge.assign(tf.constant(final_x, tf.float64))
-    seconds = time.perf_counter() - start
-    if bar is not None and state["it"] < maxiter:
-        bar.target = max(state["it"], 1)
-        bar.update(bar.target, values=list(last.get("logs", {}).items()), finalize=True)
+    objective = PINNObjective(pinn)
+    rec = _Recorder(objective.names, options["maxiter"], verbose, callback)
+    if backend == "scipy":
+        stage = ScipyLBFGS(objective, options, rec)
+    else:
+        if jit_compile == "auto":
+            jit_compile = objective.strategy.num_replicas_in_sync == 1
+        stage = TensorFlowLBFGS(objective, options, rec, jit_compile)
+    final_x, message, success, restarts = stage.run()
+    loss, terms = stage.final(rec.best_x if final_x is None else final_x)
+    rec.finish(options["maxiter"])
     return LBFGSResult(
-        history=history,
-        loss=float(total.numpy()),
-        terms={n: float(v) for n, v in zip(names, terms.numpy())},
-        iterations=state["it"],
-        nfev=counter["nfev"],
+        history=rec.history,
+        loss=loss,
+        terms={n: float(v) for n, v in zip(objective.names, terms)},
+        iterations=rec.iterations,
+        nfev=stage.nfev,
         message=message,
         success=success,
-        seconds=seconds,
-        restarts=restarts_done,
+        seconds=time.perf_counter() - rec.start,
+        restarts=restarts,
     )

@@ -7,7 +7,7 @@ import scipy.optimize
 import tensorflow as tf
 
 from kextras_sci import pde
-from kextras_sci.pde import lbfgs as lbfgs_module
+from kextras_sci.pde import lbfgs_scipy as lbfgs_module
 from kextras_sci.pde.lbfgs import FlatWeights
 
 DOM = pde.Interval(-1.0, 1.0)
@@ -146,7 +146,7 @@ def test_float32_network_and_argument_errors():
     kernel, bias = (np.asarray(w).ravel() for w in pinn.net.layers[-1].get_weights())
     np.testing.assert_allclose([kernel[0], bias[0]], coef, rtol=1e-4, atol=1e-5)
     assert result.restarts <= 2
-    with pytest.raises(ValueError, match=r"`restarts` must be an integer >= 0. Received: restarts=-1"):
+    with pytest.raises(ValueError, match=r"`restarts` must be a non-negative integer. Received: restarts=-1"):
         pde.minimize_lbfgs(pinn, restarts=-1)
-    with pytest.raises(ValueError, match=r"`maxcor` must be an integer >= 1. Received: maxcor=0"):
+    with pytest.raises(ValueError, match=r"`maxcor` must be a positive integer. Received: maxcor=0"):
         pde.minimize_lbfgs(pinn, maxcor=0)

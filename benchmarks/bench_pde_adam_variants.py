@@ -1,0 +1,69 @@
+"""Adam step time of the kextras Burgers PINN (hard constraints): graph step, XLA step, forward-mode residual.
+
+The variants are interleaved (``--rounds`` rounds of ``--steps`` steps each, the same
+initial weights and points, one thread); prints one JSON object with the median and all
+per-round ms/step and the loss after training, per variant.
+
+    python3 benchmarks/bench_pde_adam_variants.py --dtype float32 --rounds 8 --steps 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+
+import bench_pde_accuracy as acc  # noqa: E402
+
+VARIANTS = {"reverse": ("reverse", False), "reverse+xla": ("reverse", True), "forward": ("forward", False)}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--steps", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    acc.set_threads(1)
+    import keras
+
+    from kextras_sci import pde
+
+    keras.config.set_floatx(args.dtype)
+    problem = acc.make_problem("burgers", args.seed)
+    nu = problem["nu"]
+
+    def burgers(u, u_t, u_x, u_xx):
+        return u_t + u * u_x - nu * u_xx
+
+    pinns = {}
+    for name, (mode, jit) in VARIANTS.items():
+        residual = pde.PDEResidual(burgers, problem["x_pde"], name="pde", mode=mode)
+        pinn = pde.PINN(acc.build_net(args.seed), [residual], domain=problem["ref"].domain,
+                        output_transform=acc.burgers_hard)
+        pinn.compile(keras.optimizers.Adam(1e-3), jit_compile=jit)
+        pinn.fit(epochs=1, steps_per_epoch=args.steps, verbose=0)  # tracing / compilation
+        pinns[name] = pinn
+    times = {k: [] for k in pinns}
+    for _ in range(args.rounds):
+        for name, pinn in pinns.items():
+            t = time.perf_counter()
+            pinn.fit(epochs=1, steps_per_epoch=args.steps, verbose=0)
+            times[name].append(1e3 * (time.perf_counter() - t) / args.steps)
+    row = {"bench": "pde_adam_variants", "dtype": args.dtype, "seed": args.seed, "steps": args.steps}
+    for name, pinn in pinns.items():
+        row[name] = {"ms_median": float(np.median(times[name])), "ms_all": [round(v, 2) for v in times[name]],
+                     "loss": float(pinn.compute_terms()[0])}
+    print(json.dumps(row))
+
+
+if __name__ == "__main__":
+    main()
