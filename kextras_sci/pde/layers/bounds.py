@@ -11,8 +11,9 @@ class Bounds(keras.constraints.Constraint):
     """Clips a weight into ``[lower, upper]`` after each optimizer step.
 
     ``w <- min(max(w, lower), upper)``. The L-BFGS stage
-    (:func:`kextras_sci.pde.lbfgs.minimize_lbfgs`) passes the same bounds to
-    SciPy's L-BFGS-B.
+    (:func:`kextras_sci.pde.lbfgs.minimize_lbfgs`) keeps the same bounds: SciPy's
+    L-BFGS-B with ``backend="scipy"``, a projected two-loop L-BFGS with
+    ``backend="tensorflow"``.
 
     Args:
         lower: lower bound, or ``None`` (default) for none.
