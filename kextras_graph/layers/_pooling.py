@@ -23,14 +23,17 @@ import re
 import keras
 import tensorflow as tf
 
+from kextras import validation
+from kextras.activations import resolve
 from kextras_graph.layers._base import (
-    _batch_size,
     feature_dim,
-    ragged_compute_output_spec,
+    fresh_specs,
+    ragged_spec,
     split_input_shape,
+    structure_spec,
     unpack_graph_inputs,
 )
-from kextras_graph.ops.disjoint import ragged_to_disjoint
+from kextras_graph.ops.graph_batch import STRUCTURE_KEY, graph_structure, ragged_to_disjoint
 
 _LEVEL_KEY = re.compile(r"^pool_nodes_(\d+)$")
 
@@ -47,17 +50,17 @@ def check_ratio_or_k(ratio, k):
             "Exactly one of `ratio` and `k` must be given. Received: "
             f"ratio={ratio!r}, k={k!r}")
     if ratio is not None:
-        if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0 < ratio <= 1:
-            raise ValueError(f"`ratio` must be a number in (0, 1]. Received: ratio={ratio!r}")
-        ratio = float(ratio)
+        ratio = validation.real("ratio", ratio, minimum=0, include_minimum=False, maximum=1)
     if k is not None:
-        if isinstance(k, bool) or not isinstance(k, int) or k <= 0:
-            raise ValueError(f"`k` must be a positive integer. Received: k={k!r}")
+        k = validation.positive_int("k", k)
     return ratio, k
 
 
-def pack_pool_outputs(style, inputs, nodes, edges, edge_features, selection, selection_key):
-    """Builds the list (functional) or dict output, see the module docstring."""
+def pack_pool_outputs(style, inputs, nodes, edges, edge_features, selection, selection_key,
+                      structure=None):
+    """Builds the list (functional) or dict output, see the module docstring; a dict
+    also gets the ``structure`` of the pooled graph under "graph" (the one before
+    pooling, if any, moves to ``pool_graph_L``)."""
     if style == "dict":
         level = pool_level(inputs)
         out = dict(inputs)
@@ -65,7 +68,11 @@ def pack_pool_outputs(style, inputs, nodes, edges, edge_features, selection, sel
         out[f"pool_edges_{level}"] = inputs["edges"]
         if inputs.get("edge_features") is not None:
             out[f"pool_edge_features_{level}"] = inputs["edge_features"]
+        if inputs.get(STRUCTURE_KEY) is not None:
+            out[f"pool_{STRUCTURE_KEY}_{level}"] = inputs[STRUCTURE_KEY]
         out[f"{selection_key}_{level}"] = selection
+        if structure is not None:
+            out[STRUCTURE_KEY] = structure
         out["nodes"], out["edges"] = nodes, edges
         if edge_features is not None:
             out["edge_features"] = edge_features
@@ -82,10 +89,6 @@ def pack_pool_outputs(style, inputs, nodes, edges, edge_features, selection, sel
 class PoolingLayer(keras.layers.Layer):
     """Base of the hierarchical pooling layers (graph batch in, smaller graph batch out)."""
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.supports_jit = False
-
     def build(self, input_shape):
         name = type(self).__name__
         node_shape, edge_shape, ef_shape = split_input_shape(input_shape, name)
@@ -97,16 +100,31 @@ class PoolingLayer(keras.layers.Layer):
         """Creates the weights."""
 
     def _disjoint(self, inputs):
-        style, nodes, edges, edge_features = unpack_graph_inputs(inputs, type(self).__name__)
-        graph = ragged_to_disjoint(nodes, edges, edge_features)
+        style, nodes, edges, edge_features, structure = unpack_graph_inputs(
+            inputs, type(self).__name__)
+        graph = ragged_to_disjoint(nodes, edges, edge_features, structure=structure)
         graph.nodes = tf.cast(graph.nodes, self.compute_dtype)
         if graph.edge_features is not None:
             graph.edge_features = tf.cast(graph.edge_features, self.compute_dtype)
         return style, nodes, edges, graph
 
+    def _pack(self, style, inputs, nodes, edges, edge_features, selection, key):
+        structure = None
+        if style == "dict":  # built from valid pooled indices: nothing to check
+            structure = graph_structure(nodes, edges, validate=False)
+        return pack_pool_outputs(style, inputs, nodes, edges, edge_features, selection, key,
+                                 structure)
+
+    def output_specs(self, nodes, edges, edge_features):
+        """``(nodes', edges', edge_features' or None, selection)`` specs."""
+        raise NotImplementedError
+
     def compute_output_spec(self, inputs, training=None):
-        return ragged_compute_output_spec(self.call, inputs, _batch_size(inputs),
-                                          training=training)
+        style, nodes, edges, ef, _ = unpack_graph_inputs(inputs, type(self).__name__)
+        specs = self.output_specs(nodes, edges, ef)
+        key = "pool_indices" if isinstance(self, SelectionPool) else "pool_assignment"
+        return pack_pool_outputs(style, fresh_specs(inputs), *specs, key,
+                                 structure_spec() if style == "dict" else None)
 
 
 # ------------------------------------------------------------------ selection pools
@@ -125,8 +143,7 @@ def select_top_k(scores, node_row_splits, ratio=None, k=None):
         kk = tf.minimum(kk, counts)
     else:
         kk = tf.minimum(tf.constant(k, tf.int32), counts)
-    ragged = tf.RaggedTensor.from_row_splits(tf.cast(scores, tf.float32), splits,
-                                             validate=False)
+    ragged = tf.RaggedTensor.from_row_splits(scores, splits, validate=False)  # its own dtype
     dense = ragged.to_tensor(default_value=float("-inf"))
     order = tf.argsort(dense, axis=1, direction="DESCENDING", stable=True)
     keep_local = tf.RaggedTensor.from_tensor(order, lengths=kk)
@@ -168,11 +185,15 @@ class SelectionPool(PoolingLayer):
 
     def __init__(self, ratio=None, k=None, gate="tanh", **kwargs):
         super().__init__(**kwargs)
-        from kextras_graph.layers._base import get_activation
-
         self.ratio, self.k = check_ratio_or_k(ratio, k)
-        self.gate_identifier = gate
-        self.gate = get_activation(gate)
+        self.gate, self._gate_config = resolve(gate)
+
+    def output_specs(self, nodes, edges, edge_features):
+        b = nodes.shape[0]
+        ef = (None if edge_features is None
+              else ragged_spec(b, edge_features.shape[2:], self.compute_dtype))
+        return (ragged_spec(b, nodes.shape[2:], self.compute_dtype),
+                ragged_spec(b, (2,), edges.dtype), ef, ragged_spec(b, (), edges.dtype))
 
     def score(self, graph, training=None):
         raise NotImplementedError
@@ -191,15 +212,11 @@ class SelectionPool(PoolingLayer):
             new_ef = new_edges.with_values(tf.boolean_mask(graph.edge_features, mask))
         indices = tf.RaggedTensor.from_row_splits(
             tf.cast(keep_local.values, edges.dtype), new_splits, validate=False)
-        return pack_pool_outputs(style, inputs, new_nodes, new_edges, new_ef, indices,
-                                 "pool_indices")
+        return self._pack(style, inputs, new_nodes, new_edges, new_ef, indices, "pool_indices")
 
     def get_config(self):
-        from kextras_graph.layers._base import serialize_activation
-
         config = super().get_config()
-        config.update(ratio=self.ratio, k=self.k,
-                      gate=serialize_activation(self.gate_identifier))
+        config.update(ratio=self.ratio, k=self.k, gate=self._gate_config)
         return config
 
 
@@ -267,9 +284,17 @@ class ClusterPool(PoolingLayer):
 
     def __init__(self, k, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(k, bool) or not isinstance(k, int) or k <= 0:
-            raise ValueError(f"`k` must be a positive integer. Received: k={k!r}")
-        self.k = k
+        self.k = validation.positive_int("k", k)
+
+    def compute_output_dim(self, node_dim):
+        return node_dim
+
+    def output_specs(self, nodes, edges, edge_features):
+        b = nodes.shape[0]
+        dim = self.compute_output_dim(nodes.shape[-1])
+        return (ragged_spec(b, (dim,), self.compute_dtype), ragged_spec(b, (2,), edges.dtype),
+                ragged_spec(b, (1,), self.compute_dtype),
+                ragged_spec(b, (self.k,), self.compute_dtype))
 
     def call(self, inputs, training=None):
         style, nodes, edges, graph = self._disjoint(inputs)
@@ -289,8 +314,8 @@ class ClusterPool(PoolingLayer):
             x_pool, a_pool, counts, self.k, edges.dtype, nodes.row_splits.dtype)
         assignment = tf.RaggedTensor.from_tensor(s, lengths=tf.cast(counts,
                                                                      nodes.row_splits.dtype))
-        return pack_pool_outputs(style, inputs, new_nodes, new_edges, new_ef, assignment,
-                                 "pool_assignment")
+        return self._pack(style, inputs, new_nodes, new_edges, new_ef, assignment,
+                          "pool_assignment")
 
     def get_config(self):
         config = super().get_config()

@@ -2,7 +2,7 @@
 
 import tensorflow as tf
 
-from kextras_graph.layers._base import check_positive_int
+from kextras import validation
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers._pooling import ClusterPool, masked_softmax, mean_over
 
@@ -76,13 +76,15 @@ class DiffPool(DenseWeightsMixin, ClusterPool):
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, **kwargs):
         super().__init__(k=k, **kwargs)
-        if units is not None:
-            check_positive_int("units", units)
         self._init_dense_options(units, activation, use_bias, kernel_initializer,
                                  bias_initializer, kernel_regularizer, bias_regularizer,
                                  kernel_constraint, bias_constraint)
-        self.link_prediction_weight = float(link_prediction_weight)
-        self.entropy_weight = float(entropy_weight)
+        self.link_prediction_weight = validation.real("link_prediction_weight",
+                                                      link_prediction_weight, minimum=0)
+        self.entropy_weight = validation.real("entropy_weight", entropy_weight, minimum=0)
+
+    def compute_output_dim(self, node_dim):
+        return node_dim if self.units is None else self.units
 
     def build_pool(self, node_dim, edge_dim):
         self.pool_kernel = self._kernel((node_dim, self.k), name="pool_kernel")

@@ -2,6 +2,8 @@
 
 import tensorflow as tf
 
+from kextras import validation
+
 from kextras_graph.layers._mlp_cluster_pool import MLPClusterPool
 from kextras_graph.layers._pooling import mean_over
 
@@ -45,8 +47,8 @@ class DMoNPool(MLPClusterPool):
         super().__init__(k, mlp_units, mlp_activation, use_bias, kernel_initializer,
                          bias_initializer, kernel_regularizer, bias_regularizer,
                          kernel_constraint, bias_constraint, **kwargs)
-        self.spectral_weight = float(spectral_weight)
-        self.collapse_weight = float(collapse_weight)
+        self.spectral_weight = validation.real("spectral_weight", spectral_weight, minimum=0)
+        self.collapse_weight = validation.real("collapse_weight", collapse_weight, minimum=0)
 
     def coarsen(self, s, features, a, mask, counts):
         k = self.k

@@ -2,6 +2,8 @@
 
 import tensorflow as tf
 
+from kextras import validation
+
 from kextras_graph.layers._mlp_cluster_pool import MLPClusterPool
 from kextras_graph.layers._pooling import mean_over, symmetric_normalize
 
@@ -45,8 +47,8 @@ class MinCutPool(MLPClusterPool):
         super().__init__(k, mlp_units, mlp_activation, use_bias, kernel_initializer,
                          bias_initializer, kernel_regularizer, bias_regularizer,
                          kernel_constraint, bias_constraint, **kwargs)
-        self.cut_weight = float(cut_weight)
-        self.ortho_weight = float(ortho_weight)
+        self.cut_weight = validation.real("cut_weight", cut_weight, minimum=0)
+        self.ortho_weight = validation.real("ortho_weight", ortho_weight, minimum=0)
 
     def coarsen(self, s, features, a, mask, counts):
         k = self.k

@@ -36,11 +36,11 @@ class SAGPool(DenseWeightsMixin, SelectionPool):
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, **kwargs):
         super().__init__(ratio=ratio, k=k, gate=gate, **kwargs)
-        gate_identifier, gate_fn = self.gate_identifier, self.gate
+        gate_fn = self.gate
         self._init_dense_options(None, None, use_bias, kernel_initializer, bias_initializer,
                                  kernel_regularizer, bias_regularizer, kernel_constraint,
                                  bias_constraint)
-        self.gate_identifier, self.gate = gate_identifier, gate_fn
+        self.gate = gate_fn
 
     def build_pool(self, node_dim, edge_dim):
         self.kernel = self._kernel((node_dim, 1))
@@ -48,9 +48,11 @@ class SAGPool(DenseWeightsMixin, SelectionPool):
 
     def score(self, graph, training=None):
         x = tf.matmul(graph.nodes, tf.cast(self.kernel, graph.nodes.dtype))
-        sources, targets, norm = gcn_norm(graph.sources, graph.targets, graph.num_nodes,
-                                          dtype=x.dtype)
-        y = propagate_sum(x, sources, targets, graph.num_nodes, norm)
+        _, _, norm = gcn_norm(graph.sources, graph.targets, graph.num_nodes, dtype=x.dtype,
+                              in_degree=graph.in_degree)
+        y = propagate_sum(x, graph.sources, graph.targets, graph.num_nodes,
+                          norm[:graph.num_edges], sparse=False)
+        y = y + x * norm[graph.num_edges:, None]  # the self loops
         if self.bias is not None:
             y = y + tf.cast(self.bias, y.dtype)
         return y[:, 0]

@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from kextras_graph.layers._base import check_positive_int
+from kextras import validation
 from kextras_graph.layers._pool import GlobalPool
 
 
@@ -27,8 +27,8 @@ class SortPool(GlobalPool):
 
     def __init__(self, k, flatten=False, **kwargs):
         super().__init__(**kwargs)
-        self.k = check_positive_int("k", k)
-        self.flatten = bool(flatten)
+        self.k = validation.positive_int("k", k)
+        self.flatten = validation.boolean("flatten", flatten)
 
     def build_pool(self, node_dim):
         self.node_dim = node_dim
@@ -38,8 +38,7 @@ class SortPool(GlobalPool):
         splits = tf.concat([[0], tf.cumsum(tf.math.bincount(
             graph_ids, minlength=num_graphs, maxlength=num_graphs, dtype=tf.int32))], 0)
         nodes = tf.RaggedTensor.from_row_splits(values, splits, validate=False)
-        key = tf.RaggedTensor.from_row_splits(tf.cast(values[:, -1], tf.float32), splits,
-                                              validate=False)
+        key = tf.RaggedTensor.from_row_splits(values[:, -1], splits, validate=False)
         dense_key = key.to_tensor(default_value=float("-inf"), shape=[None, None])
         order = tf.argsort(dense_key, axis=1, direction="DESCENDING", stable=True)
         dense = nodes.to_tensor()
@@ -59,7 +58,9 @@ class SortPool(GlobalPool):
 
     def compute_output_spec(self, inputs, training=None):
         spec = super().compute_output_spec(inputs, training=training)
-        return keras.KerasTensor(spec.shape, spec.dtype)
+        f = spec.shape[-1]
+        shape = (spec.shape[0], self.k * f) if self.flatten else (spec.shape[0], self.k, f)
+        return keras.KerasTensor(shape, spec.dtype)
 
     def get_config(self):
         config = super().get_config()
