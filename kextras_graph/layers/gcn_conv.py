@@ -57,7 +57,7 @@ class GCNConv(DenseWeightsMixin, MessagePassing):
     def call_graph(self, graph, training=None):
         x = tf.matmul(graph.nodes, self.kernel)
         if self.normalize:
-            # ops.gcn_norm, self loops appended last: norm[:E] the edges, norm[E:] the loops
+            # ops.gcn_norm from the batch's degrees; self loops last: norm[E:]
             _, _, norm = gcn_norm(graph.sources, graph.targets, graph.num_nodes,
                                   add_self_loops=self.add_self_loops, dtype=x.dtype,
                                   in_degree=graph.in_degree)

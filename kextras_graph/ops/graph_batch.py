@@ -30,6 +30,13 @@ _INDEX_MESSAGE = ("`edges` index out of range for its graph: edge indices must b
                   "non-negative and less than the number of nodes of that graph")
 
 
+def static_size(x, axis=0):
+    """``x.shape[axis]`` when known (eager: always, no op), else ``tf.shape(x)[axis]``."""
+    size = x.shape[axis]
+    return tf.constant(size, INDEX_DTYPE) if size is not None else tf.shape(
+        x, out_type=INDEX_DTYPE)[axis]
+
+
 def row_ids(row_splits):
     """Row (graph) id of every value, int32 ``[row_splits[-1]]`` (one binary search)."""
     splits = tf.cast(row_splits, INDEX_DTYPE)
@@ -124,7 +131,9 @@ def graph_structure(nodes, edges, validate=True):
     ``[N]``, ``edge_graph_ids`` ``[E]``, ``in_degree``, ``out_degree`` (``[N]`` int32 edge
     counts), ``adjacency`` (``[E, 2]`` int64 (target, source): the pattern of the sparse
     ``A``) and ``invalid`` (scalar bool: an edge index out of range or a nodes/edges
-    batch-size mismatch).
+    batch-size mismatch). Integers only: Keras casts floating inputs of a layer to its
+    compute dtype, so per-dtype normalizations are derived from the degrees by the layers
+    (``ops.gcn_norm(..., in_degree=)``).
 
     ``validate`` checks the indices in their own dtype (int64 before the cast to int32):
     in eager mode a bad batch raises ``ValueError``; in a ``tf.function`` the checks are
@@ -138,7 +147,9 @@ def graph_structure(nodes, edges, validate=True):
     node_splits = tf.cast(nodes.row_splits, INDEX_DTYPE)
     edge_graph_ids = row_ids(edges.row_splits)
     num_nodes = node_splits[-1]
-    if validate:
+    if validate and tf.executing_eagerly():
+        invalid = tf.constant(False)  # checked above: a bad batch raised
+    elif validate:
         splits64 = tf.cast(nodes.row_splits, tf.int64)
         same_batch = tf.equal(tf.size(node_splits), tf.size(edges.row_splits))
         ids = tf.minimum(edge_graph_ids, tf.size(node_splits) - 2)  # in range even if not same
@@ -205,9 +216,9 @@ class GraphBatch:
         self._ragged_nodes = ragged_nodes
         self.node_row_splits = ragged_nodes.row_splits
         self.edge_row_splits = edge_row_splits
-        self.num_nodes = tf.shape(nodes, out_type=INDEX_DTYPE)[0]
-        self.num_edges = tf.shape(structure["sources"], out_type=INDEX_DTYPE)[0]
-        self.num_graphs = tf.shape(self.node_row_splits, out_type=INDEX_DTYPE)[0] - 1
+        self.num_nodes = static_size(nodes)
+        self.num_edges = static_size(structure["sources"])
+        self.num_graphs = static_size(self.node_row_splits) - 1
 
     def __getattr__(self, name):
         if name in _FIELDS:

@@ -59,8 +59,11 @@ def gcn_norm(sources, targets, num_nodes, edge_weight=None, add_self_loops=True,
         sources = tf.concat([sources, loops], 0)
         targets = tf.concat([targets, loops], 0)
         edge_weight = tf.concat([edge_weight, tf.ones(tf.shape(loops), dtype)], 0)
+    if counted and add_self_loops:  # every degree >= 1, unit weights: the short form
+        inv_sqrt = tf.math.rsqrt(tf.cast(in_degree, dtype) + 1)
+        return sources, targets, tf.gather(inv_sqrt, sources) * tf.gather(inv_sqrt, targets)
     if counted:
-        deg = tf.cast(in_degree, dtype) + (1 if add_self_loops else 0)
+        deg = tf.cast(in_degree, dtype)
     else:
         deg = tf.math.unsorted_segment_sum(edge_weight, targets, num_nodes)
     positive = deg > 0

@@ -182,7 +182,8 @@ def propagate_sum(x, sources, targets, num_nodes, edge_weight=None, adjacency=No
         return scatter_sum(messages, targets, num_nodes)
     if adjacency is None:
         adjacency = tf.cast(tf.stack([targets, sources], 1), tf.int64)
-    shape = tf.cast(tf.stack([num_nodes, num_nodes]), tf.int64)
+    n = tf.cast(num_nodes, tf.int64)
+    shape = tf.stack([n, n])
     values = (tf.ones(tf.shape(sources)[:1], x.dtype) if edge_weight is None
               else tf.cast(edge_weight, x.dtype))
     return tf.sparse.sparse_dense_matmul(tf.SparseTensor(adjacency, values, shape), x)
