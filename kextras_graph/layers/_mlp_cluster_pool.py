@@ -1,10 +1,12 @@
 """Private base of the clustering pools whose assignment is ``S = softmax(MLP(X))``."""
 
+import tensorflow as tf
+
 from kextras import validation
 from kextras.activations import resolve
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers._mlp import apply_mlp, build_mlp
-from kextras_graph.layers._pooling import ClusterPool, masked_softmax
+from kextras_graph.layers._pooling import ClusterPool
 
 
 class MLPClusterPool(DenseWeightsMixin, ClusterPool):
@@ -29,9 +31,9 @@ class MLPClusterPool(DenseWeightsMixin, ClusterPool):
     def build_pool(self, node_dim, edge_dim):
         self.mlp = build_mlp(self, node_dim, self.mlp_units + [self.k])
 
-    def assign(self, graph, x, mask, a, training=None):
-        logits = apply_mlp(x, self.mlp, self.mlp_activation, lambda v: v)
-        return masked_softmax(logits, mask), x
+    def assign(self, graph, training=None):
+        logits = apply_mlp(graph.nodes, self.mlp, self.mlp_activation, lambda v: v)
+        return tf.nn.softmax(logits, axis=-1), graph.nodes
 
     def get_config(self):
         config = super().get_config()

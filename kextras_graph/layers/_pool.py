@@ -44,7 +44,7 @@ class GlobalPool(keras.layers.Layer):
                 f"ragged_rank=1. Received: nodes with shape {nodes.shape} and "
                 f"ragged_rank={nodes.ragged_rank}")
         values = tf.cast(nodes.values, self.compute_dtype)
-        graph_ids = (row_ids(nodes.row_splits) if structure is None
+        graph_ids = (row_ids(nodes.row_splits, nodes.values) if structure is None
                      else structure["node_graph_ids"])
         num_graphs = tf.shape(nodes.row_splits, out_type=tf.int32)[0] - 1
         return self.pool(values, graph_ids, num_graphs, training=training)

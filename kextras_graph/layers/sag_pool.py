@@ -4,8 +4,6 @@ import tensorflow as tf
 
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers._pooling import SelectionPool
-from kextras_graph.ops.normalization import gcn_norm
-from kextras_graph.ops.segment import propagate_sum
 
 
 class SAGPool(DenseWeightsMixin, SelectionPool):
@@ -31,6 +29,8 @@ class SAGPool(DenseWeightsMixin, SelectionPool):
     pool_indices]``; dict: new ``nodes``/``edges`` plus ``pool_indices_L``, ...).
     """
 
+    propagates = True
+
     def __init__(self, ratio=None, k=None, gate="tanh", use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
@@ -48,11 +48,7 @@ class SAGPool(DenseWeightsMixin, SelectionPool):
 
     def score(self, graph, training=None):
         x = tf.matmul(graph.nodes, tf.cast(self.kernel, graph.nodes.dtype))
-        _, _, norm = gcn_norm(graph.sources, graph.targets, graph.num_nodes, dtype=x.dtype,
-                              in_degree=graph.in_degree)
-        y = propagate_sum(x, graph.sources, graph.targets, graph.num_nodes,
-                          norm[:graph.num_edges], sparse=False)
-        y = y + x * norm[graph.num_edges:, None]  # the self loops
+        y = self.gcn_propagate(x, graph)
         if self.bias is not None:
             y = y + tf.cast(self.bias, y.dtype)
         return y[:, 0]

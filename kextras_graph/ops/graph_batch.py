@@ -37,10 +37,15 @@ def static_size(x, axis=0):
         x, out_type=INDEX_DTYPE)[axis]
 
 
-def row_ids(row_splits):
-    """Row (graph) id of every value, int32 ``[row_splits[-1]]`` (one binary search)."""
+def row_ids(row_splits, values=None):
+    """Row (graph) id of every value, int32 ``[row_splits[-1]]`` (one binary search).
+
+    ``values`` (the ragged values) gives the count from its shape, which XLA knows at
+    compile time even after a data-dependent step (a pooling's ``boolean_mask``).
+    """
     splits = tf.cast(row_splits, INDEX_DTYPE)
-    return tf.raw_ops.UpperBound(sorted_inputs=splits[None, 1:], values=tf.range(splits[-1])[None],
+    count = splits[-1] if values is None else static_size(values)
+    return tf.raw_ops.UpperBound(sorted_inputs=splits[None, 1:], values=tf.range(count)[None],
                                  out_type=INDEX_DTYPE)[0]
 
 
@@ -145,8 +150,8 @@ def graph_structure(nodes, edges, validate=True):
     if validate and tf.executing_eagerly():
         _eager_checks(nodes.row_splits, edges.row_splits, local)
     node_splits = tf.cast(nodes.row_splits, INDEX_DTYPE)
-    edge_graph_ids = row_ids(edges.row_splits)
-    num_nodes = node_splits[-1]
+    edge_graph_ids = row_ids(edges.row_splits, edges.values)
+    num_nodes = static_size(nodes.values)
     if validate and tf.executing_eagerly():
         invalid = tf.constant(False)  # checked above: a bad batch raised
     elif validate:
@@ -174,7 +179,7 @@ def graph_structure(nodes, edges, validate=True):
     return {
         "sources": sources,
         "targets": targets,
-        "node_graph_ids": row_ids(nodes.row_splits),
+        "node_graph_ids": row_ids(nodes.row_splits, nodes.values),
         "edge_graph_ids": edge_graph_ids,
         "in_degree": tf.math.unsorted_segment_sum(ones, targets, num_nodes),
         "out_degree": tf.math.unsorted_segment_sum(ones, sources, num_nodes),

@@ -51,6 +51,12 @@ LAYERS = {
     "NodeBatchNormalization": lambda: L.NodeBatchNormalization(),
     "NodeLayerNormalization": lambda: L.NodeLayerNormalization(),
     "NodeActivation": lambda: L.NodeActivation("relu"),
+    "SortPool": lambda: L.SortPool(3),
+    "TopKPool": lambda: L.TopKPool(ratio=0.5),
+    "SAGPool": lambda: L.SAGPool(k=2, **S),
+    "DiffPool": lambda: L.DiffPool(2, units=3, **S),
+    "MinCutPool": lambda: L.MinCutPool(2),
+    "DMoNPool": lambda: L.DMoNPool(2),
 }
 NEEDS_EF = {"GINEConv", "NNConv", "RGCNConv", "SchNetConv"}
 
@@ -82,7 +88,7 @@ def test_layer_compiles_with_xla_and_matches_eager(name):
 
 
 @pytest.mark.parametrize("name", ["GCNConv", "GATConv", "GraphConv_max", "RGCNConv",
-                                  "Set2Set"])
+                                  "TopKPool", "DiffPool", "Set2Set"])
 def test_bad_edges_and_batch_mismatch_give_nan_under_xla(name):
     layer = LAYERS[name]()
     compiled = _compiled(layer, _inputs(name))
@@ -109,6 +115,7 @@ def test_model_compile_jit_compile_true_trains_without_fallback_warning():
     g = L.GCNConv(8, activation="relu", sparse=False)(g)
     g = L.NodeBatchNormalization()(g)
     g = L.GATConv(4, heads=2, sparse=False)(g)
+    g = L.TopKPool(ratio=0.5)(g)
     out = keras.layers.Dense(1)(L.GlobalMeanPool()(g))
     model = keras.Model([nodes, edges], out)
     with warnings.catch_warnings():
