@@ -6,7 +6,7 @@ import tensorflow as tf
 from kextras import validation
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers.message_passing import MessagePassing
-from kextras_graph.ops.segment import gather_rows, scatter_sum, segment_softmax
+from kextras_graph.ops.segment import segment_softmax
 
 
 class GATConv(DenseWeightsMixin, MessagePassing):
@@ -82,22 +82,8 @@ class GATConv(DenseWeightsMixin, MessagePassing):
     def compute_output_dim(self, node_dim, edge_dim):
         return self.heads * self.units if self.concat else self.units
 
-    def message_and_aggregate(self, x, graph, edge_weight=None):
-        """``out[t, h] = sum_{s -> t} alpha[e, h] z[s, h]`` for ``z`` ``[N, H, U]``: one
-        sparse matmul over a head-block-diagonal ``[N H, N H]`` matrix (or a gather and a
-        scatter with ``sparse=False``)."""
-        if not self.sparse or x.dtype not in (tf.float32, tf.float64):
-            messages = gather_rows(x, graph.sources) * edge_weight[:, :, None]
-            return scatter_sum(messages, graph.targets, graph.num_nodes)
-        h = self.heads
-        heads = tf.range(h, dtype=tf.int64)
-        rows = tf.cast(graph.targets, tf.int64)[:, None] * h + heads  # [E, H]
-        cols = tf.cast(graph.sources, tf.int64)[:, None] * h + heads
-        size = tf.cast(graph.num_nodes, tf.int64) * h
-        matrix = tf.SparseTensor(tf.stack([tf.reshape(rows, [-1]), tf.reshape(cols, [-1])], 1),
-                                 tf.reshape(edge_weight, [-1]), tf.stack([size, size]))
-        out = tf.sparse.sparse_dense_matmul(matrix, tf.reshape(x, [-1, self.units]))
-        return tf.reshape(out, [-1, h, self.units])
+    def message(self, x_j, edge_weight):
+        return x_j * edge_weight[:, :, None]  # [E, H, U] * attention [E, H]
 
     def call_graph(self, graph, training=None):
         x = graph.nodes
