@@ -252,6 +252,20 @@ class GraphBatch:
         return tf.RaggedTensor.from_row_splits(values, self.edge_row_splits, validate=False)
 
 
+def _check_structure(structure, nodes, edges):
+    """A stale "graph" entry (edges or nodes changed after it was built) is an error
+    wherever the sizes are known (always in eager mode)."""
+    for key, values, what in (("sources", edges.values, "edges"),
+                              ("node_graph_ids", nodes.values, "nodes")):
+        have, want = structure[key].shape[0], values.shape[0]
+        if have is not None and want is not None and have != want:
+            raise ValueError(
+                f"The 'graph' structure does not belong to these {what}: it was built for "
+                f"{have} {what}, received {want}. After replacing 'nodes' row lengths or "
+                "'edges' in a graph dict, drop its 'graph' key (or call "
+                "kextras_graph.ops.prepare_graph on the new dict).")
+
+
 def ragged_to_disjoint(nodes, edges, edge_features=None, structure=None, validate=True):
     """A :class:`GraphBatch` of a ragged batch; reuses ``structure`` when given.
 
@@ -271,4 +285,6 @@ def ragged_to_disjoint(nodes, edges, edge_features=None, structure=None, validat
                      if validate and structure is None else edge_features.values)
     if structure is None:
         structure = graph_structure(nodes, edges, validate=validate)
+    else:
+        _check_structure(structure, nodes, edges)
     return GraphBatch(nodes.values, ef_values, structure, nodes, edges.row_splits)

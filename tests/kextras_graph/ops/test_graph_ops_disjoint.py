@@ -59,6 +59,9 @@ def test_prepared_structure_is_reused_not_rebuilt():
     g = ops.ragged_to_disjoint(nodes, edges, ef, structure=structure)
     assert g.structure is structure and g.sources is structure["sources"]
     np.testing.assert_array_equal(g.sources.numpy(), [0, 2, 4, 8, 5])
+    fewer = tf.RaggedTensor.from_row_lengths(edges.values[:3], [2, 0, 1, 0])
+    with pytest.raises(ValueError, match="does not belong to these edges.*drop its 'graph'"):
+        ops.ragged_to_disjoint(nodes, fewer, structure=structure)
 
 
 def _bad_cases():
