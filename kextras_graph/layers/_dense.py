@@ -2,6 +2,9 @@
 
 import keras
 
+from kextras import validation
+from kextras.activations import resolve
+
 
 class DenseWeightsMixin:
     """Stores and serializes the usual Dense options (initializers, regularizers, ...)."""
@@ -9,12 +12,9 @@ class DenseWeightsMixin:
     def _init_dense_options(self, units, activation, use_bias, kernel_initializer,
                             bias_initializer, kernel_regularizer, bias_regularizer,
                             kernel_constraint, bias_constraint):
-        from kextras_graph.layers._base import check_positive_int, get_activation
-
-        self.units = check_positive_int("units", units) if units is not None else None
-        self.activation_identifier = activation
-        self.activation = get_activation(activation)
-        self.use_bias = bool(use_bias)
+        self.units = validation.positive_int("units", units) if units is not None else None
+        self.activation, self._activation_config = resolve(activation)
+        self.use_bias = validation.boolean("use_bias", use_bias)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
         self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
@@ -33,10 +33,8 @@ class DenseWeightsMixin:
             regularizer=self.bias_regularizer, constraint=self.bias_constraint)
 
     def _dense_config(self):
-        from kextras_graph.layers._base import serialize_activation
-
         config = {
-            "activation": serialize_activation(self.activation_identifier),
+            "activation": self._activation_config,
             "use_bias": self.use_bias,
             "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
             "bias_initializer": keras.initializers.serialize(self.bias_initializer),

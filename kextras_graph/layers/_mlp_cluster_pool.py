@@ -1,9 +1,12 @@
 """Private base of the clustering pools whose assignment is ``S = softmax(MLP(X))``."""
 
-from kextras_graph.layers._base import check_units_list, get_activation, serialize_activation
+import tensorflow as tf
+
+from kextras import validation
+from kextras.activations import resolve
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers._mlp import apply_mlp, build_mlp
-from kextras_graph.layers._pooling import ClusterPool, masked_softmax
+from kextras_graph.layers._pooling import ClusterPool
 
 
 class MLPClusterPool(DenseWeightsMixin, ClusterPool):
@@ -21,16 +24,16 @@ class MLPClusterPool(DenseWeightsMixin, ClusterPool):
         self._init_dense_options(None, None, use_bias, kernel_initializer,
                                  bias_initializer, kernel_regularizer, bias_regularizer,
                                  kernel_constraint, bias_constraint)
-        self.mlp_units = [] if not mlp_units else check_units_list("mlp_units", mlp_units)
-        self.mlp_activation_identifier = mlp_activation
-        self.mlp_activation = get_activation(mlp_activation)
+        self.mlp_units = validation.int_list("mlp_units", list(mlp_units or []),
+                                             allow_scalar=False, allow_empty=True)
+        self.mlp_activation, self._mlp_activation_config = resolve(mlp_activation)
 
     def build_pool(self, node_dim, edge_dim):
         self.mlp = build_mlp(self, node_dim, self.mlp_units + [self.k])
 
-    def assign(self, graph, x, mask, a, training=None):
-        logits = apply_mlp(x, self.mlp, self.mlp_activation, lambda v: v)
-        return masked_softmax(logits, mask), x
+    def assign(self, graph, training=None):
+        logits = apply_mlp(graph.nodes, self.mlp, self.mlp_activation, lambda v: v)
+        return tf.nn.softmax(logits, axis=-1), graph.nodes
 
     def get_config(self):
         config = super().get_config()
@@ -38,5 +41,5 @@ class MLPClusterPool(DenseWeightsMixin, ClusterPool):
         dense.pop("activation")
         config.update(dense)
         config.update(mlp_units=list(self.mlp_units),
-                      mlp_activation=serialize_activation(self.mlp_activation_identifier))
+                      mlp_activation=self._mlp_activation_config)
         return config

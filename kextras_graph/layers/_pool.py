@@ -3,26 +3,18 @@
 import keras
 import tensorflow as tf
 
-from kextras_graph.layers._base import (
-    _batch_size,
-    feature_dim,
-    ragged_compute_output_spec,
-    split_input_shape,
-    unpack_graph_inputs,
-)
-from kextras_graph.ops.disjoint import row_ids
+from kextras_graph.layers._base import feature_dim, split_input_shape, unpack_graph_inputs
+from kextras_graph.ops.graph_batch import row_ids
 
 
 class GlobalPool(keras.layers.Layer):
-    """Reduces the nodes of every graph to one vector: ``[batch, (n), F] -> [batch, F]``.
+    """Reduces the nodes of every graph to one vector: ``[batch, (n), F] -> [batch, F']``.
 
-    Accepts ragged nodes, ``[nodes, edges(, edge_features)]`` or a graph dict. A graph
-    with zero nodes gives zeros. Subclasses implement ``pool(values, graph_ids, num_graphs)``.
+    Accepts ragged nodes, ``[nodes, edges(, edge_features)]`` or a graph dict (whose
+    ``"graph"`` structure, when present, gives the graph ids). A graph with zero nodes
+    gives zeros. Subclasses implement ``pool(values, graph_ids, num_graphs)`` and
+    ``compute_output_dim(node_dim)``.
     """
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.supports_jit = False
 
     def build(self, input_shape):
         name = type(self).__name__
@@ -33,8 +25,12 @@ class GlobalPool(keras.layers.Layer):
     def build_pool(self, node_dim):
         """Creates weights."""
 
+    def compute_output_dim(self, node_dim):
+        return node_dim
+
     def call(self, inputs, training=None):
-        _, nodes, _, _ = unpack_graph_inputs(inputs, type(self).__name__, needs_edges=False)
+        _, nodes, _, _, structure = unpack_graph_inputs(inputs, type(self).__name__,
+                                                        needs_edges=False)
         if not isinstance(nodes, tf.RaggedTensor):
             nodes = tf.convert_to_tensor(nodes)
             if nodes.shape.rank != 3:
@@ -48,7 +44,8 @@ class GlobalPool(keras.layers.Layer):
                 f"ragged_rank=1. Received: nodes with shape {nodes.shape} and "
                 f"ragged_rank={nodes.ragged_rank}")
         values = tf.cast(nodes.values, self.compute_dtype)
-        graph_ids = row_ids(nodes.row_splits)
+        graph_ids = (row_ids(nodes.row_splits, nodes.values) if structure is None
+                     else structure["node_graph_ids"])
         num_graphs = tf.shape(nodes.row_splits, out_type=tf.int32)[0] - 1
         return self.pool(values, graph_ids, num_graphs, training=training)
 
@@ -56,5 +53,6 @@ class GlobalPool(keras.layers.Layer):
         raise NotImplementedError
 
     def compute_output_spec(self, inputs, training=None):
-        return ragged_compute_output_spec(self.call, inputs, _batch_size(inputs),
-                                          training=training)
+        _, nodes, _, _, _ = unpack_graph_inputs(inputs, type(self).__name__, needs_edges=False)
+        return keras.KerasTensor((nodes.shape[0], self.compute_output_dim(nodes.shape[-1])),
+                                 self.compute_dtype)

@@ -23,14 +23,21 @@ import re
 import keras
 import tensorflow as tf
 
+from kextras import validation
+from kextras.activations import resolve
 from kextras_graph.layers._base import (
-    _batch_size,
     feature_dim,
-    ragged_compute_output_spec,
+    fresh_specs,
+    ragged_spec,
     split_input_shape,
+    structure_spec,
+    poison,
+    resolve_sparse,
     unpack_graph_inputs,
 )
-from kextras_graph.ops.disjoint import ragged_to_disjoint
+from kextras_graph.ops.graph_batch import STRUCTURE_KEY, graph_structure, ragged_to_disjoint
+from kextras_graph.ops.normalization import gcn_norm
+from kextras_graph.ops.segment import propagate_sum, scatter_sum
 
 _LEVEL_KEY = re.compile(r"^pool_nodes_(\d+)$")
 
@@ -47,17 +54,17 @@ def check_ratio_or_k(ratio, k):
             "Exactly one of `ratio` and `k` must be given. Received: "
             f"ratio={ratio!r}, k={k!r}")
     if ratio is not None:
-        if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0 < ratio <= 1:
-            raise ValueError(f"`ratio` must be a number in (0, 1]. Received: ratio={ratio!r}")
-        ratio = float(ratio)
+        ratio = validation.real("ratio", ratio, minimum=0, include_minimum=False, maximum=1)
     if k is not None:
-        if isinstance(k, bool) or not isinstance(k, int) or k <= 0:
-            raise ValueError(f"`k` must be a positive integer. Received: k={k!r}")
+        k = validation.positive_int("k", k)
     return ratio, k
 
 
-def pack_pool_outputs(style, inputs, nodes, edges, edge_features, selection, selection_key):
-    """Builds the list (functional) or dict output, see the module docstring."""
+def pack_pool_outputs(style, inputs, nodes, edges, edge_features, selection, selection_key,
+                      structure=None):
+    """Builds the list (functional) or dict output, see the module docstring; a dict
+    also gets the ``structure`` of the pooled graph under "graph" (the one before
+    pooling, if any, moves to ``pool_graph_L``)."""
     if style == "dict":
         level = pool_level(inputs)
         out = dict(inputs)
@@ -65,7 +72,11 @@ def pack_pool_outputs(style, inputs, nodes, edges, edge_features, selection, sel
         out[f"pool_edges_{level}"] = inputs["edges"]
         if inputs.get("edge_features") is not None:
             out[f"pool_edge_features_{level}"] = inputs["edge_features"]
+        if inputs.get(STRUCTURE_KEY) is not None:
+            out[f"pool_{STRUCTURE_KEY}_{level}"] = inputs[STRUCTURE_KEY]
         out[f"{selection_key}_{level}"] = selection
+        if structure is not None:
+            out[STRUCTURE_KEY] = structure
         out["nodes"], out["edges"] = nodes, edges
         if edge_features is not None:
             out["edge_features"] = edge_features
@@ -80,11 +91,20 @@ def pack_pool_outputs(style, inputs, nodes, edges, edge_features, selection, sel
 
 
 class PoolingLayer(keras.layers.Layer):
-    """Base of the hierarchical pooling layers (graph batch in, smaller graph batch out)."""
+    """Base of the hierarchical pooling layers (graph batch in, smaller graph batch out).
 
-    def __init__(self, **kwargs):
+    Args:
+        sparse: the kernel of the ``A @ x`` sums of the layers that propagate (SAGPool,
+            DiffPool), as in ``GraphLayer``: "auto" (default), True or False (XLA).
+    """
+
+    propagates = False  # uses gcn_propagate (SAGPool, DiffPool)
+
+    def __init__(self, sparse="auto", **kwargs):
         super().__init__(**kwargs)
-        self.supports_jit = False
+        self.sparse_option = sparse
+        self.sparse = resolve_sparse(sparse)
+        self.supports_jit = not (self.sparse and self.propagates)
 
     def build(self, input_shape):
         name = type(self).__name__
@@ -96,26 +116,70 @@ class PoolingLayer(keras.layers.Layer):
     def build_pool(self, node_dim, edge_dim):
         """Creates the weights."""
 
+    def gcn_propagate(self, x, graph):
+        """``D^-1/2 (A + I) D^-1/2 x`` (``ops.gcn_norm``, as ``GCNConv``)."""
+        _, _, norm = gcn_norm(graph.sources, graph.targets, graph.num_nodes, dtype=x.dtype,
+                              in_degree=graph.in_degree)
+        out = propagate_sum(x, graph.sources, graph.targets, graph.num_nodes,
+                            norm[:graph.num_edges], adjacency=graph.adjacency,
+                            sparse=self.sparse)
+        return out + x * norm[graph.num_edges:, None]  # the self loops
+
+    def get_config(self):
+        config = super().get_config()
+        config["sparse"] = self.sparse_option
+        return config
+
     def _disjoint(self, inputs):
-        style, nodes, edges, edge_features = unpack_graph_inputs(inputs, type(self).__name__)
-        graph = ragged_to_disjoint(nodes, edges, edge_features)
+        style, nodes, edges, edge_features, structure = unpack_graph_inputs(
+            inputs, type(self).__name__)
+        graph = ragged_to_disjoint(nodes, edges, edge_features, structure=structure)
         graph.nodes = tf.cast(graph.nodes, self.compute_dtype)
         if graph.edge_features is not None:
             graph.edge_features = tf.cast(graph.edge_features, self.compute_dtype)
         return style, nodes, edges, graph
 
+    def _pack(self, style, inputs, nodes, edges, edge_features, selection, key):
+        structure = None
+        if style == "dict":  # built from valid pooled indices: nothing to check
+            structure = graph_structure(nodes, edges, validate=False)
+        return pack_pool_outputs(style, inputs, nodes, edges, edge_features, selection, key,
+                                 structure)
+
+    def output_specs(self, nodes, edges, edge_features):
+        """``(nodes', edges', edge_features' or None, selection)`` specs."""
+        raise NotImplementedError
+
     def compute_output_spec(self, inputs, training=None):
-        return ragged_compute_output_spec(self.call, inputs, _batch_size(inputs),
-                                          training=training)
+        style, nodes, edges, ef, _ = unpack_graph_inputs(inputs, type(self).__name__)
+        specs = self.output_specs(nodes, edges, ef)
+        key = "pool_indices" if isinstance(self, SelectionPool) else "pool_assignment"
+        return pack_pool_outputs(style, fresh_specs(inputs), *specs, key,
+                                 structure_spec() if style == "dict" else None)
 
 
 # ------------------------------------------------------------------ selection pools
 
-def select_top_k(scores, node_row_splits, ratio=None, k=None):
+def sort_within_graphs(scores, graph_ids, node_row_splits):
+    """``(order, rank)``: the nodes graph after graph, each graph by descending score (ties:
+    the lower index first), and the rank of every sorted node within its graph.
+
+    Two stable sorts in the score's own dtype (float64 scores 1 and 1 + 1e-9 do not tie),
+    no padding: XLA compiles it.
+    """
+    splits = tf.cast(node_row_splits, tf.int32)
+    by_score = tf.argsort(scores, direction="DESCENDING", stable=True)
+    by_graph = tf.argsort(tf.gather(graph_ids, by_score), stable=True)
+    order = tf.gather(by_score, by_graph)
+    rank = tf.range(tf.shape(order)[0]) - tf.gather(splits, tf.gather(graph_ids, order))
+    return order, rank
+
+
+def select_top_k(scores, graph_ids, node_row_splits, ratio=None, k=None):
     """Per graph, the indices of the ``k_g`` highest scores, highest first.
 
     ``k_g = ceil(ratio * n_g)`` or ``min(k, n_g)``. Ties: the lower local index first.
-    Returns ``(keep_global [M] int32, keep_local RaggedTensor[B, (k_g)] int32)``.
+    Returns ``(keep_global [M] int32, keep_lengths [B] int32)``.
     """
     splits = tf.cast(node_row_splits, tf.int32)
     counts = splits[1:] - splits[:-1]
@@ -125,18 +189,12 @@ def select_top_k(scores, node_row_splits, ratio=None, k=None):
         kk = tf.minimum(kk, counts)
     else:
         kk = tf.minimum(tf.constant(k, tf.int32), counts)
-    ragged = tf.RaggedTensor.from_row_splits(tf.cast(scores, tf.float32), splits,
-                                             validate=False)
-    dense = ragged.to_tensor(default_value=float("-inf"))
-    order = tf.argsort(dense, axis=1, direction="DESCENDING", stable=True)
-    keep_local = tf.RaggedTensor.from_tensor(order, lengths=kk)
-    keep_local = tf.RaggedTensor.from_row_lengths(tf.cast(keep_local.values, tf.int32), kk,
-                                                  validate=False)
-    keep_global = keep_local.values + tf.gather(splits[:-1], keep_local.value_rowids())
-    return keep_global, keep_local
+    order, rank = sort_within_graphs(scores, graph_ids, node_row_splits)
+    keep = rank < tf.gather(kk, tf.gather(graph_ids, order))
+    return tf.boolean_mask(order, keep), kk
 
 
-def induced_subgraph(graph, keep_global, keep_local, edge_dtype, splits_dtype):
+def induced_subgraph(graph, keep_global, kept_lengths, edge_dtype, splits_dtype):
     """Edges between kept nodes, re-indexed to the kept order of their graph.
 
     Returns ``(edges RaggedTensor[B, (e'), 2], kept_edge_mask [E] bool, node_row_splits')``.
@@ -147,7 +205,6 @@ def induced_subgraph(graph, keep_global, keep_local, edge_dtype, splits_dtype):
     ns = tf.gather(new_index, graph.sources)
     nt = tf.gather(new_index, graph.targets)
     mask = tf.logical_and(ns >= 0, nt >= 0)
-    kept_lengths = tf.cast(keep_local.row_lengths(), tf.int32)
     new_splits = tf.concat([[0], tf.cumsum(kept_lengths)], 0)
     egraph = tf.boolean_mask(graph.edge_graph_ids, mask)
     offset = tf.gather(new_splits, egraph)
@@ -168,61 +225,82 @@ class SelectionPool(PoolingLayer):
 
     def __init__(self, ratio=None, k=None, gate="tanh", **kwargs):
         super().__init__(**kwargs)
-        from kextras_graph.layers._base import get_activation
-
         self.ratio, self.k = check_ratio_or_k(ratio, k)
-        self.gate_identifier = gate
-        self.gate = get_activation(gate)
+        self.gate, self._gate_config = resolve(gate)
+
+    def output_specs(self, nodes, edges, edge_features):
+        b = nodes.shape[0]
+        ef = (None if edge_features is None
+              else ragged_spec(b, edge_features.shape[2:], self.compute_dtype))
+        return (ragged_spec(b, nodes.shape[2:], self.compute_dtype),
+                ragged_spec(b, (2,), edges.dtype), ef, ragged_spec(b, (), edges.dtype))
 
     def score(self, graph, training=None):
         raise NotImplementedError
 
     def call(self, inputs, training=None):
         style, nodes, edges, graph = self._disjoint(inputs)
-        y = self.score(graph, training=training)
-        keep_global, keep_local = select_top_k(y, graph.node_row_splits, self.ratio, self.k)
+        y = poison(self.score(graph, training=training), graph.invalid)
+        keep_global, kept_lengths = select_top_k(y, graph.node_graph_ids, graph.node_row_splits,
+                                                 self.ratio, self.k)
         gate = self.gate(tf.gather(y, keep_global))
         new_values = tf.gather(graph.nodes, keep_global) * gate[:, None]
         new_edges, mask, new_splits = induced_subgraph(
-            graph, keep_global, keep_local, edges.dtype, nodes.row_splits.dtype)
+            graph, keep_global, kept_lengths, edges.dtype, nodes.row_splits.dtype)
+        keep_local = keep_global - tf.gather(tf.cast(graph.node_row_splits, tf.int32),
+                                             tf.gather(graph.node_graph_ids, keep_global))
         new_nodes = tf.RaggedTensor.from_row_splits(new_values, new_splits, validate=False)
         new_ef = None
         if graph.edge_features is not None:
             new_ef = new_edges.with_values(tf.boolean_mask(graph.edge_features, mask))
         indices = tf.RaggedTensor.from_row_splits(
-            tf.cast(keep_local.values, edges.dtype), new_splits, validate=False)
-        return pack_pool_outputs(style, inputs, new_nodes, new_edges, new_ef, indices,
-                                 "pool_indices")
+            tf.cast(keep_local, edges.dtype), new_splits, validate=False)
+        return self._pack(style, inputs, new_nodes, new_edges, new_ef, indices, "pool_indices")
 
     def get_config(self):
-        from kextras_graph.layers._base import serialize_activation
-
         config = super().get_config()
-        config.update(ratio=self.ratio, k=self.k,
-                      gate=serialize_activation(self.gate_identifier))
+        config.update(ratio=self.ratio, k=self.k, gate=self._gate_config)
         return config
 
 
 # ------------------------------------------------------------------ clustering pools
+#
+# Flat, XLA-friendly forms of the dense per-graph products (no padding: a padded
+# [B, n_max, ...] batch has a data-dependent shape XLA cannot compile):
+#   (Sᵀ Z)[g]    = sum_{i in g} S_i Z_iᵀ                     -> per_graph_outer(S, Z)
+#   (Sᵀ A S)[g]  = sum_{edges s -> t in g} S_t S_sᵀ           -> coarse_adjacency
+#   (Sᵀ S)[g]    = per_graph_outer(S, S)
 
-def dense_batch(graph, nodes, edges, dtype):
-    """Padded dense form: ``x [B, N, F]``, ``mask [B, N]``, ``a [B, N, N]`` (``a[t, s]``
-    counts the edges ``s -> t``) and the node counts ``[B]``."""
-    splits = tf.cast(graph.node_row_splits, tf.int32)
-    counts = splits[1:] - splits[:-1]
-    x = tf.RaggedTensor.from_row_splits(graph.nodes, splits, validate=False).to_tensor()
-    n_max = tf.shape(x)[1]
-    mask = tf.sequence_mask(counts, n_max, dtype=dtype)
-    offsets = tf.gather(splits, graph.edge_graph_ids)
-    idx = tf.stack([graph.edge_graph_ids, graph.targets - offsets, graph.sources - offsets], 1)
-    a = tf.scatter_nd(idx, tf.ones(tf.shape(idx)[:1], dtype),
-                      tf.stack([graph.num_graphs, n_max, n_max]))
-    return x, mask, a, counts
+def per_graph_outer(u, v, graph_ids, num_graphs):
+    """``out[g] = sum_{i: graph_ids[i] = g} u_i v_iᵀ``, ``[B, ku, kv]``."""
+    return scatter_sum(u[:, :, None] * v[:, None, :], graph_ids, num_graphs)
 
 
-def masked_softmax(logits, mask):
-    """Softmax over the cluster axis; padded nodes get an all-zero row."""
-    return tf.nn.softmax(logits, axis=-1) * mask[..., None]
+def coarse_adjacency(s, graph):
+    """``A' = Sᵀ A S`` per graph (``A[t, s]`` counts the edges ``s -> t``), ``[B, k, k]``."""
+    return per_graph_outer(tf.gather(s, graph.targets), tf.gather(s, graph.sources),
+                           graph.edge_graph_ids, graph.num_graphs)
+
+
+def sum_squared_adjacency(graph, dtype):
+    """``sum_{t, s} A[t, s]^2`` per graph, ``[B]`` (duplicate edges count: ``A`` holds edge
+    counts): one sort of the ``(t, s)`` keys, each edge adds the size of its run."""
+    n = tf.cast(graph.num_nodes, tf.int64)
+    keys = tf.cast(graph.targets, tf.int64) * n + tf.cast(graph.sources, tf.int64)
+    order = tf.argsort(keys, stable=True)
+    sorted_keys = tf.gather(keys, order)
+    new_run = tf.concat([tf.ones([1], tf.bool)[:tf.size(keys)],
+                         tf.not_equal(sorted_keys[1:], sorted_keys[:-1])], 0)
+    run = tf.cumsum(tf.cast(new_run, tf.int32)) - 1
+    run_size = tf.math.unsorted_segment_sum(tf.ones_like(run), run, tf.size(run))
+    per_edge = tf.cast(tf.gather(run_size, run), dtype)
+    return scatter_sum(per_edge, tf.gather(graph.edge_graph_ids, order), graph.num_graphs)
+
+
+def safe_sqrt(v):
+    """``sqrt(max(v, 0))`` with gradient 0 (not NaN) at 0."""
+    positive = v > 0
+    return tf.where(positive, tf.sqrt(tf.where(positive, v, tf.ones_like(v))), tf.zeros_like(v))
 
 
 def mean_over(values, valid):
@@ -244,39 +322,55 @@ def cluster_outputs(x_pool, a_pool, counts, num_clusters, edge_dtype, splits_dty
     """Ragged coarse graphs: ``k`` nodes per non-empty graph (0 for an empty one), every
     ordered pair ``(s, t)`` as an edge with weight ``a_pool[t, s]`` as its feature."""
     k = num_clusters
-    lengths = tf.where(counts > 0, k, 0)
-    nodes = tf.RaggedTensor.from_tensor(x_pool, lengths=tf.cast(lengths, splits_dtype))
+    batch = tf.shape(x_pool)[0]
+    nonempty = counts > 0
+    lengths = tf.where(nonempty, k, 0)
+    node_keep = tf.repeat(nonempty, k)
+    nodes = tf.RaggedTensor.from_row_lengths(
+        tf.boolean_mask(tf.reshape(x_pool, [batch * k, -1]), node_keep),
+        tf.cast(lengths, splits_dtype), validate=False)
     t_idx, s_idx = tf.meshgrid(tf.range(k), tf.range(k), indexing="ij")
     pairs = tf.stack([tf.reshape(s_idx, [-1]), tf.reshape(t_idx, [-1])], 1)  # [k*k, 2]
-    batch = tf.shape(x_pool)[0]
-    pairs = tf.tile(pairs[None], [batch, 1, 1])
+    edge_keep = tf.repeat(nonempty, k * k)
     e_lengths = tf.cast(lengths * k, splits_dtype)
-    edges = tf.RaggedTensor.from_tensor(tf.cast(pairs, edge_dtype), lengths=e_lengths)
-    weights = tf.reshape(a_pool, [batch, k * k, 1])  # row t*k + s holds a_pool[t, s]
-    edge_features = tf.RaggedTensor.from_tensor(weights, lengths=e_lengths)
+    all_pairs = tf.reshape(tf.tile(pairs[None], [batch, 1, 1]), [-1, 2])
+    edges = tf.RaggedTensor.from_row_lengths(
+        tf.boolean_mask(tf.cast(all_pairs, edge_dtype), edge_keep), e_lengths, validate=False)
+    weights = tf.reshape(a_pool, [batch * k * k, 1])  # row t*k + s holds a_pool[t, s]
+    edge_features = tf.RaggedTensor.from_row_lengths(
+        tf.boolean_mask(weights, edge_keep), e_lengths, validate=False)
     return nodes, edges, edge_features
 
 
 class ClusterPool(PoolingLayer):
-    """Dense per-graph soft clustering into ``k`` clusters.
+    """Per-graph soft clustering into ``k`` clusters, on the flat batch.
 
-    Subclasses implement ``assign(graph, x, mask, a, training) -> (s [B, N, k],
-    features [B, N, F'])`` and ``coarsen(s, features, a, mask, counts) -> (x' [B, k, F'],
+    Subclasses implement ``assign(graph, training) -> (s [N, k] (rows sum to 1),
+    features [N, F'])`` and ``coarsen(s, features, graph, counts) -> (x' [B, k, F'],
     a' [B, k, k], losses dict)``.
     """
 
     def __init__(self, k, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(k, bool) or not isinstance(k, int) or k <= 0:
-            raise ValueError(f"`k` must be a positive integer. Received: k={k!r}")
-        self.k = k
+        self.k = validation.positive_int("k", k)
+
+    def compute_output_dim(self, node_dim):
+        return node_dim
+
+    def output_specs(self, nodes, edges, edge_features):
+        b = nodes.shape[0]
+        dim = self.compute_output_dim(nodes.shape[-1])
+        return (ragged_spec(b, (dim,), self.compute_dtype), ragged_spec(b, (2,), edges.dtype),
+                ragged_spec(b, (1,), self.compute_dtype),
+                ragged_spec(b, (self.k,), self.compute_dtype))
 
     def call(self, inputs, training=None):
         style, nodes, edges, graph = self._disjoint(inputs)
-        dtype = graph.nodes.dtype
-        x, mask, a, counts = dense_batch(graph, nodes, edges, dtype)
-        s, features = self.assign(graph, x, mask, a, training=training)
-        x_pool, a_pool, losses = self.coarsen(s, features, a, mask, counts)
+        splits = tf.cast(graph.node_row_splits, tf.int32)
+        counts = splits[1:] - splits[:-1]
+        s, features = self.assign(graph, training=training)
+        s = poison(s, graph.invalid)
+        x_pool, a_pool, losses = self.coarsen(s, features, graph, counts)
         total = None
         for name, (value, weight) in losses.items():
             value = tf.cast(value, "float32")
@@ -287,10 +381,9 @@ class ClusterPool(PoolingLayer):
             self.add_loss(total)
         new_nodes, new_edges, new_ef = cluster_outputs(
             x_pool, a_pool, counts, self.k, edges.dtype, nodes.row_splits.dtype)
-        assignment = tf.RaggedTensor.from_tensor(s, lengths=tf.cast(counts,
-                                                                     nodes.row_splits.dtype))
-        return pack_pool_outputs(style, inputs, new_nodes, new_edges, new_ef, assignment,
-                                 "pool_assignment")
+        assignment = tf.RaggedTensor.from_row_splits(s, nodes.row_splits, validate=False)
+        return self._pack(style, inputs, new_nodes, new_edges, new_ef, assignment,
+                          "pool_assignment")
 
     def get_config(self):
         config = super().get_config()

@@ -1,11 +1,11 @@
 """APPNP: personalized-PageRank propagation (Klicpera, Bojchevski & Günnemann, 2019)."""
 
-from kextras_graph.layers._base import GraphLayer, check_positive_int
+from kextras import validation
+from kextras_graph.layers.message_passing import MessagePassing
 from kextras_graph.ops.normalization import gcn_norm
-from kextras_graph.ops.segment import propagate_sum
 
 
-class APPNP(GraphLayer):
+class APPNP(MessagePassing):
     """Approximate personalized propagation of neural predictions ("Predict then
     Propagate", ICLR 2019).
 
@@ -21,23 +21,26 @@ class APPNP(GraphLayer):
     """
 
     def __init__(self, K=10, alpha=0.1, **kwargs):
-        super().__init__(**kwargs)
-        self.K = check_positive_int("K", K)
-        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 <= alpha <= 1:
-            raise ValueError(f"`alpha` must be a number in [0, 1]. Received: alpha={alpha!r}")
-        self.alpha = float(alpha)
+        super().__init__(aggregate="sum", **kwargs)
+        self.K = validation.positive_int("K", K)
+        self.alpha = validation.rate("alpha", alpha, include_one=True)
+
+    def compute_output_dim(self, node_dim, edge_dim):
+        return node_dim
 
     def call_graph(self, graph, training=None):
         h = graph.nodes
-        sources, targets, norm = gcn_norm(graph.sources, graph.targets, graph.num_nodes,
-                                          dtype=h.dtype)
-        z, pattern = h, {}
+        _, _, norm = gcn_norm(graph.sources, graph.targets, graph.num_nodes, dtype=h.dtype,
+                              in_degree=graph.in_degree)
+        edge_norm, loop_norm = norm[:graph.num_edges], norm[graph.num_edges:, None]
+        z = h
         for _ in range(self.K):
-            prop = propagate_sum(z, sources, targets, graph.num_nodes, norm, cache=pattern)
+            prop = self.propagate(z, graph, edge_weight=edge_norm) + z * loop_norm
             z = (1.0 - self.alpha) * prop + self.alpha * h
         return z
 
     def get_config(self):
         config = super().get_config()
+        config.pop("aggregate")
         config.update(K=self.K, alpha=self.alpha)
         return config

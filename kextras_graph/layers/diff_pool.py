@@ -2,33 +2,17 @@
 
 import tensorflow as tf
 
-from kextras_graph.layers._base import check_positive_int
+from kextras import validation
 from kextras_graph.layers._dense import DenseWeightsMixin
-from kextras_graph.layers._pooling import ClusterPool, masked_softmax, mean_over
-
-
-def _propagation(a, mask):
-    """``P = D^-1/2 (A + I) D^-1/2`` per graph (self loops on real nodes only)."""
-    eye = tf.linalg.diag(mask)
-    a_hat = a + eye
-    deg = tf.reduce_sum(a_hat, -1)
-    inv = tf.where(deg > 0, tf.math.rsqrt(tf.where(deg > 0, deg, tf.ones_like(deg))),
-                   tf.zeros_like(deg))
-    return inv[..., :, None] * a_hat * inv[..., None, :]
-
-
-def _padder(graph, n_max):
-    """A function that pads flat per-node rows ``[N, F]`` to ``[B, n_max, F]`` (zeros)."""
-    splits = tf.cast(graph.node_row_splits, tf.int32)
-    ids = tf.cast(graph.node_graph_ids, tf.int32)
-    pos = (ids * n_max + tf.range(graph.num_nodes) - tf.gather(splits, ids))[:, None]
-
-    def pad(values):
-        width = tf.shape(values)[1]
-        dense = tf.scatter_nd(pos, values, tf.stack([graph.num_graphs * n_max, width]))
-        return tf.reshape(dense, tf.stack([graph.num_graphs, n_max, width]))
-
-    return pad
+from kextras_graph.layers._pooling import (
+    ClusterPool,
+    coarse_adjacency,
+    mean_over,
+    per_graph_outer,
+    safe_sqrt,
+    sum_squared_adjacency,
+)
+from kextras_graph.ops.segment import scatter_sum
 
 
 class DiffPool(DenseWeightsMixin, ClusterPool):
@@ -75,19 +59,23 @@ class DiffPool(DenseWeightsMixin, ClusterPool):
     ``pool_assignment_L``, ``pool_nodes_L``, ``pool_edges_L``.
     """
 
+    propagates = True
+
     def __init__(self, k, units=None, activation=None, use_bias=True,
                  link_prediction_weight=1.0, entropy_weight=1.0,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, **kwargs):
         super().__init__(k=k, **kwargs)
-        if units is not None:
-            check_positive_int("units", units)
         self._init_dense_options(units, activation, use_bias, kernel_initializer,
                                  bias_initializer, kernel_regularizer, bias_regularizer,
                                  kernel_constraint, bias_constraint)
-        self.link_prediction_weight = float(link_prediction_weight)
-        self.entropy_weight = float(entropy_weight)
+        self.link_prediction_weight = validation.real("link_prediction_weight",
+                                                      link_prediction_weight, minimum=0)
+        self.entropy_weight = validation.real("entropy_weight", entropy_weight, minimum=0)
+
+    def compute_output_dim(self, node_dim):
+        return node_dim if self.units is None else self.units
 
     def build_pool(self, node_dim, edge_dim):
         self.pool_kernel = self._kernel((node_dim, self.k), name="pool_kernel")
@@ -97,34 +85,36 @@ class DiffPool(DenseWeightsMixin, ClusterPool):
             self.embed_bias = (self._bias((self.units,), name="embed_bias")
                                if self.use_bias else None)
 
-    def assign(self, graph, x, mask, a, training=None):
-        # P X W computed as P (X W): the projection is a 2-D matmul on the flat nodes
-        # (cheaper forward and backward than a batched [B, N, F] @ [F, k] product).
-        p = _propagation(a, mask)
-        pad = _padder(graph, tf.shape(x)[1])
-        logits = tf.matmul(p, pad(tf.matmul(graph.nodes, self.pool_kernel)))
+    def assign(self, graph, training=None):
+        # P X W computed as P (X W) on the flat nodes (P = D^-1/2 (A + I) D^-1/2)
+        logits = self.gcn_propagate(tf.matmul(graph.nodes, self.pool_kernel), graph)
         if self.pool_bias is not None:
             logits = logits + self.pool_bias
-        s = masked_softmax(logits, mask)
+        s = tf.nn.softmax(logits, axis=-1)
         if self.units is None:
-            return s, x
-        z = tf.matmul(p, pad(tf.matmul(graph.nodes, self.embed_kernel)))
+            return s, graph.nodes
+        z = self.gcn_propagate(tf.matmul(graph.nodes, self.embed_kernel), graph)
         if self.embed_bias is not None:
             z = z + self.embed_bias
-        return s, self.activation(z) * mask[..., None]
+        return s, self.activation(z)
 
-    def coarsen(self, s, features, a, mask, counts):
-        st = tf.linalg.matrix_transpose(s)
-        x_pool = tf.matmul(st, features)
-        a_pool = tf.matmul(st, tf.matmul(a, s))
+    def coarsen(self, s, features, graph, counts):
+        gid, b = graph.node_graph_ids, graph.num_graphs
+        x_pool = per_graph_outer(s, features, gid, b)
+        a_pool = coarse_adjacency(s, graph)
         nonempty = counts > 0
-        n = tf.cast(counts, tf.float32)
-        s32, a32, m32 = tf.cast(s, tf.float32), tf.cast(a, tf.float32), tf.cast(mask, tf.float32)
-        diff = a32 - tf.matmul(s32, s32, transpose_b=True)
-        link = tf.sqrt(tf.reduce_sum(tf.square(diff), [-2, -1]))
-        link = tf.math.divide_no_nan(link, n * n)
-        ent = -tf.reduce_sum(s32 * tf.math.log(s32 + 1e-15), -1) * m32
-        ent = tf.math.divide_no_nan(tf.reduce_sum(ent, -1), n)
+        n = tf.cast(counts, tf.float64)
+        s64 = tf.cast(s, tf.float64)
+        # ||A - S Sᵀ||_F^2 = sum A^2 - 2 sum_{edges s->t} S_t . S_s + ||Sᵀ S||_F^2 (float64)
+        cross = scatter_sum(tf.reduce_sum(tf.gather(s64, graph.targets) *
+                                          tf.gather(s64, graph.sources), -1),
+                            graph.edge_graph_ids, b)
+        sts = tf.reduce_sum(tf.square(per_graph_outer(s64, s64, gid, b)), [-2, -1])
+        link = safe_sqrt(sum_squared_adjacency(graph, tf.float64) - 2 * cross + sts)
+        link = tf.cast(tf.math.divide_no_nan(link, n * n), tf.float32)
+        s32 = tf.cast(s, tf.float32)
+        ent = -tf.reduce_sum(s32 * tf.math.log(s32 + 1e-15), -1)
+        ent = tf.math.divide_no_nan(scatter_sum(ent, gid, b), tf.cast(n, tf.float32))
         losses = {"link_prediction": (mean_over(link, nonempty), self.link_prediction_weight),
                   "entropy": (mean_over(ent, nonempty), self.entropy_weight)}
         return x_pool, a_pool, losses

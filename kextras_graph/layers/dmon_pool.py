@@ -2,8 +2,16 @@
 
 import tensorflow as tf
 
+from kextras import validation
+
 from kextras_graph.layers._mlp_cluster_pool import MLPClusterPool
-from kextras_graph.layers._pooling import mean_over
+from kextras_graph.layers._pooling import (
+    coarse_adjacency,
+    mean_over,
+    per_graph_outer,
+    safe_sqrt,
+)
+from kextras_graph.ops.segment import scatter_sum
 
 
 class DMoNPool(MLPClusterPool):
@@ -51,25 +59,25 @@ class DMoNPool(MLPClusterPool):
         super().__init__(k, mlp_units, mlp_activation, use_bias, kernel_initializer,
                          bias_initializer, kernel_regularizer, bias_regularizer,
                          kernel_constraint, bias_constraint, **kwargs)
-        self.spectral_weight = float(spectral_weight)
-        self.collapse_weight = float(collapse_weight)
+        self.spectral_weight = validation.real("spectral_weight", spectral_weight, minimum=0)
+        self.collapse_weight = validation.real("collapse_weight", collapse_weight, minimum=0)
 
-    def coarsen(self, s, features, a, mask, counts):
+    def coarsen(self, s, features, graph, counts):
         k = self.k
-        st = tf.linalg.matrix_transpose(s)
-        sizes = tf.reduce_sum(s, -2)  # [B, k]
-        c = tf.math.divide_no_nan(s, sizes[:, None, :])
-        x_pool = tf.nn.selu(tf.matmul(c, features, transpose_a=True))
-        a_pool = tf.matmul(st, tf.matmul(a, s))
-        s32, a32 = tf.cast(s, tf.float32), tf.cast(a, tf.float32)
-        deg = tf.reduce_sum(a32, -1)  # [B, N]
-        two_m = tf.reduce_sum(deg, -1)  # [B]
-        sas = tf.linalg.trace(tf.matmul(s32, tf.matmul(a32, s32), transpose_a=True))
-        sd = tf.reduce_sum(s32 * deg[..., None], -2)  # [B, k] = Sᵀ d
+        gid, b = graph.node_graph_ids, graph.num_graphs
+        sizes = scatter_sum(s, gid, b)  # [B, k] = Sᵀ 1
+        c = tf.math.divide_no_nan(s, tf.gather(sizes, gid))
+        x_pool = tf.nn.selu(per_graph_outer(c, features, gid, b))
+        a_pool = coarse_adjacency(s, graph)
+        s32 = tf.cast(s, tf.float32)
+        deg = tf.cast(graph.in_degree, tf.float32)  # [N], row sums of A
+        two_m = scatter_sum(deg, gid, b)  # [B]
+        sas = tf.linalg.trace(coarse_adjacency(s32, graph))
+        sd = scatter_sum(s32 * deg[:, None], gid, b)  # [B, k] = Sᵀ d
         null = tf.math.divide_no_nan(tf.reduce_sum(sd * sd, -1), two_m)
         spectral = -tf.math.divide_no_nan(sas - null, two_m)
         n = tf.cast(counts, tf.float32)
-        size_norm = tf.sqrt(tf.reduce_sum(tf.square(tf.reduce_sum(s32, -2)), -1))
+        size_norm = safe_sqrt(tf.reduce_sum(tf.square(scatter_sum(s32, gid, b)), -1))
         collapse = tf.math.divide_no_nan(size_norm, n) * k ** 0.5 - 1
         losses = {"spectral": (mean_over(spectral, two_m > 0), self.spectral_weight),
                   "collapse": (mean_over(collapse, counts > 0), self.collapse_weight)}

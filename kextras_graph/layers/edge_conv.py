@@ -2,7 +2,8 @@
 
 import tensorflow as tf
 
-from kextras_graph.layers._base import check_units_list, get_activation, serialize_activation
+from kextras import validation
+from kextras.activations import resolve
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers._mlp import apply_mlp, build_mlp
 from kextras_graph.layers.message_passing import MessagePassing
@@ -42,12 +43,14 @@ class EdgeConv(DenseWeightsMixin, MessagePassing):
         self._init_dense_options(None, activation, use_bias, kernel_initializer,
                                  bias_initializer, kernel_regularizer, bias_regularizer,
                                  kernel_constraint, bias_constraint)
-        self.mlp_units = check_units_list("mlp_units", mlp_units)
-        self.mlp_activation_identifier = mlp_activation
-        self.mlp_activation = get_activation(mlp_activation)
+        self.mlp_units = validation.int_list("mlp_units", mlp_units)
+        self.mlp_activation, self._mlp_activation_config = resolve(mlp_activation)
 
     def build_graph(self, node_dim, edge_dim):
         self.mlp = build_mlp(self, 2 * node_dim, self.mlp_units)
+
+    def compute_output_dim(self, node_dim, edge_dim):
+        return self.mlp_units[-1]
 
     def message(self, x_i, x_j):
         return apply_mlp(tf.concat([x_i, x_j - x_i], axis=-1), self.mlp,
@@ -57,5 +60,5 @@ class EdgeConv(DenseWeightsMixin, MessagePassing):
         config = super().get_config()
         config.update(self._dense_config())
         config.update(mlp_units=list(self.mlp_units),
-                      mlp_activation=serialize_activation(self.mlp_activation_identifier))
+                      mlp_activation=self._mlp_activation_config)
         return config

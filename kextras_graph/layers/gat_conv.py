@@ -3,10 +3,9 @@
 import keras
 import tensorflow as tf
 
-from kextras_graph.layers._base import check_positive_int, check_rate
+from kextras import validation
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers.message_passing import MessagePassing
-from kextras_graph.ops.normalization import remove_self_loops
 from kextras_graph.ops.segment import segment_softmax
 
 
@@ -63,12 +62,12 @@ class GATConv(DenseWeightsMixin, MessagePassing):
         self._init_dense_options(units, activation, use_bias, kernel_initializer,
                                  bias_initializer, kernel_regularizer, bias_regularizer,
                                  kernel_constraint, bias_constraint)
-        self.heads = check_positive_int("heads", heads)
-        self.concat = bool(concat)
-        self.dropout = check_rate("dropout", dropout)
-        self.negative_slope = float(negative_slope)
-        self.add_self_loops = bool(add_self_loops)
-        self.v2 = bool(v2)
+        self.heads = validation.positive_int("heads", heads)
+        self.concat = validation.boolean("concat", concat)
+        self.dropout = validation.rate("dropout", dropout)
+        self.negative_slope = validation.real("negative_slope", negative_slope)
+        self.add_self_loops = validation.boolean("add_self_loops", add_self_loops)
+        self.v2 = validation.boolean("v2", v2)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed) if self.dropout > 0 else None
 
@@ -86,29 +85,38 @@ class GATConv(DenseWeightsMixin, MessagePassing):
         out = hu if self.concat else self.units
         self.bias = self._bias((out,)) if self.use_bias else None
 
+    def compute_output_dim(self, node_dim, edge_dim):
+        return self.heads * self.units if self.concat else self.units
+
+    def message(self, x_j, edge_weight):
+        return x_j * edge_weight[:, :, None]  # [E, H, U] * attention [E, H]
+
     def call_graph(self, graph, training=None):
         x = graph.nodes
         n = graph.num_nodes
         sources, targets = graph.sources, graph.targets
+        keep = None
         if self.add_self_loops:
-            sources, targets = remove_self_loops(sources, targets)
+            # existing self loops get attention 0 (as if removed), one loop per node is added
             loops = tf.range(n, dtype=sources.dtype)
-            sources = tf.concat([sources, loops], 0)
-            targets = tf.concat([targets, loops], 0)
+            keep = tf.concat([tf.not_equal(sources, targets), tf.ones([n], tf.bool)], 0)
+            sources, targets = tf.concat([sources, loops], 0), tf.concat([targets, loops], 0)
+            graph = graph.replace(sources=sources, targets=targets)
         z = tf.reshape(tf.matmul(x, self.kernel), [-1, self.heads, self.units])
-        z_j = tf.gather(z, sources)
         if self.v2:
             zt = tf.reshape(tf.matmul(x, self.target_kernel), [-1, self.heads, self.units])
-            pre = self._leaky_relu(z_j + tf.gather(zt, targets))
+            pre = self._leaky_relu(tf.gather(z, sources) + tf.gather(zt, targets))
             logits = tf.reduce_sum(pre * self.attn_kernel, axis=-1)
         else:
             a_src = tf.reduce_sum(z * self.attn_kernel_source, axis=-1)  # [N, H]
             a_dst = tf.reduce_sum(z * self.attn_kernel_target, axis=-1)
             logits = self._leaky_relu(tf.gather(a_src, sources) + tf.gather(a_dst, targets))
+        if keep is not None:
+            logits = tf.where(keep[:, None], logits, tf.constant(float("-inf"), logits.dtype))
         alpha = segment_softmax(logits, targets, n)  # [E, H]
         if training and self.dropout > 0:
             alpha = keras.random.dropout(alpha, self.dropout, seed=self.seed_generator)
-        out = tf.math.unsorted_segment_sum(z_j * alpha[:, :, None], targets, n)
+        out = self.propagate(z, graph, edge_weight=alpha)
         if self.concat:
             out = tf.reshape(out, [-1, self.heads * self.units])
         else:

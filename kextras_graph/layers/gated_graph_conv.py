@@ -2,12 +2,12 @@
 
 import tensorflow as tf
 
-from kextras_graph.layers._base import GraphLayer, check_positive_int
+from kextras import validation
 from kextras_graph.layers._dense import DenseWeightsMixin
-from kextras_graph.ops.segment import propagate_sum
+from kextras_graph.layers.message_passing import MessagePassing
 
 
-class GatedGraphConv(DenseWeightsMixin, GraphLayer):
+class GatedGraphConv(DenseWeightsMixin, MessagePassing):
     """Gated graph convolution ("Gated Graph Sequence Neural Networks", ICLR 2016).
 
     ``h^0 = [x || 0]`` (zero-padded to ``units``); for ``l = 1..num_steps``:
@@ -37,11 +37,11 @@ class GatedGraphConv(DenseWeightsMixin, GraphLayer):
     def __init__(self, units, num_steps=3, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(aggregate="sum", **kwargs)
         self._init_dense_options(units, None, use_bias, kernel_initializer, bias_initializer,
                                  kernel_regularizer, bias_regularizer, kernel_constraint,
                                  bias_constraint)
-        self.num_steps = check_positive_int("num_steps", num_steps)
+        self.num_steps = validation.positive_int("num_steps", num_steps)
 
     def build_graph(self, node_dim, edge_dim):
         if node_dim > self.units:
@@ -58,13 +58,15 @@ class GatedGraphConv(DenseWeightsMixin, GraphLayer):
         else:
             self.gru_bias = self.gru_recurrent_bias = None
 
+    def compute_output_dim(self, node_dim, edge_dim):
+        return self.units
+
     def call_graph(self, graph, training=None):
         x = graph.nodes
         u = self.units
         h = tf.pad(x, [[0, 0], [0, u - x.shape[-1]]])
         for step in range(self.num_steps):
-            m = propagate_sum(tf.matmul(h, self.kernel[step]), graph.sources, graph.targets,
-                              graph.num_nodes, cache=graph.cache)
+            m = self.propagate(tf.matmul(h, self.kernel[step]), graph)
             gx = tf.matmul(m, self.gru_kernel)
             gh = tf.matmul(h, self.gru_recurrent_kernel)
             if self.gru_bias is not None:
@@ -79,6 +81,7 @@ class GatedGraphConv(DenseWeightsMixin, GraphLayer):
 
     def get_config(self):
         config = super().get_config()
+        config.pop("aggregate")
         dense = self._dense_config()
         dense.pop("activation")
         config.update(dense)

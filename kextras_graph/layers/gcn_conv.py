@@ -2,9 +2,11 @@
 
 import tensorflow as tf
 
+from kextras import validation
+
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers.message_passing import MessagePassing
-from kextras_graph.ops.segment import propagate_sum
+from kextras_graph.ops.normalization import gcn_norm
 
 
 class GCNConv(DenseWeightsMixin, MessagePassing):
@@ -15,6 +17,8 @@ class GCNConv(DenseWeightsMixin, MessagePassing):
     edges and existing self loops count; note PyTorch Geometric instead adds self loops
     only to nodes without one). With ``normalize=False``, ``X' = activation(Â X W + b)``.
     A node of degree 0 (no self loop, no incoming edge) gets ``activation(b)``.
+    The normalization is ``ops.gcn_norm``; the sum runs through ``MessagePassing.propagate``
+    (one sparse matmul, or a gather and a scatter with ``sparse=False``).
 
     Args:
         units: output feature size (positive int).
@@ -44,45 +48,28 @@ class GCNConv(DenseWeightsMixin, MessagePassing):
         self._init_dense_options(units, activation, use_bias, kernel_initializer,
                                  bias_initializer, kernel_regularizer, bias_regularizer,
                                  kernel_constraint, bias_constraint)
-        self.add_self_loops = bool(add_self_loops)
-        self.normalize = bool(normalize)
+        self.add_self_loops = validation.boolean("add_self_loops", add_self_loops)
+        self.normalize = validation.boolean("normalize", normalize)
 
     def build_graph(self, node_dim, edge_dim):
         self.kernel = self._kernel((node_dim, self.units))
         self.bias = self._bias((self.units,)) if self.use_bias else None
 
-    def _normalization(self, graph, dtype):
-        """``(edge_norm [E], loop_norm [N] or None)``, memoized per edge structure.
-
-        ``edge_norm[k] = d[s_k]^-1/2 d[t_k]^-1/2`` and ``loop_norm[v] = 1 / d[v]`` with
-        ``d`` the in-degree (+1 for the self loop): the same numbers as
-        ``ops.gcn_norm`` on the edge list with the self loops appended.
-        """
-        key = ("gcn_norm", self.add_self_loops, tf.as_dtype(dtype).name)
-        if key not in graph.cache:
-            ones = tf.ones(tf.shape(graph.targets), dtype)
-            deg = tf.math.unsorted_segment_sum(ones, graph.targets, graph.num_nodes)
-            if self.add_self_loops:
-                inv_sqrt = tf.math.rsqrt(deg + 1)  # degree >= 1
-                loop = inv_sqrt * inv_sqrt
-            else:
-                positive = deg > 0
-                inv_sqrt = tf.where(
-                    positive, tf.math.rsqrt(tf.where(positive, deg, tf.ones_like(deg))),
-                    tf.zeros_like(deg))
-                loop = None
-            edge = tf.gather(inv_sqrt, graph.sources) * tf.gather(inv_sqrt, graph.targets)
-            graph.cache[key] = (edge, loop)
-        return graph.cache[key]
+    def compute_output_dim(self, node_dim, edge_dim):
+        return self.units
 
     def call_graph(self, graph, training=None):
         x = tf.matmul(graph.nodes, self.kernel)
-        dtype = x.dtype
-        edge_norm, loop_norm = self._normalization(graph, dtype) if self.normalize else (None, None)
-        out = propagate_sum(x, graph.sources, graph.targets, graph.num_nodes, edge_norm,
-                            cache=graph.cache)
-        if self.add_self_loops:
-            # the self loop v -> v, added after the edges (as with appended loop edges)
+        if self.normalize:
+            # ops.gcn_norm from the batch's degrees; self loops last: norm[E:]
+            _, _, norm = gcn_norm(graph.sources, graph.targets, graph.num_nodes,
+                                  add_self_loops=self.add_self_loops, dtype=x.dtype,
+                                  in_degree=graph.in_degree)
+            edge_norm, loop_norm = norm[:graph.num_edges], norm[graph.num_edges:]
+        else:
+            edge_norm, loop_norm = None, None
+        out = self.propagate(x, graph, edge_weight=edge_norm)
+        if self.add_self_loops:  # the self loop v -> v, added after the edges
             out = out + (x * loop_norm[:, None] if self.normalize else x)
         if self.bias is not None:
             out = out + self.bias

@@ -3,11 +3,11 @@
 import keras
 import tensorflow as tf
 
-from kextras_graph.layers._base import check_units_list, get_activation, serialize_activation
+from kextras import validation
+from kextras.activations import resolve
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers._mlp import apply_mlp, build_mlp
 from kextras_graph.layers.message_passing import MessagePassing
-from kextras_graph.ops.segment import propagate_sum
 
 
 class GINConv(DenseWeightsMixin, MessagePassing):
@@ -58,11 +58,10 @@ class GINConv(DenseWeightsMixin, MessagePassing):
         if mlp is not None and not isinstance(mlp, keras.layers.Layer):
             raise ValueError(f"`mlp` must be a Keras layer. Received: mlp={mlp!r}")
         self.mlp_layer = mlp
-        self.mlp_units = None if mlp_units is None else check_units_list("mlp_units", mlp_units)
-        self.mlp_activation_identifier = mlp_activation
-        self.mlp_activation = get_activation(mlp_activation)
-        self.eps_init = float(eps)
-        self.train_eps = bool(train_eps)
+        self.mlp_units = None if mlp_units is None else validation.int_list("mlp_units", mlp_units)
+        self.mlp_activation, self._mlp_activation_config = resolve(mlp_activation)
+        self.eps_init = validation.real("eps", eps)
+        self.train_eps = validation.boolean("train_eps", train_eps)
 
     def build_graph(self, node_dim, edge_dim):
         if self.mlp_layer is not None:
@@ -92,10 +91,13 @@ class GINConv(DenseWeightsMixin, MessagePassing):
             return tf.cast(self.mlp_layer(out), x.dtype)
         return apply_mlp(out, self.mlp, self.mlp_activation, self.activation)
 
+    def compute_output_dim(self, node_dim, edge_dim):
+        if self.mlp_layer is not None:
+            return int(self.mlp_layer.compute_output_shape((None, node_dim))[-1])
+        return self.mlp_units[-1]
+
     def call_graph(self, graph, training=None):
-        agg = propagate_sum(graph.nodes, graph.sources, graph.targets, graph.num_nodes,
-                            cache=graph.cache)
-        return self.combine(graph, agg)
+        return self.combine(graph, self.propagate(graph.nodes, graph))
 
     def get_config(self):
         config = super().get_config()
@@ -106,5 +108,5 @@ class GINConv(DenseWeightsMixin, MessagePassing):
                       else keras.saving.serialize_keras_object(self.mlp_layer),
                       eps=self.eps_init,
                       train_eps=self.train_eps,
-                      mlp_activation=serialize_activation(self.mlp_activation_identifier))
+                      mlp_activation=self._mlp_activation_config)
         return config

@@ -31,12 +31,14 @@ class GINEConv(GINConv):
         else:
             self.edge_kernel = self.edge_bias = None
 
+    def message(self, x_j, edge_features):
+        return tf.nn.relu(x_j + edge_features)
+
     def call_graph(self, graph, training=None):
         e = graph.edge_features
         if self.edge_kernel is not None:
             e = tf.matmul(e, self.edge_kernel)
             if self.edge_bias is not None:
                 e = e + self.edge_bias
-        messages = tf.nn.relu(tf.gather(graph.nodes, graph.sources) + e)
-        agg = tf.math.unsorted_segment_sum(messages, graph.targets, graph.num_nodes)
-        return self.combine(graph, agg)
+        graph.edge_features = e
+        return self.combine(graph, self.propagate(graph.nodes, graph))

@@ -4,13 +4,16 @@ import tensorflow as tf
 
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers._pool import GlobalPool
+from kextras_graph.ops.segment import scatter_sum
 
 
 class GlobalAttentionPool(DenseWeightsMixin, GlobalPool):
     """Gated global attention pooling ("Gated Graph Sequence Neural Networks").
 
     ``out[g] = sum_{i in g} sigmoid(x_i W_gate + b_gate) * (x_i W + b)`` (elementwise
-    gate per output feature; 0 for a graph with no nodes).
+    gate per output feature; 0 for a graph with no nodes). Differs from PyTorch
+    Geometric's ``AttentionalAggregation``, which normalizes a scalar gate with a softmax
+    over the nodes of each graph: here each gate is an independent sigmoid (Li et al.).
 
     Args:
         units: output feature size.
@@ -36,6 +39,9 @@ class GlobalAttentionPool(DenseWeightsMixin, GlobalPool):
                                  bias_initializer, kernel_regularizer, bias_regularizer,
                                  kernel_constraint, bias_constraint)
 
+    def compute_output_dim(self, node_dim):
+        return self.units
+
     def build_pool(self, node_dim):
         self.kernel = self._kernel((node_dim, self.units))
         self.bias = self._bias((self.units,)) if self.use_bias else None
@@ -48,7 +54,7 @@ class GlobalAttentionPool(DenseWeightsMixin, GlobalPool):
         if self.use_bias:
             h = h + self.bias
             gate = gate + self.gate_bias
-        return tf.math.unsorted_segment_sum(tf.sigmoid(gate) * h, graph_ids, num_graphs)
+        return scatter_sum(tf.sigmoid(gate) * h, graph_ids, num_graphs)  # ids in range
 
     def get_config(self):
         config = super().get_config()

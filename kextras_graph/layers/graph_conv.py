@@ -44,15 +44,15 @@ class GraphConv(DenseWeightsMixin, MessagePassing):
         self.root_kernel = self._kernel((node_dim, self.units), name="root_kernel")
         self.bias = self._bias((self.units,)) if self.use_bias else None
 
+    def compute_output_dim(self, node_dim, edge_dim):
+        return self.units
+
     def call_graph(self, graph, training=None):
         x = graph.nodes
-        linear = self.aggregate_name in ("sum", "mean")
-        if linear and self.units < x.shape[-1]:
-            out = self.aggregate(tf.gather(tf.matmul(x, self.kernel), graph.sources),
-                                 graph.targets, graph.num_nodes)
+        if self.aggregate_name in ("sum", "mean") and self.units < x.shape[-1]:
+            out = self.propagate(tf.matmul(x, self.kernel), graph)  # (A x) W = A (x W)
         else:
-            agg = self.aggregate(tf.gather(x, graph.sources), graph.targets, graph.num_nodes)
-            out = tf.matmul(agg, self.kernel)
+            out = tf.matmul(self.propagate(x, graph), self.kernel)
         out = out + tf.matmul(x, self.root_kernel)
         if self.bias is not None:
             out = out + self.bias

@@ -3,6 +3,8 @@
 import numpy as np
 import tensorflow as tf
 
+from kextras import validation
+
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers.message_passing import MessagePassing
 
@@ -42,8 +44,8 @@ class GraphSAGEConv(DenseWeightsMixin, MessagePassing):
         self._init_dense_options(units, activation, use_bias, kernel_initializer,
                                  bias_initializer, kernel_regularizer, bias_regularizer,
                                  kernel_constraint, bias_constraint)
-        self.normalize = bool(normalize)
-        self.root_weight = bool(root_weight)
+        self.normalize = validation.boolean("normalize", normalize)
+        self.root_weight = validation.boolean("root_weight", root_weight)
 
     def build_graph(self, node_dim, edge_dim):
         self.kernel = self._kernel((node_dim, self.units))
@@ -51,14 +53,15 @@ class GraphSAGEConv(DenseWeightsMixin, MessagePassing):
                             if self.root_weight else None)
         self.bias = self._bias((self.units,)) if self.use_bias else None
 
+    def compute_output_dim(self, node_dim, edge_dim):
+        return self.units
+
     def call_graph(self, graph, training=None):
         x = graph.nodes
         if self.aggregate_name in ("sum", "mean") and self.units < x.shape[-1]:
-            out = self.aggregate(tf.gather(tf.matmul(x, self.kernel), graph.sources),
-                                 graph.targets, graph.num_nodes)
+            out = self.propagate(tf.matmul(x, self.kernel), graph)  # (A x) W = A (x W)
         else:
-            agg = self.aggregate(tf.gather(x, graph.sources), graph.targets, graph.num_nodes)
-            out = tf.matmul(agg, self.kernel)
+            out = tf.matmul(self.propagate(x, graph), self.kernel)
         if self.root_kernel is not None:
             out = out + tf.matmul(x, self.root_kernel)
         if self.bias is not None:

@@ -1,10 +1,14 @@
-"""MessagePassing: the user-subclassable base of the graph convolutions."""
+"""MessagePassing: the engine of every graph convolution, built-in or user-written."""
 
 import inspect
 
 import tensorflow as tf
 
-from kextras_graph.layers._base import GraphLayer, get_aggregator
+from kextras import validation
+from kextras_graph.layers._base import GraphLayer
+from kextras_graph.ops.segment import gather_rows, propagate_sum, scatter, scatter_sum
+
+AGGREGATES = ("sum", "mean", "max", "min")
 
 
 def _accepted(fn):
@@ -21,29 +25,39 @@ def _filter(kwargs, accepted):
 
 
 class MessagePassing(GraphLayer):
-    """Message passing base layer: message, aggregate, update.
+    """Message passing: message, aggregate, update (``propagate``).
 
-    For every edge ``j -> i`` a message ``m_ji = message(x_i, x_j, e_ji)`` is computed,
-    the messages arriving at each node are reduced,
+    For every edge ``j -> i`` a message ``m_ji = message(x_i, x_j, e_ji, w_ji)`` is
+    computed, the messages arriving at each node are reduced,
     ``a_i = aggregate_{j -> i} m_ji`` (sum, mean, max or min; 0 for a node without
     incoming edges), and the node is updated, ``x_i' = update(a_i, x_i)``.
 
-    Subclass it and override any of:
+    ``propagate(x, graph, edge_weight=None, training=None, **kwargs)`` runs the three
+    steps and picks the kernel: with the default ``message`` (``w_ji x_j``, or ``x_j``)
+    and a "sum" or "mean" aggregation it calls ``message_and_aggregate``, by default one
+    ``A @ x`` (a sparse-dense matmul, or a gather and a scatter with ``sparse=False``);
+    otherwise it gathers the features, calls ``message`` and reduces with
+    ``kextras_graph.ops.scatter(..., reduce=aggregate)``. Extra ``kwargs`` reach
+    ``message`` and ``update`` when they declare them.
 
-    * ``build_graph(self, node_dim, edge_dim)``: create weights (``edge_dim`` is None
-      without edge features);
-    * ``message(self, x_i, x_j, edge_features, graph, training)``: ``[E, ...]`` tensors
-      (target features, source features, edge features) -> ``[E, M]`` messages; declare
-      only the arguments you need (``x_i`` is gathered only if declared). Default: ``x_j``;
-    * ``aggregate(self, messages, targets, num_nodes)``: default the ``aggregate`` reduction;
-    * ``update(self, aggregated, x, graph, training)``: ``[N, M]``, ``[N, F]`` -> ``[N, F']``.
-      Default: ``aggregated``;
-    * ``call_graph(self, graph, training)``: the whole step; the default is
-      ``self.propagate(graph, graph.nodes, training)``. Override it to transform the
-      node features before propagating (cheaper when ``F' < F``).
+    Override any of:
+
+    * ``build_graph(self, node_dim, edge_dim)``: create weights;
+    * ``message(self, x_i, x_j, edge_weight, edge_features, graph, training)``: ``[E, ...]``
+      tensors -> ``[E, M]`` messages; declare only the arguments you need (``x_i`` is
+      gathered only if declared);
+    * ``aggregate(self, messages, targets, num_nodes)``: the ``aggregate`` reduction;
+    * ``message_and_aggregate(self, x, graph, edge_weight)``: a fused kernel, used by
+      ``propagate`` whenever it is overridden;
+    * ``update(self, aggregated, x, graph, training)``: ``[N, M]`` -> ``[N, F']``;
+    * ``call_graph(self, graph, training)``: the whole step (default
+      ``self.propagate(graph.nodes, graph, training=training)``);
+    * ``compute_output_dim(self, node_dim, edge_dim)``: ``F'`` (default: found by
+      running ``call_graph`` once on a one-node graph).
 
     Args:
         aggregate: "sum" (default), "mean", "max" or "min".
+        sparse: the ``A @ x`` kernel, "auto" (default), True or False (see ``GraphLayer``).
         **kwargs: keyword arguments of ``keras.layers.Layer``.
 
     Input: ``[nodes, edges(, edge_features)]`` with ``nodes`` ``RaggedTensor[batch, (n), F]``,
@@ -53,35 +67,56 @@ class MessagePassing(GraphLayer):
 
     def __init__(self, aggregate="sum", **kwargs):
         super().__init__(**kwargs)
-        self._aggregate_fn = get_aggregator(aggregate)
-        self.aggregate_name = aggregate
+        self.aggregate_name = validation.choice("aggregate", aggregate, AGGREGATES)
         self._message_args = _accepted(self.message)
         self._update_args = _accepted(self.update)
+        cls = type(self)
+        self._fused = cls.message_and_aggregate is not MessagePassing.message_and_aggregate or (
+            cls.message is MessagePassing.message and cls.aggregate is MessagePassing.aggregate
+            and self.aggregate_name in ("sum", "mean"))
 
-    def message(self, x_j, **kwargs):
-        return x_j
+    def message(self, x_j, edge_weight=None):
+        if edge_weight is None:
+            return x_j
+        return x_j * tf.reshape(tf.cast(edge_weight, x_j.dtype),
+                                [-1] + [1] * (x_j.shape.rank - 1))
 
     def aggregate(self, messages, targets, num_nodes):
-        return self._aggregate_fn(messages, targets, num_nodes)
+        if self.aggregate_name == "sum":
+            return scatter_sum(messages, targets, num_nodes)  # validated targets
+        return scatter(messages, targets, num_nodes, reduce=self.aggregate_name)
 
-    def update(self, aggregated, **kwargs):
+    def message_and_aggregate(self, x, graph, edge_weight=None):
+        """``A @ x`` (``A[t, s] = sum of w`` over the edges ``s -> t``; divided by the
+        in-degree for "mean"), with the layer's kernel."""
+        out = propagate_sum(x, graph.sources, graph.targets, graph.num_nodes, edge_weight,
+                            adjacency=graph.adjacency, sparse=self.sparse)
+        if self.aggregate_name == "mean":
+            count = tf.cast(tf.maximum(graph.in_degree, 1), out.dtype)
+            out = out / tf.reshape(count, [-1] + [1] * (out.shape.rank - 1))
+        return out
+
+    def update(self, aggregated):
         return aggregated
 
-    def propagate(self, graph, x=None, training=None):
-        """Runs message, aggregate and update for node features ``x`` (``[N, F]``)."""
-        x = graph.nodes if x is None else x
-        wanted = self._message_args
-        available = {"x_j": tf.gather(x, graph.sources), "edge_features": graph.edge_features,
-                     "graph": graph, "training": training}
-        if wanted is None or "x_i" in wanted:
-            available["x_i"] = tf.gather(x, graph.targets)
-        messages = self.message(**_filter(available, wanted))
-        aggregated = self.aggregate(messages, graph.targets, graph.num_nodes)
-        kwargs = {"x": x, "graph": graph, "training": training}
-        return self.update(aggregated, **_filter(kwargs, self._update_args))
+    def propagate(self, x, graph, edge_weight=None, training=None, **kwargs):
+        """``update(aggregate(message(...)))`` for node features ``x`` ``[N, ...]``."""
+        if self._fused:
+            aggregated = self.message_and_aggregate(x, graph, edge_weight=edge_weight)
+        else:
+            wanted = self._message_args
+            available = {"x_j": gather_rows(x, graph.sources), "edge_weight": edge_weight,
+                         "edge_features": graph.edge_features, "graph": graph,
+                         "training": training, **kwargs}
+            if wanted is None or "x_i" in wanted:
+                available["x_i"] = gather_rows(x, graph.targets)
+            messages = self.message(**_filter(available, wanted))
+            aggregated = self.aggregate(messages, graph.targets, graph.num_nodes)
+        extra = {"x": x, "graph": graph, "training": training, **kwargs}
+        return self.update(aggregated, **_filter(extra, self._update_args))
 
     def call_graph(self, graph, training=None):
-        return self.propagate(graph, graph.nodes, training=training)
+        return self.propagate(graph.nodes, graph, training=training)
 
     def get_config(self):
         config = super().get_config()

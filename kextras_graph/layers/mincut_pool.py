@@ -2,8 +2,17 @@
 
 import tensorflow as tf
 
+from kextras import validation
+
 from kextras_graph.layers._mlp_cluster_pool import MLPClusterPool
-from kextras_graph.layers._pooling import mean_over, symmetric_normalize
+from kextras_graph.layers._pooling import (
+    coarse_adjacency,
+    mean_over,
+    per_graph_outer,
+    safe_sqrt,
+    symmetric_normalize,
+)
+from kextras_graph.ops.segment import scatter_sum
 
 
 class MinCutPool(MLPClusterPool):
@@ -52,25 +61,24 @@ class MinCutPool(MLPClusterPool):
         super().__init__(k, mlp_units, mlp_activation, use_bias, kernel_initializer,
                          bias_initializer, kernel_regularizer, bias_regularizer,
                          kernel_constraint, bias_constraint, **kwargs)
-        self.cut_weight = float(cut_weight)
-        self.ortho_weight = float(ortho_weight)
+        self.cut_weight = validation.real("cut_weight", cut_weight, minimum=0)
+        self.ortho_weight = validation.real("ortho_weight", ortho_weight, minimum=0)
 
-    def coarsen(self, s, features, a, mask, counts):
+    def coarsen(self, s, features, graph, counts):
         k = self.k
-        st = tf.linalg.matrix_transpose(s)
-        x_pool = tf.matmul(st, features)
-        a_tilde = tf.matmul(st, tf.matmul(a, s))
+        gid, b = graph.node_graph_ids, graph.num_graphs
+        x_pool = per_graph_outer(s, features, gid, b)
+        a_tilde = coarse_adjacency(s, graph)
         a_pool = symmetric_normalize(a_tilde * (1 - tf.eye(k, dtype=a_tilde.dtype)))
-        s32, a32 = tf.cast(s, tf.float32), tf.cast(a, tf.float32)
-        st32 = tf.linalg.matrix_transpose(s32)
-        num = tf.linalg.trace(tf.matmul(st32, tf.matmul(a32, s32)))
-        deg = tf.reduce_sum(a32, -1)
-        den = tf.linalg.trace(tf.matmul(st32 * deg[:, None, :], s32))
+        s32 = tf.cast(s, tf.float32)
+        num = tf.linalg.trace(coarse_adjacency(s32, graph))  # Tr(Sᵀ A S)
+        deg = tf.cast(graph.in_degree, tf.float32)  # row sums of A
+        den = scatter_sum(deg * tf.reduce_sum(tf.square(s32), -1), gid, b)  # Tr(Sᵀ D S)
         cut = -tf.math.divide_no_nan(num, den)
-        ss = tf.matmul(st32, s32)
-        ss_norm = tf.sqrt(tf.reduce_sum(tf.square(ss), [-2, -1]))
+        ss = per_graph_outer(s32, s32, gid, b)
+        ss_norm = safe_sqrt(tf.reduce_sum(tf.square(ss), [-2, -1]))
         ortho = tf.math.divide_no_nan(ss, ss_norm[:, None, None]) - tf.eye(k) / k ** 0.5
-        ortho = tf.sqrt(tf.reduce_sum(tf.square(ortho), [-2, -1]))
+        ortho = safe_sqrt(tf.reduce_sum(tf.square(ortho), [-2, -1]))
         losses = {"cut": (mean_over(cut, den > 0), self.cut_weight),
                   "orthogonality": (mean_over(ortho, counts > 0), self.ortho_weight)}
         return x_pool, a_pool, losses

@@ -2,7 +2,8 @@
 
 import tensorflow as tf
 
-from kextras_graph.layers._base import check_units_list, get_activation, serialize_activation
+from kextras import validation
+from kextras.activations import resolve
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers._mlp import apply_mlp, build_mlp
 from kextras_graph.layers.message_passing import MessagePassing
@@ -50,11 +51,11 @@ class NNConv(DenseWeightsMixin, MessagePassing):
                                  bias_initializer, kernel_regularizer, bias_regularizer,
                                  kernel_constraint, bias_constraint)
         kernel_network = list(kernel_network or [])
-        self.kernel_network = (check_units_list("kernel_network", kernel_network)
-                               if kernel_network else [])
-        self.kernel_network_activation_identifier = kernel_network_activation
-        self.kernel_network_activation = get_activation(kernel_network_activation)
-        self.root_weight = bool(root_weight)
+        self.kernel_network = validation.int_list("kernel_network", kernel_network,
+                                                  allow_scalar=False, allow_empty=True)
+        self.kernel_network_activation, self._kernel_network_activation_config = resolve(
+            kernel_network_activation)
+        self.root_weight = validation.boolean("root_weight", root_weight)
 
     def build_graph(self, node_dim, edge_dim):
         self.node_dim = node_dim
@@ -63,6 +64,9 @@ class NNConv(DenseWeightsMixin, MessagePassing):
         self.root_kernel = (self._kernel((node_dim, self.units), name="root_kernel")
                             if self.root_weight else None)
         self.bias = self._bias((self.units,)) if self.use_bias else None
+
+    def compute_output_dim(self, node_dim, edge_dim):
+        return self.units
 
     def message(self, x_j, edge_features):
         theta = apply_mlp(edge_features, self.filter_network, self.kernel_network_activation,
@@ -83,7 +87,6 @@ class NNConv(DenseWeightsMixin, MessagePassing):
         config.update(self._dense_config())
         config.update(
             kernel_network=list(self.kernel_network),
-            kernel_network_activation=serialize_activation(
-                self.kernel_network_activation_identifier),
+            kernel_network_activation=self._kernel_network_activation_config,
             root_weight=self.root_weight)
         return config

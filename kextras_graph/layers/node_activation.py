@@ -2,31 +2,28 @@
 
 import keras
 
-from kextras_graph.layers._base import NodeLayerMixin, get_activation, serialize_activation
+from kextras.activations import resolve
+from kextras_graph.layers._node import NodeLayer
 
 
-class NodeActivation(NodeLayerMixin, keras.layers.Layer):
+class NodeActivation(NodeLayer):
     """``x_i' = activation(x_i)`` on node features.
 
     Args:
-        activation: a name resolved by ``kextras.activations.get`` ("relu", "hyper_sinh",
-            ...) or a callable.
+        activation: a name resolved by ``kextras.activations.resolve`` ("relu",
+            "hyper_sinh", ...) or a callable.
 
     Input: ragged (or dense) nodes, ``[nodes, edges(, ...)]`` or a graph dict.
     Output: same structure, same shape.
     """
 
     def __init__(self, activation, **kwargs):
-        super().__init__(**kwargs)
-        self._activation_identifier = activation
-        self.activation = get_activation(activation)
-        self.supports_jit = False
-        self.built = True
+        self._activation_fn, self._activation_config = resolve(activation)
+        super().__init__({"activation": self._activation_config}, **kwargs)
 
-    def call(self, inputs, training=None):
-        return self._apply_to_nodes(inputs, self.activation)
+    def make_inner(self, dtype, activation):
+        return keras.layers.Activation(self._activation_fn, dtype=dtype)
 
-    def get_config(self):
-        config = super().get_config()
-        config["activation"] = serialize_activation(self._activation_identifier)
-        return config
+    @property
+    def activation(self):
+        return self._activation_fn

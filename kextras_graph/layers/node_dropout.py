@@ -2,10 +2,10 @@
 
 import keras
 
-from kextras_graph.layers._base import NodeLayerMixin
+from kextras_graph.layers._node import NodeLayer
 
 
-class NodeDropout(NodeLayerMixin, keras.layers.Dropout):
+class NodeDropout(NodeLayer):
     """``keras.layers.Dropout`` on node features (each node feature dropped independently
     with probability ``rate`` while training, the rest scaled by ``1 / (1 - rate)``).
 
@@ -16,13 +16,10 @@ class NodeDropout(NodeLayerMixin, keras.layers.Dropout):
     Output: the same structure as ``NodeDense``.
     """
 
+    inner_training = True
+
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
-        super().__init__(rate, noise_shape=noise_shape, seed=seed, **kwargs)
-        self.supports_jit = False
+        super().__init__(dict(rate=rate, noise_shape=noise_shape, seed=seed), **kwargs)
 
-    def build(self, input_shape):
-        self.built = True
-
-    def call(self, inputs, training=False):
-        return self._apply_to_nodes(
-            inputs, lambda v: super(NodeDropout, self).call(v, training=training))
+    def make_inner(self, dtype, **options):
+        return keras.layers.Dropout(dtype=dtype, **options)

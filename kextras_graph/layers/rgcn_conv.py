@@ -2,11 +2,13 @@
 
 import tensorflow as tf
 
-from kextras_graph.layers._base import GraphLayer, check_positive_int
+from kextras import validation
 from kextras_graph.layers._dense import DenseWeightsMixin
+from kextras_graph.layers.message_passing import MessagePassing
+from kextras_graph.ops.segment import scatter
 
 
-class RGCNConv(DenseWeightsMixin, GraphLayer):
+class RGCNConv(DenseWeightsMixin, MessagePassing):
     """Relational graph convolution ("Modeling Relational Data with Graph Convolutional
     Networks", ESWC 2018).
 
@@ -49,22 +51,15 @@ class RGCNConv(DenseWeightsMixin, GraphLayer):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, **kwargs):
-        super().__init__(**kwargs)
+        validation.choice("aggregate", aggregate, ("mean", "sum"))
+        super().__init__(aggregate=aggregate, **kwargs)
         self._init_dense_options(units, activation, use_bias, kernel_initializer,
                                  bias_initializer, kernel_regularizer, bias_regularizer,
                                  kernel_constraint, bias_constraint)
-        self.num_relations = check_positive_int("num_relations", num_relations)
-        self.num_bases = None if num_bases is None else check_positive_int("num_bases",
-                                                                           num_bases)
-        if isinstance(relation_feature, bool) or not isinstance(relation_feature, int) \
-                or relation_feature < 0:
-            raise ValueError("`relation_feature` must be a non-negative integer. Received: "
-                             f"relation_feature={relation_feature!r}")
-        self.relation_feature = relation_feature
-        if aggregate not in ("mean", "sum"):
-            raise ValueError(
-                f"`aggregate` must be 'mean' or 'sum'. Received: aggregate={aggregate!r}")
-        self.aggregate = aggregate
+        self.num_relations = validation.positive_int("num_relations", num_relations)
+        self.num_bases = (None if num_bases is None
+                          else validation.positive_int("num_bases", num_bases))
+        self.relation_feature = validation.non_negative_int("relation_feature", relation_feature)
 
     def build_graph(self, node_dim, edge_dim):
         if self.relation_feature >= edge_dim:
@@ -98,26 +93,27 @@ class RGCNConv(DenseWeightsMixin, GraphLayer):
         with tf.control_dependencies(checks):
             return tf.identity(rel)
 
-    def call_graph(self, graph, training=None):
-        x = graph.nodes
+    def compute_output_dim(self, node_dim, edge_dim):
+        return self.units
+
+    def message_and_aggregate(self, x, graph, edge_weight=None):
+        """``sum_r AGG_{j -r-> i} x_j W_r``: one reduction over (target, relation) segments."""
         n = graph.num_nodes
         rel = self._relations(graph.edge_features)
         if self.num_bases is None:
             kernel = self.kernel
         else:
             kernel = tf.einsum("rb,bfu->rfu", self.coefficients, self.bases)
-        # messages x_j W_r: transform every node by every relation, gather per edge
-        xw = tf.einsum("nf,rfu->nru", x, kernel)
+        xw = tf.einsum("nf,rfu->nru", x, kernel)  # every node by every relation
         messages = tf.gather_nd(xw, tf.stack([graph.sources, rel], 1))
-        # segment = (target, relation)
         segments = graph.targets * self.num_relations + rel
-        num_segments = n * self.num_relations
-        summed = tf.math.unsorted_segment_sum(messages, segments, num_segments)
-        if self.aggregate == "mean":
-            count = tf.math.unsorted_segment_sum(tf.ones(tf.shape(segments), x.dtype),
-                                                 segments, num_segments)
-            summed = summed / tf.maximum(count, 1)[:, None]
-        agg = tf.reduce_sum(tf.reshape(summed, [n, self.num_relations, self.units]), 1)
+        summed = scatter(messages, segments, n * self.num_relations,
+                         reduce=self.aggregate_name)
+        return tf.reduce_sum(tf.reshape(summed, [n, self.num_relations, self.units]), 1)
+
+    def call_graph(self, graph, training=None):
+        x = graph.nodes
+        agg = self.propagate(x, graph)
         out = agg + tf.matmul(x, self.root_kernel)
         if self.bias is not None:
             out = out + self.bias
@@ -127,7 +123,7 @@ class RGCNConv(DenseWeightsMixin, GraphLayer):
         config = super().get_config()
         config.update(self._dense_config())
         config.update(num_relations=self.num_relations, num_bases=self.num_bases,
-                      relation_feature=self.relation_feature, aggregate=self.aggregate)
+                      relation_feature=self.relation_feature)
         return config
 
 

@@ -4,8 +4,6 @@ import tensorflow as tf
 
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers._pooling import SelectionPool
-from kextras_graph.ops.normalization import gcn_norm
-from kextras_graph.ops.segment import propagate_sum
 
 
 class SAGPool(DenseWeightsMixin, SelectionPool):
@@ -36,16 +34,18 @@ class SAGPool(DenseWeightsMixin, SelectionPool):
     pool_indices]``; dict: new ``nodes``/``edges`` plus ``pool_indices_L``, ...).
     """
 
+    propagates = True
+
     def __init__(self, ratio=None, k=None, gate="tanh", use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, **kwargs):
         super().__init__(ratio=ratio, k=k, gate=gate, **kwargs)
-        gate_identifier, gate_fn = self.gate_identifier, self.gate
+        gate_fn = self.gate
         self._init_dense_options(None, None, use_bias, kernel_initializer, bias_initializer,
                                  kernel_regularizer, bias_regularizer, kernel_constraint,
                                  bias_constraint)
-        self.gate_identifier, self.gate = gate_identifier, gate_fn
+        self.gate = gate_fn
 
     def build_pool(self, node_dim, edge_dim):
         self.kernel = self._kernel((node_dim, 1))
@@ -53,9 +53,7 @@ class SAGPool(DenseWeightsMixin, SelectionPool):
 
     def score(self, graph, training=None):
         x = tf.matmul(graph.nodes, tf.cast(self.kernel, graph.nodes.dtype))
-        sources, targets, norm = gcn_norm(graph.sources, graph.targets, graph.num_nodes,
-                                          dtype=x.dtype)
-        y = propagate_sum(x, sources, targets, graph.num_nodes, norm)
+        y = self.gcn_propagate(x, graph)
         if self.bias is not None:
             y = y + tf.cast(self.bias, y.dtype)
         return y[:, 0]

@@ -4,8 +4,9 @@ import math
 
 import tensorflow as tf
 
-from kextras_graph.layers._base import GraphLayer, check_positive_int
+from kextras import validation
 from kextras_graph.layers._dense import DenseWeightsMixin
+from kextras_graph.layers.message_passing import MessagePassing
 
 
 def shifted_softplus(x):
@@ -13,7 +14,7 @@ def shifted_softplus(x):
     return tf.nn.softplus(x) - tf.cast(math.log(2.0), x.dtype)
 
 
-class SchNetConv(DenseWeightsMixin, GraphLayer):
+class SchNetConv(DenseWeightsMixin, MessagePassing):
     """SchNet continuous-filter convolution ("SchNet: A continuous-filter convolutional
     neural network for modeling quantum interactions", NeurIPS 2017), as the CFConv of
     PyTorch Geometric's ``SchNet``.
@@ -55,22 +56,15 @@ class SchNetConv(DenseWeightsMixin, GraphLayer):
                  activation=None, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(aggregate="sum", **kwargs)
         self._init_dense_options(units, activation, True, kernel_initializer,
                                  bias_initializer, kernel_regularizer, bias_regularizer,
                                  kernel_constraint, bias_constraint)
-        self.filters = self.units if filters is None else check_positive_int("filters", filters)
-        self.num_rbf = check_positive_int("num_rbf", num_rbf)
-        if self.num_rbf < 2:
-            raise ValueError(f"`num_rbf` must be >= 2. Received: num_rbf={num_rbf!r}")
-        if isinstance(cutoff, bool) or not isinstance(cutoff, (int, float)) or cutoff <= 0:
-            raise ValueError(f"`cutoff` must be a positive number. Received: cutoff={cutoff!r}")
-        self.cutoff = float(cutoff)
-        if isinstance(distance_feature, bool) or not isinstance(distance_feature, int) \
-                or distance_feature < 0:
-            raise ValueError("`distance_feature` must be a non-negative integer. Received: "
-                             f"distance_feature={distance_feature!r}")
-        self.distance_feature = distance_feature
+        self.filters = (self.units if filters is None
+                        else validation.positive_int("filters", filters))
+        self.num_rbf = validation.integer("num_rbf", num_rbf, minimum=2)
+        self.cutoff = validation.positive_float("cutoff", cutoff)
+        self.distance_feature = validation.non_negative_int("distance_feature", distance_feature)
 
     def build_graph(self, node_dim, edge_dim):
         if self.distance_feature >= edge_dim:
@@ -86,6 +80,12 @@ class SchNetConv(DenseWeightsMixin, GraphLayer):
         self.kernel = self._kernel((f, self.units))
         self.bias = self._bias((self.units,))
 
+    def compute_output_dim(self, node_dim, edge_dim):
+        return self.units
+
+    def message(self, x_j, edge_weight):
+        return x_j * edge_weight  # continuous filter [E, filters]
+
     def call_graph(self, graph, training=None):
         x = graph.nodes
         dtype = x.dtype
@@ -100,12 +100,12 @@ class SchNetConv(DenseWeightsMixin, GraphLayer):
         c = tf.where(d < self.cutoff, c, tf.zeros_like(c))
         w = w * c[:, None]
         h = tf.matmul(x, self.kernel_in)
-        agg = tf.math.unsorted_segment_sum(tf.gather(h, graph.sources) * w, graph.targets,
-                                           graph.num_nodes)
+        agg = self.propagate(h, graph, edge_weight=w)
         return self.activation(tf.matmul(agg, self.kernel) + self.bias)
 
     def get_config(self):
         config = super().get_config()
+        config.pop("aggregate")
         dense = self._dense_config()
         dense.pop("use_bias")
         config.update(dense)

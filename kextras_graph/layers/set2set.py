@@ -3,9 +3,9 @@
 import keras
 import tensorflow as tf
 
-from kextras_graph.layers._base import check_positive_int
+from kextras import validation
 from kextras_graph.layers._pool import GlobalPool
-from kextras_graph.ops.segment import segment_softmax
+from kextras_graph.ops.segment import scatter_sum, segment_softmax
 
 
 class Set2Set(GlobalPool):
@@ -34,11 +34,14 @@ class Set2Set(GlobalPool):
                  recurrent_initializer="orthogonal", bias_initializer="zeros",
                  unit_forget_bias=True, **kwargs):
         super().__init__(**kwargs)
-        self.processing_steps = check_positive_int("processing_steps", processing_steps)
+        self.processing_steps = validation.positive_int("processing_steps", processing_steps)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.recurrent_initializer = keras.initializers.get(recurrent_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
-        self.unit_forget_bias = bool(unit_forget_bias)
+        self.unit_forget_bias = validation.boolean("unit_forget_bias", unit_forget_bias)
+
+    def compute_output_dim(self, node_dim):
+        return 2 * node_dim
 
     def build_pool(self, node_dim):
         f = node_dim
@@ -71,8 +74,7 @@ class Set2Set(GlobalPool):
             h = tf.sigmoid(zo) * tf.tanh(c)
             scores = tf.reduce_sum(values * tf.gather(h, graph_ids), axis=-1)
             attention = segment_softmax(scores, graph_ids, num_graphs)
-            r = tf.math.unsorted_segment_sum(values * attention[:, None], graph_ids,
-                                             num_graphs)
+            r = scatter_sum(values * attention[:, None], graph_ids, num_graphs)
             q_star = tf.concat([h, r], axis=-1)
         return q_star
 

@@ -3,8 +3,10 @@
 import keras
 import tensorflow as tf
 
-from kextras_graph.layers._base import check_positive_int
+from kextras import validation
 from kextras_graph.layers._pool import GlobalPool
+from kextras_graph.layers._pooling import sort_within_graphs
+from kextras_graph.ops.segment import scatter_sum
 
 
 class SortPool(GlobalPool):
@@ -27,39 +29,31 @@ class SortPool(GlobalPool):
 
     def __init__(self, k, flatten=False, **kwargs):
         super().__init__(**kwargs)
-        self.k = check_positive_int("k", k)
-        self.flatten = bool(flatten)
+        self.k = validation.positive_int("k", k)
+        self.flatten = validation.boolean("flatten", flatten)
 
     def build_pool(self, node_dim):
         self.node_dim = node_dim
 
     def pool(self, values, graph_ids, num_graphs, training=None):
-        k = self.k
-        splits = tf.concat([[0], tf.cumsum(tf.math.bincount(
-            graph_ids, minlength=num_graphs, maxlength=num_graphs, dtype=tf.int32))], 0)
-        nodes = tf.RaggedTensor.from_row_splits(values, splits, validate=False)
-        key = tf.RaggedTensor.from_row_splits(tf.cast(values[:, -1], tf.float32), splits,
-                                              validate=False)
-        dense_key = key.to_tensor(default_value=float("-inf"), shape=[None, None])
-        order = tf.argsort(dense_key, axis=1, direction="DESCENDING", stable=True)
-        dense = nodes.to_tensor()
-        counts = splits[1:] - splits[:-1]
-        n_max = tf.shape(dense)[1]
-        take = tf.minimum(k, n_max)
-        order = order[:, :take]
-        gathered = tf.gather(dense, order, batch_dims=1)  # [B, take, F]
-        valid = tf.sequence_mask(tf.minimum(counts, take), take, dtype=values.dtype)
-        gathered = gathered * valid[..., None]
-        out = tf.pad(gathered, [[0, 0], [0, k - take], [0, 0]])
-        feat = values.shape[-1]
-        out = tf.reshape(out, [num_graphs, k, feat])
+        k, feat = self.k, values.shape[-1]
+        counts = scatter_sum(tf.ones_like(graph_ids), graph_ids, num_graphs)
+        splits = tf.concat([[0], tf.cumsum(counts)], 0)
+        # sorted in the key's own dtype; no padding (XLA compiles it)
+        order, rank = sort_within_graphs(values[:, -1], graph_ids, splits)
+        slot = tf.minimum(rank, k)  # rank >= k goes to an extra row k, dropped
+        index = tf.stack([tf.gather(graph_ids, order), slot], 1)
+        out = tf.scatter_nd(index, tf.gather(values, order),
+                            tf.stack([num_graphs, k + 1, feat]))[:, :k]
         if self.flatten:
             out = tf.reshape(out, [num_graphs, k * feat])
         return out
 
     def compute_output_spec(self, inputs, training=None):
         spec = super().compute_output_spec(inputs, training=training)
-        return keras.KerasTensor(spec.shape, spec.dtype)
+        f = spec.shape[-1]
+        shape = (spec.shape[0], self.k * f) if self.flatten else (spec.shape[0], self.k, f)
+        return keras.KerasTensor(shape, spec.dtype)
 
     def get_config(self):
         config = super().get_config()

@@ -5,8 +5,9 @@ import re
 import keras
 import tensorflow as tf
 
-from kextras_graph.layers._base import _batch_size, ragged_compute_output_spec
+from kextras_graph.layers._base import fresh_specs, ragged_spec
 from kextras_graph.layers._pooling import pool_level
+from kextras_graph.ops.graph_batch import STRUCTURE_KEY
 
 _COMBINES = (None, "add", "concat")
 
@@ -48,7 +49,6 @@ class TopKUnpool(keras.layers.Layer):
             raise ValueError(
                 f"`combine` must be one of None, 'add', 'concat'. Received: combine={combine!r}")
         self.combine = combine
-        self.supports_jit = False
 
     def build(self, input_shape):
         self.built = True
@@ -77,6 +77,17 @@ class TopKUnpool(keras.layers.Layer):
             up = tf.concat([up, skip_values], -1)
         return tf.RaggedTensor.from_row_splits(up, skip.row_splits, validate=False)
 
+    @staticmethod
+    def _restore(inputs, level):
+        """The dict without the level-``level`` keys, edges (and structure) restored."""
+        out = {k: v for k, v in inputs.items() if not re.match(rf"^pool_\w+_{level}$", k)}
+        out["edges"] = inputs[f"pool_edges_{level}"]
+        for key in ("edge_features", STRUCTURE_KEY):
+            out.pop(key, None)
+            if f"pool_{key}_{level}" in inputs:
+                out[key] = inputs[f"pool_{key}_{level}"]
+        return out
+
     def call(self, inputs):
         if isinstance(inputs, dict):
             level = pool_level(inputs) - 1
@@ -85,14 +96,9 @@ class TopKUnpool(keras.layers.Layer):
                     "TopKUnpool expects a graph dict produced by TopKPool or SAGPool (keys "
                     "'pool_indices_L', 'pool_nodes_L', 'pool_edges_L'). Received: keys "
                     f"{sorted(inputs)}")
-            out = {k: v for k, v in inputs.items()
-                   if not re.match(rf"^pool_\w+_{level}$", k)}
+            out = self._restore(inputs, level)
             out["nodes"] = self._unpool(inputs["nodes"], inputs[f"pool_indices_{level}"],
                                         inputs[f"pool_nodes_{level}"])
-            out["edges"] = inputs[f"pool_edges_{level}"]
-            out.pop("edge_features", None)
-            if f"pool_edge_features_{level}" in inputs:
-                out["edge_features"] = inputs[f"pool_edge_features_{level}"]
             return out
         if not isinstance(inputs, (list, tuple)) or len(inputs) != 3:
             raise ValueError(
@@ -100,8 +106,18 @@ class TopKUnpool(keras.layers.Layer):
                 f"Received: inputs of type {type(inputs).__name__}")
         return self._unpool(*inputs)
 
+    def _unpool_spec(self, nodes, skip):
+        dim = nodes.shape[-1] + (skip.shape[-1] if self.combine == "concat" else 0)
+        return ragged_spec(skip.shape[0], (dim,), self.compute_dtype)
+
     def compute_output_spec(self, inputs):
-        return ragged_compute_output_spec(self.call, inputs, _batch_size(inputs))
+        if isinstance(inputs, dict):
+            level = pool_level(inputs) - 1
+            out = self._restore(fresh_specs(inputs), level)
+            out["nodes"] = self._unpool_spec(inputs["nodes"], inputs[f"pool_nodes_{level}"])
+            return out
+        nodes, _, skip = inputs
+        return self._unpool_spec(nodes, skip)
 
     def get_config(self):
         config = super().get_config()

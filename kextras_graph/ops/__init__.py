@@ -1,8 +1,10 @@
-"""Graph ops on flat ("disjoint") tensors: conversion, segment reductions, normalizations."""
+"""Graph ops on flat ("disjoint") tensors: the batch structure, reductions, normalizations."""
 
-from kextras_graph.ops.disjoint import (
-    DisjointGraph,
-    disjoint_to_ragged,
+from kextras_graph.ops.graph_batch import (
+    STRUCTURE_KEY,
+    GraphBatch,
+    graph_structure,
+    prepare_graph,
     ragged_to_disjoint,
     row_ids,
     validate_graph_inputs,
@@ -15,6 +17,7 @@ from kextras_graph.ops.normalization import (
 )
 from kextras_graph.ops.segment import (
     propagate_sum,
+    scatter,
     segment_count,
     segment_max,
     segment_mean,
@@ -25,15 +28,18 @@ from kextras_graph.ops.segment import (
 )
 
 __all__ = [
-    "DisjointGraph",
+    "GraphBatch",
+    "STRUCTURE_KEY",
+    "graph_structure",
+    "prepare_graph",
     "ragged_to_disjoint",
-    "disjoint_to_ragged",
     "validate_graph_inputs",
     "row_ids",
     "degree",
     "add_self_loops",
     "remove_self_loops",
     "gcn_norm",
+    "scatter",
     "propagate_sum",
     "segment_count",
     "segment_sum",

@@ -40,25 +40,32 @@ def remove_self_loops(sources, targets, *edge_tensors):
 
 
 def gcn_norm(sources, targets, num_nodes, edge_weight=None, add_self_loops=True,
-             dtype=tf.float32):
+             dtype=tf.float32, in_degree=None):
     """Symmetric GCN normalization (Kipf & Welling).
 
     With ``A[t, s]`` the (weighted, multi-)adjacency (each edge ``s -> t`` adds its weight,
     duplicates and existing self loops count), ``Â = A + I`` when ``add_self_loops`` and
     ``D = diag(sum_s Â[t, s])``, the propagation matrix is ``D^-1/2 Â D^-1/2``. Returned
     as an edge list ``(sources, targets, norm)`` with
-    ``norm[k] = w[k] / sqrt(D[s_k] * D[t_k])``; a node of degree 0 contributes 0.
+    ``norm[k] = w[k] / sqrt(D[s_k] * D[t_k])``, the ``N`` self loops (if added) last; a
+    node of degree 0 contributes 0. ``in_degree`` (``[N]``, unweighted edge counts per
+    target, e.g. ``GraphBatch.in_degree``) skips recounting when there is no ``edge_weight``.
     """
-    if edge_weight is None:
-        edge_weight = tf.ones(tf.shape(sources)[:1], dtype=dtype)
-    else:
-        edge_weight = tf.cast(edge_weight, dtype)
+    counted = edge_weight is None and in_degree is not None
+    edge_weight = (tf.ones(tf.shape(sources)[:1], dtype) if edge_weight is None
+                   else tf.cast(edge_weight, dtype))
     if add_self_loops:
         loops = tf.range(num_nodes, dtype=sources.dtype)
         sources = tf.concat([sources, loops], 0)
         targets = tf.concat([targets, loops], 0)
         edge_weight = tf.concat([edge_weight, tf.ones(tf.shape(loops), dtype)], 0)
-    deg = tf.math.unsorted_segment_sum(edge_weight, targets, num_nodes)
+    if counted and add_self_loops:  # every degree >= 1, unit weights: the short form
+        inv_sqrt = tf.math.rsqrt(tf.cast(in_degree, dtype) + 1)
+        return sources, targets, tf.gather(inv_sqrt, sources) * tf.gather(inv_sqrt, targets)
+    if counted:
+        deg = tf.cast(in_degree, dtype)
+    else:
+        deg = tf.math.unsorted_segment_sum(edge_weight, targets, num_nodes)
     positive = deg > 0
     inv_sqrt = tf.where(positive, tf.math.rsqrt(tf.where(positive, deg, tf.ones_like(deg))),
                         tf.zeros_like(deg))

@@ -17,18 +17,30 @@ def _blocks():
 
 
 def test_custom_layer_is_short_and_matches_its_formula():
-    layer_code, usage_code = _blocks()
+    layer_code, hooks_code, usage_code = _blocks()
     assert len(layer_code.strip().splitlines()) < 30
     namespace = {}
     exec(compile(layer_code, str(DOC), "exec"), namespace)
+    exec(compile(hooks_code, str(DOC), "exec"), namespace)
     exec(compile(usage_code, str(DOC), "exec"), namespace)
-    assert namespace["out"].shape[-1] == 8 and set(namespace["graph"]) == {"nodes", "edges"}
-    GatedConv = namespace["GatedConv"]
+    assert namespace["out"].shape[-1] == 8
+    assert set(namespace["graph"]) == {"nodes", "edges", "graph"}
+    for name in ("GatedConv", "GatedConvHooks"):
+        _check_against_numpy(namespace[name])
+    assert namespace["GatedConv"](4)._fused and not namespace["GatedConvHooks"](4)._fused
 
+
+def _check_against_numpy(GatedConv):
     graphs = ref.edge_case_graphs(np.random.default_rng(3))
     nodes, edges, _ = ref.to_ragged(graphs, dtype="float64")
     layer = GatedConv(4, dtype="float64")
     out = layer([nodes, edges])
+    xla = GatedConv(4, dtype="float64", sparse=False)
+    xla([nodes, edges])
+    xla.set_weights(layer.get_weights())
+    compiled = tf.function(lambda n, e: xla([n, e]), jit_compile=True)
+    np.testing.assert_allclose(compiled(nodes, edges).values.numpy(), out.values.numpy(),
+                               atol=1e-10)
     w, w_root = layer.kernel.numpy(), layer.root_kernel.numpy()
     for k, (x, e, _) in enumerate(graphs):
         expected = x @ w_root

@@ -74,9 +74,9 @@ def test_missing_edge_features_and_bad_structures():
 @pytest.mark.parametrize("make, match", [
     (lambda: L.GCNConv(0), "`units` must be a positive integer. Received: units=0"),
     (lambda: L.GATConv(4, heads=-1), "`heads` must be a positive integer. Received: heads=-1"),
-    (lambda: L.GATConv(4, dropout=1.5), r"`dropout` must be a number in \[0, 1\)"),
+    (lambda: L.GATConv(4, dropout=1.5), r"`dropout` must be a finite number in \[0, 1\). Received: dropout=1.5"),
     (lambda: L.GraphConv(4, aggregate="median"), "`aggregate` must be one of .*aggregate='median'"),
-    (lambda: L.GINConv([]), "`mlp_units` must be a positive integer or a non-empty list"),
+    (lambda: L.GINConv([]), "`mlp_units` must be an integer or a non-empty list of positive integers. Received: mlp_units=\\[\\]"),
     (lambda: L.EdgeConv([4, -2]), "`mlp_units` .* Received: mlp_units=\\[4, -2\\]"),
     (lambda: L.GINConv(), "Give exactly one of `mlp_units` and `mlp`"),
     (lambda: L.GINConv(mlp="dense"), "`mlp` must be a Keras layer. Received: mlp='dense'"),

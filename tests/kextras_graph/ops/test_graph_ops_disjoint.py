@@ -28,8 +28,40 @@ def test_conversion_offsets_graph_ids_and_back():
     assert int(g.num_nodes) == 9 and int(g.num_edges) == 5 and int(g.num_graphs) == 4
     back = g.nodes_to_ragged(g.nodes)
     np.testing.assert_array_equal(back.to_tensor().numpy(), nodes.to_tensor().numpy())
-    back = ops.disjoint_to_ragged(g.edge_features, g.edge_row_splits)
+    back = g.edges_to_ragged(g.edge_features)
     np.testing.assert_array_equal(back.row_lengths().numpy(), [2, 0, 1, 2])
+    np.testing.assert_array_equal(g.in_degree.numpy(), [0, 1, 1, 1, 0, 1, 0, 0, 1])
+    np.testing.assert_array_equal(g.out_degree.numpy(), [1, 0, 1, 0, 1, 1, 0, 0, 1])
+    np.testing.assert_array_equal(g.adjacency.numpy(), np.stack([g.targets, g.sources], 1))
+    assert not bool(g.invalid)
+
+
+def test_int64_indices_are_checked_before_the_int32_cast():
+    """An edge 0 -> 2**32 + 1 must not wrap around to 0 -> 1."""
+    nodes = tf.RaggedTensor.from_row_lengths(tf.ones([3, 1]), [3])
+    edges = tf.RaggedTensor.from_row_lengths(tf.constant([[0, 2**32 + 1]], tf.int64), [1])
+    with pytest.raises(ValueError, match="out of range.*4294967297"):
+        ops.ragged_to_disjoint(nodes, edges)
+    spec = [tf.RaggedTensorSpec([None, None, 1], tf.float32, 1, tf.int64),
+            tf.RaggedTensorSpec([None, None, 2], tf.int64, 1, tf.int64)]
+    graph = tf.function(lambda n, e: ops.ragged_to_disjoint(n, e).sources, input_signature=spec)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="out of range"):
+        graph(nodes, edges)
+    xla = tf.function(lambda n, e: ops.graph_structure(n, e)["invalid"], jit_compile=True)
+    assert bool(xla(nodes, edges))
+
+
+def test_prepared_structure_is_reused_not_rebuilt():
+    nodes, edges, ef = _batch()
+    prepared = ops.prepare_graph({"nodes": nodes, "edges": edges})
+    assert ops.prepare_graph(prepared) is prepared
+    structure = prepared[ops.STRUCTURE_KEY]
+    g = ops.ragged_to_disjoint(nodes, edges, ef, structure=structure)
+    assert g.structure is structure and g.sources is structure["sources"]
+    np.testing.assert_array_equal(g.sources.numpy(), [0, 2, 4, 8, 5])
+    fewer = tf.RaggedTensor.from_row_lengths(edges.values[:3], [2, 0, 1, 0])
+    with pytest.raises(ValueError, match="does not belong to these edges.*drop its 'graph'"):
+        ops.ragged_to_disjoint(nodes, fewer, structure=structure)
 
 
 def _bad_cases():

@@ -38,22 +38,21 @@ def test_scatter_sum_and_gather_rows_match_numpy_with_gradients():
     np.testing.assert_allclose(grad.numpy(), ref_grad, rtol=1e-12)
 
 
-def test_structure_is_shared_between_conversions_in_one_traced_graph():
+def test_every_layer_of_a_dict_model_shares_one_structure():
+    """The first layer builds the structure (once), every later layer reuses it."""
+    import keras
+
+    from kextras_graph import layers as L
+
     nodes = tf.RaggedTensor.from_row_lengths(tf.ones([5, 2]), [3, 0, 2])
     edges = tf.RaggedTensor.from_row_lengths(
         tf.constant([[0, 1], [2, 0], [1, 0]], tf.int32), [2, 0, 1])
-    seen = {}
-
-    @tf.function
-    def convert(n, e):
-        a = ops.ragged_to_disjoint(n, e)
-        b = ops.ragged_to_disjoint(n.with_values(n.values * 2), e)
-        seen["same"] = a.sources is b.sources and a.cache is b.cache
-        return b.sources, b.targets, b.edge_graph_ids, b.node_graph_ids
-
-    s, t, eg, ng = convert(nodes, edges)
-    assert seen["same"]
-    np.testing.assert_array_equal(s.numpy(), [0, 2, 4])
-    np.testing.assert_array_equal(t.numpy(), [1, 0, 3])
-    np.testing.assert_array_equal(eg.numpy(), [0, 0, 2])
-    np.testing.assert_array_equal(ng.numpy(), [0, 0, 0, 2, 2])
+    first, second = L.GCNConv(3), L.GraphConv(3)
+    h1 = first({"nodes": nodes, "edges": edges})
+    h2 = second(h1)
+    assert h2["graph"] is not None and all(h2["graph"][k] is h1["graph"][k] for k in h1["graph"])
+    np.testing.assert_array_equal(h1["graph"]["sources"].numpy(), [0, 2, 4])
+    np.testing.assert_array_equal(h1["graph"]["targets"].numpy(), [1, 0, 3])
+    np.testing.assert_array_equal(h1["graph"]["node_graph_ids"].numpy(), [0, 0, 0, 2, 2])
+    model = keras.Sequential([L.GCNConv(3), L.GraphConv(3), L.GlobalSumPool()])
+    assert model({"nodes": nodes, "edges": edges}).shape == (3, 3)

@@ -122,9 +122,13 @@ def _graph_case(dtype):
 @pytest.mark.parametrize("mode", ["eager", "graph", "xla"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_propagate_sum_values_and_gradients_match_numpy(mode, dtype, weighted):
-    """Sparse-matmul path (eager/graph, float32/64) and gather-scatter fallback (XLA, float16)
-    give the same sums and the gradients ``dL/dx = A^T g``, ``dL/dw_k = <g[t_k], x[s_k]>``."""
+@pytest.mark.parametrize("sparse", [True, False])
+def test_propagate_sum_values_and_gradients_match_numpy(mode, dtype, weighted, sparse):
+    """Sparse-matmul kernel (float32/64) and gather-scatter kernel (``sparse=False``, XLA,
+    float16) give the same sums and the gradients ``dL/dx = A^T g``,
+    ``dL/dw_k = <g[t_k], x[s_k]>``."""
+    if mode == "xla" and sparse:
+        pytest.skip("XLA has no sparse matmul: sparse=False is the XLA kernel")
     x, sources, targets, w = _graph_case(dtype)
     w_used = w if weighted else np.ones_like(w)
     g = np.random.default_rng(2).normal(size=x.shape).astype(dtype)
@@ -132,9 +136,8 @@ def test_propagate_sum_values_and_gradients_match_numpy(mode, dtype, weighted):
     def run(x_t, w_t):
         with tf.GradientTape() as tape:
             tape.watch([x_t, w_t])
-            cache = {}
             out = ops.propagate_sum(x_t, sources, targets, tf.constant(len(x), tf.int32),
-                                    edge_weight=w_t if weighted else None, cache=cache)
+                                    edge_weight=w_t if weighted else None, sparse=sparse)
             loss = tf.reduce_sum(out * g)
         dx, dw = tape.gradient(loss, [x_t, w_t])
         return out, dx, (tf.zeros_like(w_t) if dw is None else dw)
@@ -155,13 +158,11 @@ def test_propagate_sum_values_and_gradients_match_numpy(mode, dtype, weighted):
     assert out.dtype == dx.dtype == tf.as_dtype(dtype)
 
 
-def test_propagate_sum_reuses_the_cached_sparse_pattern():
+def test_propagate_sum_with_a_prebuilt_sparse_pattern():
     x, sources, targets, w = _graph_case(np.float32)
-    cache = {}
     n = tf.constant(len(x), tf.int32)
-    a = ops.propagate_sum(x, sources, targets, n, cache=cache)
-    assert len(cache) == 1
-    b = ops.propagate_sum(x, sources, targets, n, edge_weight=w, cache=cache)
-    assert len(cache) == 1  # the weighted call reuses the same index pattern
+    pattern = tf.constant(np.stack([targets, sources], 1).astype(np.int64))
+    a = ops.propagate_sum(x, sources, targets, n, adjacency=pattern)
+    b = ops.propagate_sum(x, sources, targets, n, edge_weight=w, adjacency=pattern)
     np.testing.assert_allclose(a.numpy(), _propagate_reference(x, sources, targets, np.ones_like(w)), rtol=1e-6)
     np.testing.assert_allclose(b.numpy(), _propagate_reference(x, sources, targets, w), rtol=1e-6)

@@ -122,7 +122,7 @@ def test_cluster_loss_enters_training_loss():
 @pytest.mark.parametrize("make,match", [
     (lambda: TopKPool(), "Exactly one of `ratio` and `k`"),
     (lambda: TopKPool(ratio=0.5, k=2), "Exactly one of `ratio` and `k`"),
-    (lambda: TopKPool(ratio=1.5), r"`ratio` must be a number in \(0, 1\]. Received: ratio=1.5"),
+    (lambda: TopKPool(ratio=1.5), r"`ratio` must be a finite number in \(0, 1\]. Received: ratio=1.5"),
     (lambda: SAGPool(k=0), "`k` must be a positive integer. Received: k=0"),
     (lambda: DiffPool(0), "`k` must be a positive integer. Received: k=0"),
     (lambda: DiffPool(2, units=-1), "`units` must be a positive integer"),
@@ -171,7 +171,7 @@ def test_two_level_sequential_unet_from_the_docs():
         TopKUnpool(combine="add"), GCNConv(8, activation="relu"),
     ])
     out = model({"nodes": NODES, "edges": EDGES})
-    assert set(out) == {"nodes", "edges"}
+    assert set(out) == {"nodes", "edges", "graph"}
     np.testing.assert_array_equal(out["nodes"].row_lengths().numpy(),
                                   NODES.row_lengths().numpy())
     np.testing.assert_array_equal(out["edges"].values.numpy(), EDGES.values.numpy())

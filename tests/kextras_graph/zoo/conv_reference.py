@@ -22,7 +22,7 @@ def cheb(x, edges, kernel, bias, lambda_max=2.0):
     n = len(x)
     a = adjacency(n, edges)
     np.fill_diagonal(a, 0)
-    deg = a.sum(1)
+    deg = a.sum(0)  # out-degree (a[t, s] counts s -> t), as PyG get_laplacian
     inv = np.where(deg > 0, 1 / np.sqrt(np.where(deg > 0, deg, 1)), 0)
     lap = np.eye(n) - inv[:, None] * a * inv[None, :]
     lhat = 2 * lap / lambda_max - np.eye(n)

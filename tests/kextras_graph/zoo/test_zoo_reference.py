@@ -68,6 +68,18 @@ def test_cheb_conv(batch, K, lambda_max):
              lambda x, e, f, w: ref.cheb(x, e, w[0], w[1], lambda_max))
 
 
+def test_cheb_conv_directed_graph_matches_pyg():
+    """PyG ``ChebConv(3, 3, K=2, normalization="sym")`` with identity weights on edges
+    0->1, 0->2, 1->2 and X = I (PyG's out-degree convention); numbers recorded from
+    torch_geometric 2.8.1 (``out = X + L̂ X``)."""
+    pyg = np.array([[1.0, 0.0, 0.0], [-0.7071067811865475, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    layer = ChebConv(3, K=2, use_bias=False, dtype="float64",
+                     kernel_initializer=lambda shape, dtype=None: np.stack([np.eye(3)] * 2))
+    nodes = tf.RaggedTensor.from_row_lengths(np.eye(3), [3])
+    edges = tf.RaggedTensor.from_row_lengths(np.array([[0, 1], [0, 2], [1, 2]], "int32"), [3])
+    np.testing.assert_allclose(layer([nodes, edges])[0].numpy(), pyg, atol=1e-15)
+
+
 @pytest.mark.parametrize("batch", sorted(BATCHES))
 @pytest.mark.parametrize("K,alpha", [(1, 0.1), (10, 0.1), (5, 0.5)])
 def test_appnp(batch, K, alpha):
@@ -126,14 +138,14 @@ def test_rgcn_rejects_out_of_range_relation():
 
 @pytest.mark.parametrize("make,match", [
     (lambda: ChebConv(4, K=0), "`K` must be a positive integer. Received: K=0"),
-    (lambda: ChebConv(4, lambda_max=-1), "`lambda_max` must be a positive number"),
-    (lambda: APPNP(alpha=1.5), r"`alpha` must be a number in \[0, 1\]. Received: alpha=1.5"),
+    (lambda: ChebConv(4, lambda_max=-1), "`lambda_max` must be a positive finite number. Received: lambda_max=-1"),
+    (lambda: APPNP(alpha=1.5), r"`alpha` must be a finite number in \[0, 1\]. Received: alpha=1.5"),
     (lambda: APPNP(K=0), "`K` must be a positive integer"),
     (lambda: GatedGraphConv(4, num_steps=0), "`num_steps` must be a positive integer"),
     (lambda: RGCNConv(4, 0), "`num_relations` must be a positive integer"),
-    (lambda: RGCNConv(4, 2, aggregate="max"), "`aggregate` must be 'mean' or 'sum'"),
-    (lambda: SchNetConv(4, num_rbf=1), "`num_rbf` must be >= 2"),
-    (lambda: SchNetConv(4, cutoff=0), "`cutoff` must be a positive number"),
+    (lambda: RGCNConv(4, 2, aggregate="max"), r"`aggregate` must be one of \['mean', 'sum'\]. Received: aggregate='max'"),
+    (lambda: SchNetConv(4, num_rbf=1), r"`num_rbf` must be an integer in \[2, inf\]. Received: num_rbf=1"),
+    (lambda: SchNetConv(4, cutoff=0), "`cutoff` must be a positive finite number. Received: cutoff=0"),
 ])
 def test_bad_arguments(make, match):
     with pytest.raises(ValueError, match=match):

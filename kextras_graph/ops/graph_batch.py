@@ -1,0 +1,290 @@
+"""GraphBatch: the flat ("disjoint") structure of a ragged graph batch, built once.
+
+A batch of graphs arrives ragged (``nodes[batch, (n), F]``, ``edges[batch, (e), 2]`` with
+indices local to each graph, column 0 = source, column 1 = target). Layers work on one big
+disjoint graph. Its structure (global edge indices, graph ids, degrees, the sparse pattern
+of ``A``, an ``invalid`` flag) depends on the edges and the node row lengths only, so it is
+built and validated once per batch by :func:`graph_structure` and carried, as a plain dict
+of tensors under the key ``"graph"``, in the graph dict that flows through a model
+(:func:`prepare_graph`; the first graph layer does it when the key is missing).
+"""
+
+import numpy as np
+import tensorflow as tf
+
+__all__ = [
+    "GraphBatch",
+    "STRUCTURE_KEY",
+    "graph_structure",
+    "prepare_graph",
+    "ragged_to_disjoint",
+    "validate_graph_inputs",
+    "row_ids",
+]
+
+INDEX_DTYPE = tf.int32
+STRUCTURE_KEY = "graph"
+_FIELDS = ("sources", "targets", "node_graph_ids", "edge_graph_ids", "in_degree",
+           "out_degree", "adjacency", "invalid")
+_INDEX_MESSAGE = ("`edges` index out of range for its graph: edge indices must be "
+                  "non-negative and less than the number of nodes of that graph")
+
+
+def static_size(x, axis=0):
+    """``x.shape[axis]`` when known (eager: always, no op), else ``tf.shape(x)[axis]``."""
+    size = x.shape[axis]
+    return tf.constant(size, INDEX_DTYPE) if size is not None else tf.shape(
+        x, out_type=INDEX_DTYPE)[axis]
+
+
+def row_ids(row_splits, values=None):
+    """Row (graph) id of every value, int32 ``[row_splits[-1]]`` (one binary search).
+
+    ``values`` (the ragged values) gives the count from its shape, which XLA knows at
+    compile time even after a data-dependent step (a pooling's ``boolean_mask``).
+    """
+    splits = tf.cast(row_splits, INDEX_DTYPE)
+    count = splits[-1] if values is None else static_size(values)
+    return tf.raw_ops.UpperBound(sorted_inputs=splits[None, 1:], values=tf.range(count)[None],
+                                 out_type=INDEX_DTYPE)[0]
+
+
+def _check_ragged(name, x, rank, last_dim=None, integer=False):
+    what = "2" if last_dim == 2 else "F"
+    if not isinstance(x, tf.RaggedTensor):
+        raise ValueError(
+            f"`{name}` must be a tf.RaggedTensor of shape [batch, (n), {what}]. Received: "
+            f"{name}={type(x).__name__} with shape {getattr(x, 'shape', None)}")
+    if x.ragged_rank != 1 or x.shape.rank != rank:
+        raise ValueError(
+            f"`{name}` must be a RaggedTensor with ragged_rank=1 and rank {rank} ([batch, "
+            f"(ragged), {what}]). Received: {name} with shape {x.shape} and "
+            f"ragged_rank={x.ragged_rank}")
+    if integer != x.dtype.is_integer or (not integer and not x.dtype.is_floating):
+        kind = "integer node indices" if integer else "floating point features"
+        raise ValueError(f"`{name}` must hold {kind}. Received: {name} with dtype {x.dtype.name}")
+    if last_dim is not None and x.shape[-1] is not None and x.shape[-1] != last_dim:
+        raise ValueError(
+            f"`{name}` must have size {last_dim} on its last axis (source, target). "
+            f"Received: {name} with shape {x.shape}")
+
+
+def validate_graph_inputs(nodes, edges, edge_features=None):
+    """Static checks (types, ranks, dtypes, known batch sizes); raises ValueError."""
+    _check_ragged("nodes", nodes, 3)
+    _check_ragged("edges", edges, 3, last_dim=2, integer=True)
+    if edge_features is not None:
+        _check_ragged("edge_features", edge_features, 3)
+    b_nodes, b_edges = nodes.shape[0], edges.shape[0]
+    if b_nodes is not None and b_edges is not None and b_nodes != b_edges:
+        raise ValueError(
+            "`nodes` and `edges` must have the same batch size. Received: "
+            f"nodes batch={b_nodes}, edges batch={b_edges}")
+
+
+def _eager_checks(node_splits, edge_splits, local):
+    node_splits, edge_splits = node_splits.numpy(), edge_splits.numpy()
+    if len(node_splits) != len(edge_splits):
+        raise ValueError(
+            "`nodes` and `edges` must have the same batch size. Received: "
+            f"nodes batch={len(node_splits) - 1}, edges batch={len(edge_splits) - 1}")
+    local = local.numpy()  # in its own (int32 or int64) dtype: checked before any cast
+    if local.size == 0:
+        return
+    graph_ids = np.searchsorted(edge_splits, np.arange(len(local)), side="right") - 1
+    counts = np.diff(node_splits)[graph_ids]
+    bad = (local < 0) | (local >= counts[:, None])
+    if bad.any():
+        k = int(np.argwhere(bad)[0][0])
+        if (local[k] < 0).any():
+            raise ValueError(
+                "`edges` must hold non-negative node indices. Received: edges of graph "
+                f"{int(graph_ids[k])} contains {local[k].tolist()}")
+        raise ValueError(
+            f"`edges` index out of range for its graph. Received: edges of graph "
+            f"{int(graph_ids[k])} contains {local[k].tolist()} but that graph has "
+            f"{int(counts[k])} nodes")
+
+
+def check_edge_features(edges, edge_features):
+    """Edge features with one row per edge: eager ValueError, graph-mode assertion.
+
+    Returns the flat edge feature values (with the assertion as a control dependency).
+    """
+    e_splits = tf.cast(edges.row_splits, INDEX_DTYPE)
+    f_splits = tf.cast(edge_features.row_splits, INDEX_DTYPE)
+    if tf.executing_eagerly():
+        if not np.array_equal(e_splits.numpy(), f_splits.numpy()):
+            raise ValueError(
+                "`edge_features` must have one row per edge of `edges` in every graph. "
+                f"Received: edge_features row lengths {np.diff(f_splits.numpy()).tolist()}, "
+                f"edges row lengths {np.diff(e_splits.numpy()).tolist()}")
+        return edge_features.values
+    size_f, size_e = tf.size(f_splits), tf.size(e_splits)
+    n = tf.minimum(size_f, size_e)
+    same = tf.logical_and(tf.equal(size_f, size_e),
+                          tf.reduce_all(tf.equal(f_splits[:n], e_splits[:n])))
+    check = tf.debugging.Assert(same, ["`edge_features` must have one row per edge of `edges`"])
+    with tf.control_dependencies([check]):
+        return tf.identity(edge_features.values)
+
+
+def graph_structure(nodes, edges, validate=True):
+    """The structure dict of a ragged batch (what ``prepare_graph`` stores under "graph").
+
+    Keys: ``sources``, ``targets`` (``[E]`` int32 global node indices), ``node_graph_ids``
+    ``[N]``, ``edge_graph_ids`` ``[E]``, ``in_degree``, ``out_degree`` (``[N]`` int32 edge
+    counts), ``adjacency`` (``[E, 2]`` int64 (target, source): the pattern of the sparse
+    ``A``) and ``invalid`` (scalar bool: an edge index out of range or a nodes/edges
+    batch-size mismatch). Integers only: Keras casts floating inputs of a layer to its
+    compute dtype, so per-dtype normalizations are derived from the degrees by the layers
+    (``ops.gcn_norm(..., in_degree=)``).
+
+    ``validate`` checks the indices in their own dtype (int64 before the cast to int32):
+    in eager mode a bad batch raises ``ValueError``; in a ``tf.function`` the checks are
+    assertions (``InvalidArgumentError``); XLA drops assertions, and there the layers turn
+    their outputs into NaN through ``invalid``.
+    """
+    validate_graph_inputs(nodes, edges)
+    local = edges.values
+    if validate and tf.executing_eagerly():
+        _eager_checks(nodes.row_splits, edges.row_splits, local)
+    node_splits = tf.cast(nodes.row_splits, INDEX_DTYPE)
+    edge_graph_ids = row_ids(edges.row_splits, edges.values)
+    num_nodes = static_size(nodes.values)
+    if validate and tf.executing_eagerly():
+        invalid = tf.constant(False)  # checked above: a bad batch raised
+    elif validate:
+        splits64 = tf.cast(nodes.row_splits, tf.int64)
+        same_batch = tf.equal(tf.size(node_splits), tf.size(edges.row_splits))
+        ids = tf.minimum(edge_graph_ids, tf.size(node_splits) - 2)  # in range even if not same
+        starts = tf.gather(splits64, ids)[:, None]
+        ends = tf.gather(splits64[1:], ids)[:, None]
+        wide = tf.cast(local, tf.int64)
+        in_range = tf.reduce_all((wide >= 0) & (wide + starts < ends))
+        ok = tf.logical_and(same_batch, in_range)
+        invalid = tf.logical_not(ok)
+        if not tf.executing_eagerly():
+            check = tf.debugging.Assert(ok, [_INDEX_MESSAGE + "; `nodes` and `edges` must "
+                                             "have the same batch size"])
+            with tf.control_dependencies([check]):
+                local = tf.identity(local)
+        edge_graph_ids = ids  # never out of range, even on a batch-size mismatch
+    else:
+        invalid = tf.constant(False)
+    offsets = tf.gather(node_splits, edge_graph_ids)
+    global_idx = tf.cast(local, INDEX_DTYPE) + offsets[:, None]
+    sources, targets = global_idx[:, 0], global_idx[:, 1]
+    ones = tf.ones_like(sources)
+    return {
+        "sources": sources,
+        "targets": targets,
+        "node_graph_ids": row_ids(nodes.row_splits, nodes.values),
+        "edge_graph_ids": edge_graph_ids,
+        "in_degree": tf.math.unsorted_segment_sum(ones, targets, num_nodes),
+        "out_degree": tf.math.unsorted_segment_sum(ones, sources, num_nodes),
+        "adjacency": tf.cast(tf.stack([targets, sources], 1), tf.int64),
+        "invalid": invalid,
+    }
+
+
+def prepare_graph(graph, validate=True):
+    """Returns the graph dict with its structure under ``"graph"`` (built if missing).
+
+    Use it in a ``tf.data`` pipeline (``dataset.map(prepare_graph)``) or let the first
+    graph layer of a model do it: every later layer reuses the structure.
+    """
+    if STRUCTURE_KEY in graph:
+        return graph
+    out = dict(graph)
+    out[STRUCTURE_KEY] = graph_structure(graph["nodes"], graph["edges"], validate=validate)
+    return out
+
+
+class GraphBatch:
+    """A batch of graphs as one flat disjoint graph (what a layer's ``call_graph`` sees).
+
+    Attributes:
+        nodes: ``[N, F]`` node features of all graphs, graph after graph.
+        edge_features: ``[E, Fe]`` or None.
+        structure: the dict of :func:`graph_structure`; its entries are attributes too
+            (``sources``, ``targets``, ``node_graph_ids``, ``edge_graph_ids``,
+            ``in_degree``, ``out_degree``, ``adjacency``, ``invalid``).
+        node_row_splits, edge_row_splits: ``[B + 1]`` row splits of the ragged inputs.
+        num_nodes, num_edges, num_graphs: scalar int32 tensors.
+    """
+
+    def __init__(self, nodes, edge_features, structure, ragged_nodes, edge_row_splits):
+        self.nodes = nodes
+        self.edge_features = edge_features
+        self.structure = structure
+        self._ragged_nodes = ragged_nodes
+        self.node_row_splits = ragged_nodes.row_splits
+        self.edge_row_splits = edge_row_splits
+        self.num_nodes = static_size(nodes)
+        self.num_edges = static_size(structure["sources"])
+        self.num_graphs = static_size(self.node_row_splits) - 1
+
+    def __getattr__(self, name):
+        if name in _FIELDS:
+            try:
+                return self.__dict__["structure"][name]
+            except KeyError:
+                raise AttributeError(f"this GraphBatch has no `{name}`") from None
+        raise AttributeError(name)
+
+    def replace(self, **fields):
+        """A copy with some structure entries replaced (e.g. ``sources``/``targets`` of a
+        layer that adds self loops); ``adjacency`` and the degrees are dropped unless given."""
+        structure = {k: v for k, v in self.structure.items()
+                     if k not in ("adjacency", "in_degree", "out_degree")}
+        structure.update(fields)
+        out = GraphBatch(self.nodes, self.edge_features, structure, self._ragged_nodes,
+                         self.edge_row_splits)
+        return out
+
+    def nodes_to_ragged(self, values):
+        """Wraps flat per-node ``values`` ``[N, ...]`` as ``[batch, (n), ...]``."""
+        return self._ragged_nodes.with_values(values)
+
+    def edges_to_ragged(self, values):
+        """Wraps flat per-edge ``values`` ``[E, ...]`` as ``[batch, (e), ...]``."""
+        return tf.RaggedTensor.from_row_splits(values, self.edge_row_splits, validate=False)
+
+
+def _check_structure(structure, nodes, edges):
+    """A stale "graph" entry (edges or nodes changed after it was built) is an error
+    wherever the sizes are known (always in eager mode)."""
+    for key, values, what in (("sources", edges.values, "edges"),
+                              ("node_graph_ids", nodes.values, "nodes")):
+        have, want = structure[key].shape[0], values.shape[0]
+        if have is not None and want is not None and have != want:
+            raise ValueError(
+                f"The 'graph' structure does not belong to these {what}: it was built for "
+                f"{have} {what}, received {want}. After replacing 'nodes' row lengths or "
+                "'edges' in a graph dict, drop its 'graph' key (or call "
+                "kextras_graph.ops.prepare_graph on the new dict).")
+
+
+def ragged_to_disjoint(nodes, edges, edge_features=None, structure=None, validate=True):
+    """A :class:`GraphBatch` of a ragged batch; reuses ``structure`` when given.
+
+    Args:
+        nodes: ``RaggedTensor[batch, (n), F]`` float node features.
+        edges: ``RaggedTensor[batch, (e), 2]`` int, local indices (source, target).
+        edge_features: optional ``RaggedTensor[batch, (e), Fe]`` float.
+        structure: a dict of :func:`graph_structure` for these nodes and edges (then
+            nothing is rebuilt nor re-validated).
+        validate: see :func:`graph_structure`; also checks the edge feature row lengths.
+    """
+    _check_ragged("nodes", nodes, 3)
+    ef_values = None
+    if edge_features is not None:
+        _check_ragged("edge_features", edge_features, 3)
+        ef_values = (check_edge_features(edges, edge_features)
+                     if validate and structure is None else edge_features.values)
+    if structure is None:
+        structure = graph_structure(nodes, edges, validate=validate)
+    else:
+        _check_structure(structure, nodes, edges)
+    return GraphBatch(nodes.values, ef_values, structure, nodes, edges.row_splits)
