@@ -52,6 +52,8 @@ def _params():
         slow = slow or name in SLOW_PAGES
         if blocks:
             yield pytest.param(path, id=name, marks=[pytest.mark.slow] if slow else [])
+        if blocks and not slow and any(marker == "quick" for _, marker, _ in page_blocks(path)):
+            yield pytest.param(path, id=f"{name}:as-written", marks=[pytest.mark.slow])  # -m slow: no quick
 
 
 @pytest.mark.parametrize("path", list(_params()))
