@@ -27,6 +27,7 @@ from kextras_graph.layers.node_batch_normalization import NodeBatchNormalization
 from kextras_graph.layers.node_dense import NodeDense
 from kextras_graph.layers.node_dropout import NodeDropout
 from kextras_graph.layers.node_layer_normalization import NodeLayerNormalization
+from kextras_graph.layers.node_output import NodeOutput
 from kextras_graph.layers.rgcn_conv import RGCNConv
 from kextras_graph.layers.sag_pool import SAGPool
 from kextras_graph.layers.schnet_conv import SchNetConv
@@ -55,6 +56,7 @@ __all__ = [
     "NodeBatchNormalization",
     "NodeLayerNormalization",
     "NodeActivation",
+    "NodeOutput",
     # hierarchical pooling and readouts
     "TopKPool",
     "SAGPool",

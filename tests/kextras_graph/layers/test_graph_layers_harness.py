@@ -59,6 +59,7 @@ CASES = {
     "NodeBatchNormalization": (lambda: L.NodeBatchNormalization(), "nodes"),
     "NodeLayerNormalization": (lambda: L.NodeLayerNormalization(), "dict"),
     "NodeActivation": (lambda: L.NodeActivation("m_arcsinh"), "nodes"),
+    "NodeOutput": (lambda: L.NodeOutput(), "graph"),
 }
 
 
@@ -76,7 +77,7 @@ ISSUE3_LAYERS = {
     "MessagePassing", "GCNConv", "GraphConv", "GINConv", "GINEConv", "GraphSAGEConv",
     "GATConv", "EdgeConv", "NNConv", "GlobalSumPool", "GlobalMeanPool", "GlobalMaxPool",
     "GlobalAttentionPool", "Set2Set", "NodeDense", "NodeDropout", "NodeBatchNormalization",
-    "NodeLayerNormalization", "NodeActivation",
+    "NodeLayerNormalization", "NodeActivation", "NodeOutput",
 }
 
 
