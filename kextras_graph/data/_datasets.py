@@ -67,9 +67,10 @@ class NodeClassificationData:
         The whole graph is one batch of one graph: ``inputs`` as :meth:`inputs`, ``y`` the
         labels ``[1, n_nodes]`` (int64) and ``sample_weight`` ``[1, n_nodes]``, 1.0 on the nodes
         of ``split`` and 0.0 elsewhere. A model whose output is ``[1, n_nodes, num_classes]``
-        (end it with ``keras.layers.Reshape((-1, num_classes))``, which turns the ragged
-        node output of a batch of one graph into a dense tensor) then trains and evaluates
-        on that split only with ``fit`` / ``evaluate`` and ``weighted_metrics``.
+        (end a ``Sequential`` of graph layers with ``kextras_graph.layers.NodeOutput()``, or a
+        functional model on one graph with ``keras.layers.Reshape((-1, num_classes))``) then
+        trains and evaluates on that split only with ``fit`` / ``evaluate`` and
+        ``weighted_metrics``.
         """
         weight = self.mask(split).astype(tf.as_dtype(dtype).as_numpy_dtype)[None]
         return tf.data.Dataset.from_tensors(

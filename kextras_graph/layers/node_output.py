@@ -19,7 +19,14 @@ class NodeOutput(keras.layers.Layer):
     Input: a graph dict, ``[nodes, edges(, edge_features)]`` or the nodes alone (ragged
     ``[B, (n), F]`` or dense ``[B, n, F]``, returned as is).
     Output: dense ``[B, max(n), F]``.
+
+    The padded size depends on the data, which XLA cannot compile: ``supports_jit`` is
+    False, so ``compile(jit_compile="auto")`` (the default) runs the model without XLA.
     """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_jit = False
 
     def _nodes(self, inputs):
         _, nodes, _, _, _ = unpack_graph_inputs(inputs, type(self).__name__, needs_edges=False)
