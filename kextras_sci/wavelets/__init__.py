@@ -8,7 +8,7 @@ Functions (differentiable, batch/channel axes carried through, dynamic sizes ins
 Keras layers live in :mod:`kextras_sci.wavelets.layers`.
 """
 
-from kextras_sci.wavelets._core import MODES
+from kextras_sci.wavelets._extend import MODES
 from kextras_sci.wavelets._filters import (
     FilterBank,
     dwt_max_level,
@@ -16,22 +16,9 @@ from kextras_sci.wavelets._filters import (
     swt_max_level,
     wavelist,
 )
-from kextras_sci.wavelets._transform import (
-    dwt,
-    dwt2,
-    dwtn,
-    idwt,
-    idwt2,
-    idwtn,
-    iswt,
-    swt,
-    wavedec,
-    wavedec2,
-    wavedecn,
-    waverec,
-    waverec2,
-    waverecn,
-)
+from kextras_sci.wavelets._dwt import dwt, dwt2, dwtn, idwt, idwt2, idwtn
+from kextras_sci.wavelets._multilevel import wavedec, wavedec2, wavedecn, waverec, waverec2, waverecn
+from kextras_sci.wavelets._swt import iswt, swt
 
 __all__ = [
     "MODES",

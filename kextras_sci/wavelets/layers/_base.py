@@ -5,7 +5,7 @@
   filters kept orthogonal by construction (lattice angles, see ``_lattice.py``);
 * one-level analysis / synthesis in the band-major CNN layout for every mode, on the
   layers' fused engine (``_engine.py``: one depthwise convolution per level, filters as
-  tensors, PyWavelets' signal extensions from ``kextras_sci.wavelets._core.extend``).
+  tensors, PyWavelets' signal extensions from ``kextras_sci.wavelets._extend.extend``).
 
 CNN layout ("stacked"): ``[batch, *spatial, C]`` -> ``[batch, *spatial', 2**d * C]``,
 band-major: channels ``band * C .. band * C + C - 1`` hold sub-band ``band``, where the
@@ -22,7 +22,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from kextras_sci.wavelets._core import check_mode
+from kextras_sci.wavelets._extend import check_mode
 from kextras_sci.wavelets._filters import get_wavelet
 from kextras_sci.wavelets.layers import _engine, _lattice
 

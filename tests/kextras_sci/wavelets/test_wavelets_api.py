@@ -6,7 +6,7 @@ import pywt
 import tensorflow as tf
 
 import kextras_sci.wavelets as kw
-from kextras_sci.wavelets._transform import _analysis, _synthesis
+from kextras_sci.wavelets._common import _analysis, _synthesis
 from wavelets_oracle import assert_same_structure_close
 
 RNG = np.random.default_rng(11)

@@ -1,0 +1,212 @@
+"""Argument handling shared by the wavelet functions: tensors, dtypes, axes, wavelets, modes."""
+
+from __future__ import annotations
+
+import itertools
+from numbers import Integral
+
+import numpy as np
+import tensorflow as tf
+
+from kextras_sci.wavelets import _extend, _passes
+from kextras_sci.wavelets._filters import FilterBank, get_wavelet
+
+_HALF = (tf.float16, tf.bfloat16)
+
+# Our Python control flow only ever branches on static values: keep AutoGraph out (converting
+# this module inside a tf.function costs tens of seconds of tracing for nothing).
+_no_autograph = tf.autograph.experimental.do_not_convert
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _as_tensor(x, name="data"):
+    """Convert to a real floating tensor following PyWavelets' dtype rules.
+
+    float32/float64 are kept; float16/bfloat16 are kept (computed in float32); integers and
+    booleans become float64 (like PyWavelets); complex inputs are transformed as real and
+    imaginary parts.
+    """
+    if isinstance(x, (tf.Tensor, tf.Variable)) or tf.is_tensor(x):
+        t = tf.convert_to_tensor(x)
+    else:
+        a = np.asarray(x)
+        if a.dtype == object:
+            raise TypeError(f"`{name}` must be a numeric array. Received dtype object.")
+        if a.dtype.kind in "biu":
+            a = a.astype(np.float64)
+        t = tf.convert_to_tensor(a)
+    if t.dtype.is_integer or t.dtype == tf.bool:
+        t = tf.cast(t, tf.float64)
+    if not (t.dtype.is_floating or t.dtype.is_complex):
+        raise TypeError(f"`{name}` must be a numeric tensor. Received dtype {t.dtype.name}.")
+    return t
+
+
+def _norm_axes(axes, ndim, what="data"):
+    out = []
+    for a in axes:
+        if isinstance(a, bool) or not isinstance(a, (Integral, np.integer)):
+            raise ValueError(f"`axes` must be integers. Received: axes={tuple(axes)!r}")
+        a = int(a)
+        if not -ndim <= a < ndim:
+            raise ValueError(
+                f"Input rank too low for the requested axes: {what} has rank {ndim}, "
+                f"received axes={tuple(axes)!r}."
+            )
+        out.append(a % ndim)
+    return out
+
+
+def _rank(t, what="data"):
+    r = t.shape.rank
+    if r is None:
+        raise ValueError(f"`{what}` must have a known rank (got a tensor of unknown rank).")
+    if r < 1:
+        raise ValueError(f"Input rank too low: `{what}` must be at least 1D. Received a scalar.")
+    return r
+
+
+def _per_axis(value, n, name, check):
+    if isinstance(value, (list, tuple)) and not (
+        name == "wavelet" and len(value) == 4 and not isinstance(value[0], (str, FilterBank))
+        and np.ndim(value[0]) == 1
+    ):
+        if len(value) != n:
+            raise ValueError(
+                f"The number of {name}s ({len(value)}) must match the number of axes ({n}). "
+                f"Received: {name}={value!r}"
+            )
+        return [check(v) for v in value]
+    v = check(value)
+    return [v] * n
+
+
+def _banks(wavelet, n):
+    return _per_axis(wavelet, n, "wavelet", get_wavelet)
+
+
+def _modes(mode, n):
+    return _per_axis(mode, n, "mode", _extend.check_mode)
+
+
+def _check_len(n, mode, axis):
+    if mode in ("reflect", "antireflect") and isinstance(n, int) and n < 2:
+        raise ValueError(
+            f"Input data length must be greater than 1 for [anti]reflect mode. "
+            f"Received length {n} along axis {axis}."
+        )
+    if isinstance(n, int) and n < 1:
+        raise ValueError(f"Input data length along axis {axis} must be >= 1. Received {n}.")
+
+
+def _real_call(fn, x, *args):
+    """Apply a real-valued transform to a possibly complex tensor."""
+    if x.dtype.is_complex:
+        re = fn(tf.math.real(x), *args)
+        im = fn(tf.math.imag(x), *args)
+        return tf.complex(re, im)
+    if x.dtype in _HALF:
+        return tf.cast(fn(tf.cast(x, tf.float32), *args), x.dtype)
+    return fn(x, *args)
+
+
+# ----------------------------------------------------------------------------- fast internals
+
+
+def _analysis_stacked(x, banks, modes, axes):
+    def run(t):
+        y = t[..., None]
+        for ax, b, m in zip(axes, banks, modes):
+            y = _passes.analysis_axis(y, ax, b, m)
+        return y
+
+    return _real_call(run, x)
+
+
+def _analysis_pair(x, bank, mode, axis):
+    """Single-axis analysis returning ``(a, d)`` (complex and half inputs as in _real_call)."""
+    if x.dtype.is_complex:
+        ar, dr = _passes.analysis_pair(tf.math.real(x), axis, bank, mode)
+        ai, di = _passes.analysis_pair(tf.math.imag(x), axis, bank, mode)
+        return tf.complex(ar, ai), tf.complex(dr, di)
+    if x.dtype in _HALF:
+        a, d = _passes.analysis_pair(tf.cast(x, tf.float32), axis, bank, mode)
+        return tf.cast(a, x.dtype), tf.cast(d, x.dtype)
+    return _passes.analysis_pair(x, axis, bank, mode)
+
+
+def _synthesis_stacked(y, banks, modes, axes):
+    def run(t):
+        for ax, b, m in reversed(list(zip(axes, banks, modes))):
+            t = _passes.synthesis_axis(t, ax, b, m)
+        return t[..., 0]
+
+    return _real_call(run, y)
+
+
+def _prepare(x, wavelet, mode, axes, what="data"):
+    x = _as_tensor(x, what)
+    ndim = _rank(x, what)
+    if axes is None:
+        axes = tuple(range(ndim))
+    elif isinstance(axes, (Integral, np.integer)):
+        axes = (axes,)
+    axes = _norm_axes(tuple(axes), ndim, what)
+    banks = _banks(wavelet, len(axes))
+    modes = _modes(mode, len(axes))
+    static = x.shape.as_list()
+    for a, m in zip(axes, modes):
+        if static[a] is not None:
+            _check_len(static[a], m, a)
+    return x, banks, modes, axes
+
+
+@_no_autograph
+def _analysis(x, bank, mode, axes):
+    """Fast single-level analysis used by the layers (internal API).
+
+    Args:
+        x: tensor of any rank (float16/32/64, complex).
+        bank: wavelet name, :class:`FilterBank`, or one per axis.
+        mode: extension mode, or one per axis.
+        axes: sequence of axes to transform (negative allowed, repeats allowed).
+
+    Returns:
+        ``(stacked, keys)``: ``stacked`` has shape ``out_spatial + [2**len(axes)]`` with the
+        sub-bands on a new trailing axis in ``dwtn`` key order, ``keys`` the matching list
+        of ``'a'``/``'d'`` strings. For a channels-last image batch ``[N, H, W, C]`` with
+        ``axes=(1, 2)`` the result is ``[N, H', W', C, 4]`` (bands ``aa, ad, da, dd``):
+        reshape to ``[N, H', W', 4 C]`` for the CNN layout.
+    """
+    x, banks, modes, axes = _prepare(x, bank, mode, axes)
+    keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
+    return _analysis_stacked(x, banks, modes, axes), keys
+
+
+@_no_autograph
+def _synthesis(stacked, bank, mode, axes):
+    """Inverse of :func:`_analysis` (internal API for the layers).
+
+    Args:
+        stacked: tensor ``spatial + [2**len(axes)]``, bands in ``dwtn`` key order.
+        bank, mode, axes: as used for the analysis (axes refer to ``stacked`` without its
+            trailing band axis).
+
+    Returns:
+        The reconstruction, ``2 L - F + 2`` samples per axis (``2 L`` for periodization),
+        exactly as ``pywt.idwtn``.
+    """
+    y = _as_tensor(stacked, "stacked")
+    ndim = _rank(y, "stacked") - 1
+    if isinstance(axes, (Integral, np.integer)):
+        axes = (axes,)
+    axes = _norm_axes(tuple(axes), ndim, "coefficients")
+    nb = y.shape[-1]
+    if nb is not None and nb != 2 ** len(axes):
+        raise ValueError(
+            f"The trailing band axis must have {2 ** len(axes)} entries for {len(axes)} axes. "
+            f"Received {nb}."
+        )
+    return _synthesis_stacked(y, _banks(bank, len(axes)), _modes(mode, len(axes)), axes)
