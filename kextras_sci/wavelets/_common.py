@@ -22,26 +22,44 @@ _no_autograph = tf.autograph.experimental.do_not_convert
 
 
 def _as_tensor(x, name="data"):
-    """Convert to a real floating tensor following PyWavelets' dtype rules.
+    """Convert to a floating or complex tensor with PyWavelets' dtype rules.
 
-    float32/float64 are kept; float16/bfloat16 are kept (computed in float32); integers and
-    booleans become float64 (like PyWavelets); complex inputs are transformed as real and
-    imaginary parts.
+    float32/float64/complex64/complex128 are kept; float16/bfloat16 become float32;
+    integers and booleans float64; ``longdouble`` float64 and ``clongdouble`` complex128.
     """
-    if isinstance(x, (tf.Tensor, tf.Variable)) or tf.is_tensor(x):
+    if tf.is_tensor(x) or isinstance(x, tf.Variable):
         t = tf.convert_to_tensor(x)
     else:
         a = np.asarray(x)
         if a.dtype == object:
             raise TypeError(f"`{name}` must be a numeric array. Received dtype object.")
-        if a.dtype.kind in "biu":
+        kind, size = a.dtype.kind, a.dtype.itemsize
+        if kind in "biu" or (kind == "f" and size > 8):
             a = a.astype(np.float64)
+        elif kind == "c" and size > 16:
+            a = a.astype(np.complex128)
         t = tf.convert_to_tensor(a)
     if t.dtype.is_integer or t.dtype == tf.bool:
         t = tf.cast(t, tf.float64)
+    if t.dtype in _HALF:
+        t = tf.cast(t, tf.float32)
     if not (t.dtype.is_floating or t.dtype.is_complex):
         raise TypeError(f"`{name}` must be a numeric tensor. Received dtype {t.dtype.name}.")
     return t
+
+
+def _promote(tensors):
+    """Cast tensors to their common dtype (NumPy's rule: any complex -> complex, any 64-bit
+    -> 64-bit), as pywt does for mixed-precision coefficients."""
+    dtypes = {t.dtype for t in tensors}
+    if len(dtypes) <= 1:
+        return list(tensors)
+    wide = any(d in (tf.float64, tf.complex128) for d in dtypes)
+    if any(d.is_complex for d in dtypes):
+        dt = tf.complex128 if wide else tf.complex64
+    else:
+        dt = tf.float64 if wide else tf.float32
+    return [t if t.dtype == dt else tf.cast(t, dt) for t in tensors]
 
 
 def _norm_axes(axes, ndim, what="data"):
@@ -73,6 +91,8 @@ def _per_axis(value, n, name, check):
         name == "wavelet" and len(value) == 4 and not isinstance(value[0], (str, FilterBank))
         and np.ndim(value[0]) == 1
     ):
+        if len(value) == 1:
+            value = list(value) * n
         if len(value) != n:
             raise ValueError(
                 f"The number of {name}s ({len(value)}) must match the number of axes ({n}). "
@@ -107,8 +127,6 @@ def _real_call(fn, x, *args):
         re = fn(tf.math.real(x), *args)
         im = fn(tf.math.imag(x), *args)
         return tf.complex(re, im)
-    if x.dtype in _HALF:
-        return tf.cast(fn(tf.cast(x, tf.float32), *args), x.dtype)
     return fn(x, *args)
 
 
@@ -126,14 +144,11 @@ def _analysis_stacked(x, banks, modes, axes):
 
 
 def _analysis_pair(x, bank, mode, axis):
-    """Single-axis analysis returning ``(a, d)`` (complex and half inputs as in _real_call)."""
+    """Single-axis analysis returning ``(a, d)`` (complex inputs as in _real_call)."""
     if x.dtype.is_complex:
         ar, dr = _passes.analysis_pair(tf.math.real(x), axis, bank, mode)
         ai, di = _passes.analysis_pair(tf.math.imag(x), axis, bank, mode)
         return tf.complex(ar, ai), tf.complex(dr, di)
-    if x.dtype in _HALF:
-        a, d = _passes.analysis_pair(tf.cast(x, tf.float32), axis, bank, mode)
-        return tf.cast(a, x.dtype), tf.cast(d, x.dtype)
     return _passes.analysis_pair(x, axis, bank, mode)
 
 
@@ -146,7 +161,9 @@ def _synthesis_stacked(y, banks, modes, axes):
     return _real_call(run, y)
 
 
-def _prepare(x, wavelet, mode, axes, what="data"):
+def _prepare(x, wavelet, mode, axes, what="data", unique=None, check_len=True):
+    """Tensor, per-axis filter banks and modes, normalized axes. ``unique``: the function
+    name when repeated axes are an error (as in pywt's multilevel transforms)."""
     x = _as_tensor(x, what)
     ndim = _rank(x, what)
     if axes is None:
@@ -154,13 +171,21 @@ def _prepare(x, wavelet, mode, axes, what="data"):
     elif isinstance(axes, (Integral, np.integer)):
         axes = (axes,)
     axes = _norm_axes(tuple(axes), ndim, what)
+    if unique and len(set(axes)) != len(axes):
+        raise ValueError(f"The axes passed to {unique} must be unique. Received: axes={tuple(axes)!r}")
     banks = _banks(wavelet, len(axes))
     modes = _modes(mode, len(axes))
+    if check_len:
+        check_lengths(x, axes, modes)
+    return x, banks, modes, axes
+
+
+def check_lengths(x, axes, modes):
+    """Each static transformed length is >= 1 (>= 2 for [anti]reflect)."""
     static = x.shape.as_list()
     for a, m in zip(axes, modes):
         if static[a] is not None:
             _check_len(static[a], m, a)
-    return x, banks, modes, axes
 
 
 @_no_autograph

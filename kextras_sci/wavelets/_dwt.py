@@ -10,7 +10,8 @@ import tensorflow as tf
 
 from kextras_sci.wavelets import _passes
 from kextras_sci.wavelets._common import (
-    _HALF, _analysis_stacked, _as_tensor, _banks, _modes, _no_autograph, _norm_axes, _prepare, _rank,
+    _analysis_stacked, _as_tensor, _banks, _modes, _no_autograph, _norm_axes, _prepare, _promote,
+    _rank,
 )
 
 
@@ -66,12 +67,7 @@ def idwtn(coeffs, wavelet, mode="symmetric", axes=None):
         raise ValueError("All detail coefficient names must have equal length.")
     nd = lens.pop()
     tensors = {k: _as_tensor(v, f"coeffs[{k!r}]") for k, v in coeffs.items()}
-    dtypes = {t.dtype for t in tensors.values()}
-    if len(dtypes) > 1:
-        dt = tf.complex128 if any(d.is_complex for d in dtypes) else tf.float64
-        if tf.float32 in dtypes and not any(d == tf.float64 for d in dtypes) and dt == tf.float64:
-            dt = tf.float32
-        tensors = {k: tf.cast(v, dt) for k, v in tensors.items()}
+    tensors = dict(zip(tensors, _promote(list(tensors.values()))))
     ref = next(iter(tensors.values()))
     shapes = {tuple(t.shape.as_list()) for t in tensors.values()}
     if any(None not in s for s in shapes) and len({s for s in shapes if None not in s}) > 1:
@@ -122,8 +118,6 @@ def _synthesis_list(parts, banks, modes, axes):
         re = run([tf.math.real(p) for p in parts])
         im = run([tf.math.imag(p) for p in parts])
         return tf.complex(re, im)
-    if x.dtype in _HALF:
-        return tf.cast(run([tf.cast(p, tf.float32) for p in parts]), x.dtype)
     return run(parts)
 
 

@@ -23,10 +23,23 @@ MODES = (
     "antisymmetric",
     "antireflect",
 )
+# the integer values of ``pywt.Modes.<name>`` (PyWavelets' C enum)
+_MODE_CODES = {0: "zero", 1: "symmetric", 2: "constant", 3: "smooth", 4: "periodic",
+               5: "periodization", 6: "reflect", 7: "antisymmetric", 8: "antireflect"}
 
 
 def check_mode(mode) -> str:
-    if not isinstance(mode, str) or mode not in MODES:
+    """A mode name from a name or a ``pywt.Modes`` integer constant (``pywt.Modes.smooth``)."""
+    if mode is None or not isinstance(mode, (str, int, np.integer)) or isinstance(mode, bool):
+        raise TypeError(
+            f"`mode` must be a mode name (str) or a pywt.Modes integer constant. Received: mode={mode!r}"
+        )
+    if not isinstance(mode, str):
+        name = _MODE_CODES.get(int(mode))
+        if name is None:
+            raise ValueError(f"Unknown signal extension mode code. Received: mode={mode!r}.")
+        return name
+    if mode not in MODES:
         import difflib
 
         close = difflib.get_close_matches(str(mode), MODES, n=3, cutoff=0.5)

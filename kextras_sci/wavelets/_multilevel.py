@@ -12,7 +12,7 @@ import tensorflow as tf
 from kextras_sci.wavelets import _extend, _fused, _kernels
 from kextras_sci.wavelets._common import (
     _analysis_pair, _analysis_stacked, _as_tensor, _banks, _modes, _no_autograph, _norm_axes,
-    _prepare, _rank,
+    _prepare, _rank, check_lengths,
 )
 from kextras_sci.wavelets._dwt import _synthesis_list, idwtn
 from kextras_sci.wavelets._filters import dwt_max_level, get_wavelet
@@ -60,9 +60,12 @@ def wavedecn(data, wavelet, mode="symmetric", level=None, axes=None):
     Returns:
         ``[cAn, {'ad': ..., 'da': ..., 'dd': ...}_n, ..., {...}_1]``.
     """
-    x, banks, modes, axes = _prepare(data, wavelet, mode, axes)
+    x, banks, modes, axes = _prepare(data, wavelet, mode, axes, unique="wavedecn", check_len=False)
     shape = x.shape.as_list()
     level = _check_level([shape[a] for a in axes], [b.dec_len for b in banks], level)
+    if level == 0:
+        return [x]
+    check_lengths(x, axes, modes)
     keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
     if len(axes) == 1 and level >= 1:
         fused = _fused_wavedec(x, banks[0], modes[0], level, axes[0])
@@ -166,6 +169,22 @@ def _fused_waverec(coeffs, wavelet, mode, axis):
     return tf.reshape(rec, shapes[-1][:ax] + [la] + shapes[-1][ax + 1:])
 
 
+def _check_detail_dict(d):
+    """pywt's checks of one detail dict: no None values, keys of 'a'/'d' of equal length."""
+    missing = [k for k, v in d.items() if v is None]
+    if missing:
+        raise ValueError(
+            f"The following detail coefficients were set to None: {missing}. For multilevel "
+            "transforms use zeros (np.zeros_like) instead of None."
+        )
+    bad = [k for k in d if not isinstance(k, str) or not set(k) <= set("ad")]
+    if bad:
+        raise ValueError(f"The following invalid keys were found in the detail coefficient dictionary: {bad}.")
+    if len({len(k) for k in d}) > 1:
+        raise ValueError("All detail coefficient names must have equal length.")
+    return d
+
+
 @_no_autograph
 def waverecn(coeffs, wavelet, mode="symmetric", axes=None):
     """Multilevel nD inverse DWT (``pywt.waverecn``) of ``[cAn, {details_n}, ..., {details_1}]``."""
@@ -177,23 +196,27 @@ def waverecn(coeffs, wavelet, mode="symmetric", axes=None):
     if len(coeffs) == 1:
         return _as_tensor(a, "coeffs[0]")
     ds = list(coeffs[1:])
-    nd = None
     for d in ds:
         if not isinstance(d, dict):
             raise ValueError(
                 f"Unexpected detail coefficient type: {type(d).__name__}. Detail coefficients "
                 "must be dicts as returned by wavedecn."
             )
-        if d:
-            nd = len(next(iter(d)))
-    if nd is None:
-        nd = len(axes) if axes is not None else _rank(_as_tensor(a))
+    ds = [_check_detail_dict(d) for d in ds]
+    if a is None and not any(ds):
+        raise ValueError("At least one coefficient must contain a valid value.")
+    ranks = {_as_tensor(v, "coeffs").shape.rank for v in ([a] if a is not None else []) + [v for d in ds for v in d.values()]}
+    if len(ranks) != 1:
+        raise ValueError("All coefficients must have a matching number of dimensions")
+    ndim = ranks.pop()
     if axes is None:
-        axes = tuple(range(nd))
+        axes = tuple(range(ndim))
     elif isinstance(axes, (Integral, np.integer)):
         axes = (axes,)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"The axes passed to waverecn must be unique. Received: axes={tuple(axes)!r}")
+    nd = len(axes)
     for d in ds:
-        d = {k: v for k, v in d.items() if v is not None}
         if a is None and not d:
             continue
         dd = dict(d)
@@ -233,11 +256,18 @@ def waverec(coeffs, wavelet, mode="symmetric", axis=-1):
         raise ValueError("Coefficient list too short (minimum 1 arrays required).")
     if len(coeffs) == 1:
         return _as_tensor(coeffs[0], "coeffs[0]")
+    for d in coeffs[1:]:
+        if d is not None and not (tf.is_tensor(d) or isinstance(d, np.ndarray) or np.ndim(d) >= 1):
+            raise ValueError(
+                f"Unexpected detail coefficient type: {type(d).__name__}. Detail coefficients "
+                "must be arrays as returned by wavedec."
+            )
     if isinstance(axis, (Integral, np.integer)) and not isinstance(axis, bool):
         fused = _fused_waverec(coeffs, wavelet, mode, int(axis))
         if fused is not None:
             return fused
-    return waverecn([coeffs[0]] + [{"d": d} for d in coeffs[1:]], wavelet, mode, axes=(axis,))
+    ds = [{} if d is None else {"d": d} for d in coeffs[1:]]
+    return waverecn([coeffs[0]] + ds, wavelet, mode, axes=(axis,))
 
 
 @_no_autograph
@@ -261,6 +291,9 @@ def waverec2(coeffs, wavelet, mode="symmetric", axes=(-2, -1)):
     ds = []
     for c in coeffs[1:]:
         if not isinstance(c, (list, tuple)) or len(c) != 3:
-            raise ValueError("Unexpected detail coefficients: expected tuples (cH, cV, cD).")
-        ds.append({"da": c[0], "ad": c[1], "dd": c[2]})
+            raise ValueError(
+                f"Unexpected detail coefficient type: {type(c).__name__}. Detail coefficients "
+                "must be a 3-tuple of arrays as returned by wavedec2."
+            )
+        ds.append({k: v for k, v in zip(("da", "ad", "dd"), c) if v is not None})
     return waverecn([coeffs[0]] + ds, wavelet, mode, axes)

@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from kextras_sci.wavelets import _passes
-from kextras_sci.wavelets._common import _HALF, _as_tensor, _no_autograph, _norm_axes, _rank
+from kextras_sci.wavelets._common import _as_tensor, _no_autograph, _norm_axes, _promote, _rank
 from kextras_sci.wavelets._filters import get_wavelet, swt_max_level
 
 
@@ -46,6 +46,8 @@ def swt(data, wavelet, level=None, start_level=0, axis=-1, trim_approx=False, no
     if isinstance(start_level, bool) or not isinstance(start_level, (Integral, np.integer)) or start_level < 0:
         raise ValueError(f"`start_level` must be a non-negative integer. Received: start_level={start_level!r}")
     n = x.shape[axis]
+    if n == 0:
+        raise ValueError("Cannot apply swt to a size 0 signal.")
     if level is None:
         if n is None:
             raise ValueError("`level` must be given when the axis length is dynamic. Received: level=None")
@@ -74,8 +76,6 @@ def swt(data, wavelet, level=None, start_level=0, axis=-1, trim_approx=False, no
     if x.dtype.is_complex:
         re, im = run(tf.math.real(x)), run(tf.math.imag(x))
         res = [(tf.complex(a1, a2), tf.complex(d1, d2)) for (a1, d1), (a2, d2) in zip(re, im)]
-    elif x.dtype in _HALF:
-        res = [(tf.cast(a, x.dtype), tf.cast(d, x.dtype)) for a, d in run(tf.cast(x, tf.float32))]
     else:
         res = run(x)
     res = res[::-1]
@@ -116,16 +116,13 @@ def iswt(coeffs, wavelet, norm=False, axis=-1):
     def run(a, details):
         for i, d in enumerate(details):
             dil = 2 ** (nlev - 1 - i)
-            y = tf.stack([a, tf.cast(d, a.dtype)], axis=-1)
+            y = tf.stack([a, d], axis=-1)
             a = _passes.iswt_axis(y, axis, bank, dil)[..., 0]
         return a
 
-    if a.dtype.is_complex or any(d.dtype.is_complex for d in details):
-        a = tf.cast(a, tf.complex128 if a.dtype == tf.float64 else a.dtype) if not a.dtype.is_complex else a
-        details = [tf.cast(d, a.dtype) for d in details]
+    a, *details = _promote([a] + details)
+    if a.dtype.is_complex:
         re = run(tf.math.real(a), [tf.math.real(d) for d in details])
         im = run(tf.math.imag(a), [tf.math.imag(d) for d in details])
         return tf.complex(re, im)
-    if a.dtype in _HALF:
-        return tf.cast(run(tf.cast(a, tf.float32), [tf.cast(d, tf.float32) for d in details]), a.dtype)
     return run(a, details)
