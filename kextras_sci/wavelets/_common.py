@@ -11,6 +11,11 @@ import tensorflow as tf
 from kextras_sci.wavelets import _extend, _passes
 from kextras_sci.wavelets._filters import FilterBank, get_wavelet
 
+try:
+    from numpy.exceptions import AxisError  # a ValueError and an IndexError, as in pywt
+except ImportError:  # pragma: no cover - numpy < 1.25
+    from numpy import AxisError
+
 _HALF = (tf.float16, tf.bfloat16)
 
 # Our Python control flow only ever branches on static values: keep AutoGraph out (converting
@@ -69,7 +74,7 @@ def _norm_axes(axes, ndim, what="data"):
             raise ValueError(f"`axes` must be integers. Received: axes={tuple(axes)!r}")
         a = int(a)
         if not -ndim <= a < ndim:
-            raise ValueError(
+            raise AxisError(
                 f"Input rank too low for the requested axes: {what} has rank {ndim}, "
                 f"received axes={tuple(axes)!r}."
             )

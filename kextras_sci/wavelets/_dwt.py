@@ -8,6 +8,7 @@ from numbers import Integral
 import numpy as np
 import tensorflow as tf
 
+from kextras import validation
 from kextras_sci.wavelets import _passes
 from kextras_sci.wavelets._common import (
     _analysis_stacked, _as_tensor, _banks, _modes, _no_autograph, _norm_axes, _prepare, _promote,
@@ -175,3 +176,66 @@ def idwt2(coeffs, wavelet, mode="symmetric", axes=(-2, -1)):
         raise ValueError(f"Expected 2 axes. Received: axes={axes!r}")
     LL, (HL, LH, HH) = coeffs
     return idwtn({"aa": LL, "da": HL, "ad": LH, "dd": HH}, wavelet, mode, axes)
+
+
+def _part(part):
+    if part not in ("a", "d"):
+        raise ValueError(f"Argument 1 must be 'a' or 'd', not '{part}'.")
+    return part
+
+
+@_no_autograph
+def downcoef(part, data, wavelet, mode="symmetric", level=1):
+    """One band of a ``level``-level decomposition of 1D ``data`` (``pywt.downcoef``):
+    ``level - 1`` approximation passes, then the ``part`` (``'a'`` or ``'d'``) pass."""
+    _part(part)
+    x = _as_tensor(data)
+    if x.shape.rank != 1:
+        raise ValueError("downcoef only supports 1d data.")
+    level = validation.positive_int("level", level)
+    for _ in range(level - 1):
+        x = dwt(x, wavelet, mode)[0]
+    return dwt(x, wavelet, mode)[0 if part == "a" else 1]
+
+
+def _upsample_full(c, f):
+    """``y[n] = sum_i c[i] f[n - 2i]`` for ``n < 2 N + F - 2`` (full, uncropped)."""
+    n = c.shape[0]
+    u = tf.reshape(tf.stack([c, tf.zeros_like(c)], axis=1), [2 * n])[: 2 * n - 1]
+    F = f.shape[0]
+    u = tf.pad(u, [[F - 1, F - 1]])
+    kern = tf.constant(f[::-1].reshape(F, 1, 1), dtype=c.dtype)
+    return tf.nn.conv1d(u[None, :, None], kern, stride=1, padding="VALID")[0, :, 0]
+
+
+@_no_autograph
+def upcoef(part, coeffs, wavelet, level=1, take=0):
+    """Direct reconstruction from one band of 1D coefficients (``pywt.upcoef``).
+
+    The ``part`` filter (``rec_lo`` or ``rec_hi``) once, then ``rec_lo`` ``level - 1``
+    times, each a full upsampling convolution (``2 N + F - 2`` samples); ``take > 0`` keeps
+    the central ``take`` samples.
+    """
+    from kextras_sci.wavelets._filters import get_wavelet
+
+    _part(part)
+    c = _as_tensor(coeffs, "coeffs")
+    if c.shape.rank != 1:
+        raise ValueError("upcoef only supports 1d coeffs.")
+    level = validation.positive_int("level", level)
+    take = validation.non_negative_int("take", take)
+    bank = get_wavelet(wavelet)
+
+    def run(t):
+        t = _upsample_full(t, bank.rec_lo if part == "a" else bank.rec_hi)
+        for _ in range(level - 1):
+            t = _upsample_full(t, bank.rec_lo)
+        return t
+
+    rec = tf.complex(run(tf.math.real(c)), run(tf.math.imag(c))) if c.dtype.is_complex else run(c)
+    n = rec.shape[0]
+    if 0 < take < n:
+        left = (n - take) // 2
+        right = left + (n - take) % 2
+        rec = rec[left:n - right]
+    return rec

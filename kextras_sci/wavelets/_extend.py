@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
-from kextras_sci.wavelets._kernels import _is_static
+from kextras_sci.wavelets._kernels import _is_static, _prod, _reshape, static_or_dynamic_shape
 
 MODES = (
     "zero",
@@ -177,3 +177,43 @@ def extend(x3, n, start, length, mode):
         lambda: _extend_slices(x3, n, left, right, mode),
         lambda: _extend_gather(x3, n, start, length, mode),
     )
+
+
+def pad(x, pad_widths, mode):
+    """Extend ``x`` with a PyWavelets signal-extension mode (``pywt.pad``).
+
+    Args:
+        x: tensor or array-like.
+        pad_widths: ``n``, ``(n,)``, ``(before, after)`` or one ``(before, after)`` per axis
+            (NumPy's ``np.pad`` forms).
+        mode: any of :data:`MODES` (``"periodization"``: an odd axis is first extended by
+            its last sample, then periodic).
+
+    Returns:
+        Tensor of shape ``x.shape[i] + before_i + after_i``; integer input becomes float64.
+    """
+    from kextras_sci.wavelets._common import _as_tensor  # late: _common imports this module
+
+    t = _as_tensor(x, "x")
+    mode = check_mode(mode)
+    rank = t.shape.rank
+    widths = np.broadcast_to(np.asarray(pad_widths, dtype=np.int64), (rank, 2))
+    if np.any(widths < 0):
+        raise ValueError(f"`pad_widths` must be non-negative. Received: pad_widths={pad_widths!r}")
+    for axis, (before, after) in enumerate(widths.tolist()):
+        if before == 0 and after == 0:
+            continue
+        shape = static_or_dynamic_shape(t)
+        n = shape[axis]
+        t3 = _reshape(t, [_prod(shape[:axis]), n, _prod(shape[axis + 1:])])
+        m = "periodic" if mode == "periodization" else mode
+        if mode == "periodization" and _is_static(n) and n % 2:
+            t3 = tf.concat([t3, t3[:, n - 1:]], axis=1)
+            n = n + 1
+        if t.dtype.is_complex:
+            out = tf.complex(extend(tf.math.real(t3), n, -before, n + before + after, m),
+                             extend(tf.math.imag(t3), n, -before, n + before + after, m))
+        else:
+            out = extend(t3, n, -before, n + before + after, m)
+        t = _reshape(out, list(shape[:axis]) + [n + before + after] + list(shape[axis + 1:]))
+    return t
