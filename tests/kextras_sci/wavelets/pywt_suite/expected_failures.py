@@ -23,10 +23,7 @@ EXPECTED_FAILURES = {
     "test_cwt_wavelets__test_cwt_small_scales": (Missing, "cwt: branch i12b"),
     "test_cwt_wavelets__test_cwt_zero_scale": (Missing, "cwt: branch i12b"),
     "test_matlab_compatibility_cwt__test_accuracy_precomputed_cwt": (Missing, "cwt: branch i12b"),
-    "test_mra__test_mran_roundtrip": (Missing, "missing function: `mran`"),
     "test_perfect_reconstruction__test_perfect_reconstruction": (AssertionError, "float32 smooth mode, db21 length 2: round trip rms 7.0e-7 above pywt's bound 6e-7"),
-    "test_swt__test_swt2_iswt2_integration": (Missing, "missing function: `swt2`"),
-    "test_swt__test_swtn_iswtn_integration": (Missing, "missing function: `swtn`"),
 }
 
 
