@@ -8,16 +8,13 @@ from collections import OrderedDict
 import tensorflow as tf
 
 from kextras_sci.wavelets._extend import extend
-from kextras_sci.wavelets._kernels import _is_static, _prod, _synthesis_kernel, _synthesis_lengths
+from kextras_sci.wavelets._kernels import _synthesis_kernel, _synthesis_lengths
 
-# Passes over at least ``FUSED_MIN_SIZE`` input elements, with fully static shapes, run as
-# one XLA-compiled polyphase kernel (``tf.function(jit_compile=True)``): the extension, the
-# even/odd split, the ``F`` multiply-adds per output and the interleaving fuse into a
-# single loop over the data (2-3x less work than the convolution passes on CPU, which
-# pay for oneDNN's poor 1-2 channel kernels and for the copies between ops). Compiling
-# takes ~0.5 s per new shape, so small inputs (and dynamic shapes) keep the convolution
-# passes. Tests lower this threshold to check the fused kernels on small shapes.
-FUSED_MIN_SIZE = 1 << 16
+# Large static passes (``_kernels.THRESHOLDS["fused_min_size"]``) run as one XLA-compiled
+# polyphase kernel (``tf.function(jit_compile=True)``): the extension, the even/odd split,
+# the ``F`` multiply-adds per output and the interleaving fuse into a single loop over the
+# data (2-3x less work than the convolution passes on CPU, which pay for oneDNN's poor 1-2
+# channel kernels and for the copies between ops).
 
 
 class ProgramCache:
@@ -57,10 +54,6 @@ class ProgramCache:
 
 
 PROGRAMS = ProgramCache()
-
-
-def _fused_ok(*dims):
-    return _is_static(*dims) and _prod(dims) >= FUSED_MIN_SIZE
 
 
 def _fused(key, build):

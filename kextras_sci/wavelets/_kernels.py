@@ -46,6 +46,45 @@ def _reshape(x, shape):
     return tf.reshape(x, tf.stack([tf.cast(d, tf.int32) for d in shape]))
 
 
+# ----------------------------------------------------------------------------- kernel choice
+
+# Every threshold of the kernel choice, in one table (tests lower ``fused_min_size`` to 0 to
+# run the fused kernels on small shapes):
+THRESHOLDS = {
+    # static passes over at least this many elements: one XLA-compiled polyphase program
+    # (2-3x faster on CPU; ~0.5 s compile per new shape, so small inputs keep convolutions)
+    "fused_min_size": 1 << 16,
+    # inner size Q up to this: block-diagonal ``conv1d`` (oneDNN is fast when the filtered
+    # axis is the convolution's width and channels are few); above: ``conv2d`` along height
+    "small_inner": 16,
+    # inverse with Q up to this: coefficients folded into blocks of samples (``conv1d``)
+    "block_inner": 2,
+    # inverse along an outer axis this short: one matmul with the dense synthesis matrix
+    "matmul_max_len": 192,
+}
+
+
+def fused_ok(*dims):
+    """Whether a pass over ``prod(dims)`` elements takes the fused XLA kernel."""
+    return _is_static(*dims) and _prod(dims) >= THRESHOLDS["fused_min_size"]
+
+
+def select(P, n, Q, inverse=False, fused=True):
+    """The kernel of one pass over a ``[P, n, Q]`` view, from :data:`THRESHOLDS`.
+
+    ``"fused"`` (unless ``fused=False``); then for the inverse ``"block"`` or ``"matmul"``;
+    else ``"conv1d"`` (block-diagonal, small ``Q``) or ``"conv2d"``.
+    """
+    if fused and fused_ok(P, n, Q):
+        return "fused"
+    if inverse:
+        if _is_static(Q) and Q <= THRESHOLDS["block_inner"]:
+            return "block"
+        if _is_static(n) and n <= THRESHOLDS["matmul_max_len"]:
+            return "matmul"
+    return "conv1d" if _is_static(Q) and Q <= THRESHOLDS["small_inner"] else "conv2d"
+
+
 def _analysis_kernel(bank):
     return np.stack([bank.dec_lo[::-1], bank.dec_hi[::-1]], axis=-1)[:, None, :]  # [F, 1, 2]
 

@@ -128,7 +128,7 @@ def _fused_wavedec(x, bank, mode, level, axis):
     if x.dtype not in (tf.float32, tf.float64) or None in shape:
         return None
     P, n, Q = _split3(shape, axis)
-    if not _fused._fused_ok(P, n, Q):
+    if not _kernels.fused_ok(P, n, Q):
         return None
     outs = _fused.fused_wavedec(tf.reshape(x, [P, n, Q]), bank, mode, level)
     return [tf.reshape(t, shape[:axis] + [t.shape[1]] + shape[axis + 1:]) for t in outs]
@@ -153,7 +153,7 @@ def _fused_waverec(coeffs, wavelet, mode, axis):
     bank = get_wavelet(wavelet)
     mode = _extend.check_mode(mode)
     P, _, Q = _split3(shapes[-1], ax)
-    if not _fused._fused_ok(P, shapes[-1][ax], Q):
+    if not _kernels.fused_ok(P, shapes[-1][ax], Q):
         return None
     la = shapes[0][ax]
     for s_ in shapes[1:]:

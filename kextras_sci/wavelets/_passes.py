@@ -17,17 +17,12 @@ import tensorflow as tf
 from kextras_sci.wavelets import _fused
 from kextras_sci.wavelets._extend import extend
 from kextras_sci.wavelets._kernels import (
-    _analysis_kernel, _check_static_len, _crop_axis, _is_static, _prod, _reshape,
-    _synthesis_kernel, _synthesis_lengths, _synthesis_matrix, static_or_dynamic_shape,
+    THRESHOLDS, _analysis_kernel, _check_static_len, _crop_axis, _is_static, _prod, _reshape,
+    _synthesis_kernel, _synthesis_lengths, _synthesis_matrix, fused_ok, select,
+    static_or_dynamic_shape,
 )
 
 # ----------------------------------------------------------------------------- passes
-
-# Inner sizes up to this use a block-diagonal ``conv1d`` (oneDNN is fast when the filtered
-# axis is the convolution's "width" and channels are few); larger ones a ``conv2d`` whose
-# kernel runs along the "height" axis.
-_SMALL_Q = 16
-
 
 def _filt(x, kern, Q, stride=1, dilation=1, out_major=False):
     """Filter ``x`` of shape ``[P, N, Q, Cin]`` along axis 1 with ``kern[F, Cin, Cout]``.
@@ -39,7 +34,7 @@ def _filt(x, kern, Q, stride=1, dilation=1, out_major=False):
     F, cin, cout = kern.shape
     shape = static_or_dynamic_shape(x)
     P, N = shape[0], shape[1]
-    if _is_static(Q) and Q <= _SMALL_Q:
+    if _is_static(Q) and Q <= THRESHOLDS["small_inner"]:
         big = np.zeros((F, Q * cin, Q * cout))
         for q in range(Q):
             for co in range(cout):
@@ -65,7 +60,7 @@ def analysis_axis(y, axis, bank, mode):
     P = _prod(shape[:axis])
     Q = _prod(shape[axis + 1:])
     y3 = _reshape(y, [P, n, Q])
-    if _fused._fused_ok(P, n, Q):
+    if select(P, n, Q) == "fused":
         out = _fused._fused_analysis(y3, bank, mode, pair=False)
         L = out.shape[1]
         new_shape = list(shape[:axis]) + [L] + list(shape[axis + 1:-1]) + [shape[-1] * 2]
@@ -100,7 +95,7 @@ def synthesis_axis(y, axis, bank, mode):
     Q = _prod(shape[axis + 1:-1]) * (B2 // 2)
     y4 = _reshape(y, [P, L, Q, 2])
     pad, offset, out_len = _synthesis_lengths(L, F, mode)
-    if _fused._fused_ok(P, L, Q, 2):
+    if fused_ok(P, L, Q, 2):
         rec = _fused._fused_synthesis(y4, None, L, bank, mode)
         new_shape = list(shape[:axis]) + [out_len] + list(shape[axis + 1:-1]) + [B2 // 2]
         return _reshape(rec, new_shape)
@@ -199,9 +194,6 @@ def _block_synthesis(a3, d3, L, Q, kern):
     return y[:, : 2 * M]
 
 
-_MATMUL_MAX_LEN = 192
-
-
 def analysis_pair(x, axis, bank, mode):
     """One analysis pass along ``axis`` returning ``(a, d)`` as two tensors (no band axis)."""
     shape = static_or_dynamic_shape(x)
@@ -209,7 +201,7 @@ def analysis_pair(x, axis, bank, mode):
     _check_static_len(n, axis, mode)
     P = _prod(shape[:axis])
     Q = _prod(shape[axis + 1:])
-    if _fused._fused_ok(P, n, Q):
+    if select(P, n, Q) == "fused":
         a, d = _fused._fused_analysis(_reshape(x, [P, n, Q]), bank, mode, pair=True)
         new_shape = list(shape[:axis]) + [a.shape[1]] + list(shape[axis + 1:])
         return _reshape(a, new_shape), _reshape(d, new_shape)
@@ -232,7 +224,8 @@ def synthesis_pair(a, d, axis, bank, mode):
     Q = _prod(shape[axis + 1:])
     dtype = d.dtype
     La = a.shape[axis]
-    if _fused._fused_ok(P, L, Q) and _is_static(La):
+    kernel = select(P, L, Q, inverse=True, fused=_is_static(La))
+    if kernel == "fused":
         out_len = _synthesis_lengths(L, F, mode)[2]
         rec = _fused._fused_synthesis(_reshape(a, [P, La, Q]), _reshape(d, [P, L, Q]), L, bank, mode)
         return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
@@ -240,7 +233,7 @@ def synthesis_pair(a, d, axis, bank, mode):
         a = _crop_axis(a, axis, L)
     a3 = _reshape(a, [P, L, Q])
     d3 = _reshape(d, [P, L, Q])
-    if _is_static(L) and L <= _MATMUL_MAX_LEN and not (_is_static(Q) and Q <= 2):
+    if kernel == "matmul":
         out_len = 2 * L if mode == "periodization" else 2 * L - F + 2
         if out_len >= 1:
             # outer axis, short: one batched matmul with the [out_len, 2L] synthesis matrix
@@ -256,9 +249,9 @@ def synthesis_pair(a, d, axis, bank, mode):
     M = Le - F // 2 + 1
     kern = _synthesis_kernel(bank)  # [K, 2, 2]
     K = kern.shape[0]
-    if _is_static(Q) and Q <= 2:
+    if kernel == "block":
         rec = _block_synthesis(a3, d3, Le, Q, kern)
-    elif _is_static(Q) and Q <= _SMALL_Q:
+    elif kernel == "conv1d":
         outs = []
         for s_, t in enumerate((a3, d3)):
             big = np.zeros((K, Q, 2 * Q))

@@ -1,6 +1,6 @@
 """The fused (XLA-compiled) polyphase passes, forced on small shapes, against PyWavelets.
 
-Large static inputs (>= ``_fused.FUSED_MIN_SIZE`` elements per pass) take these kernels;
+Large static inputs (>= ``_kernels.THRESHOLDS["fused_min_size"]`` elements per pass) take these kernels;
 here the threshold is lowered to 0 so that every pass of these small cases uses them.
 """
 
@@ -10,7 +10,7 @@ import pywt
 import tensorflow as tf
 
 import kextras_sci.wavelets as kw
-from kextras_sci.wavelets import _fused
+from kextras_sci.wavelets import _fused, _kernels
 from kextras_sci.wavelets._common import _analysis, _synthesis
 from wavelets_oracle import assert_same_structure_close
 
@@ -19,7 +19,7 @@ MODES = pywt.Modes.modes
 
 @pytest.fixture(autouse=True)
 def _force_fused(monkeypatch):
-    monkeypatch.setattr(_fused, "FUSED_MIN_SIZE", 0)
+    monkeypatch.setitem(_kernels.THRESHOLDS, "fused_min_size", 0)
 
 
 def _count_fused():
