@@ -5,11 +5,14 @@ Everything is offline: scikit-learn's bundled sample image and digits data set.
 * ``decomposition_2d.png``: a 3-level db2 decomposition of ``china.jpg`` by ``WaveDec``;
 * ``scalogram_1d.png``: a scalogram-style plot of a 6-level 1D ``WaveDec`` of a chirp
   with a transient (|detail coefficients| per level, stretched over time);
+* ``mra_1d.png``: the 5-level multiresolution analysis (``kextras_sci.wavelets.mra``,
+  undecimated, sym4) of a trend + chirp + transient: one component per band, summing to
+  the signal (the largest reconstruction error is printed in the title);
 * ``digits_pooling.png``: a small CNN on scikit-learn's digits with ``MaxPooling2D``,
   ``WaveletPooling2D`` and ``DWTPool2D`` (test accuracy over epochs, mean over seeds);
   the numbers are written to ``img/digits_pooling.json``.
 
-Usage: python docs/wavelets/make_figures.py [--quick]
+Usage: python docs/wavelets/make_figures.py [--quick] [--only NAME]
 """
 
 from __future__ import annotations
@@ -79,6 +82,29 @@ def scalogram_1d():
     plt.close(fig)
 
 
+def mra_1d():
+    from kextras_sci.wavelets import imra, mra
+
+    n, level = 1024, 5
+    t = np.linspace(0, 1, n, endpoint=False)
+    signal = 0.8 * t + np.sin(2 * np.pi * (4 + 60 * t) * t) + 1.5 * np.exp(-(((t - 0.7) / 0.004) ** 2))
+    parts = [p.numpy() for p in mra(signal, "sym4", level=level)]
+    err = float(np.max(np.abs(imra(parts).numpy() - signal)))
+    names = [f"A{level}"] + [f"D{j}" for j in range(level, 0, -1)]
+    fig, axes = plt.subplots(len(parts) + 1, 1, figsize=(9, 8), sharex=True)
+    axes[0].plot(t, signal, lw=0.7, color="k")
+    axes[0].set_ylabel("signal", fontsize=8)
+    axes[0].set_title(f"mra(signal, 'sym4', level={level}) (transform='swt'): components sum to the "
+                      f"signal (max error {err:.1e})", fontsize=9)
+    for ax, part, name in zip(axes[1:], parts, names):
+        ax.plot(t, part, lw=0.7)
+        ax.set_ylabel(name, fontsize=8)
+    axes[-1].set_xlabel("time")
+    fig.tight_layout()
+    fig.savefig(IMG / "mra_1d.png", dpi=100)
+    plt.close(fig)
+
+
 def digits_pooling(quick=False):
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
@@ -132,9 +158,12 @@ def digits_pooling(quick=False):
 
 def main(argv):
     IMG.mkdir(parents=True, exist_ok=True)
-    decomposition_2d()
-    scalogram_1d()
-    digits_pooling(quick="--quick" in argv)
+    figures = {"decomposition_2d": decomposition_2d, "scalogram_1d": scalogram_1d, "mra_1d": mra_1d,
+               "digits_pooling": lambda: digits_pooling(quick="--quick" in argv)}
+    only = argv[argv.index("--only") + 1] if "--only" in argv else None
+    for name, make in figures.items():
+        if only in (None, name):
+            make()
 
 
 if __name__ == "__main__":

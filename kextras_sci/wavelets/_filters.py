@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -197,7 +198,7 @@ def _filter_len(filter_len) -> int:
 def dwt_max_level(data_len: int, filter_len) -> int:
     """Maximum useful decomposition level, ``floor(log2(data_len / (filter_len - 1)))``.
 
-    Same as ``pywt.dwt_max_level``: 0 when ``data_len < filter_len - 1``.
+    Same as ``pywt.dwt_max_level``: 0 when ``data_len < filter_len - 1`` (an empty axis too).
 
     Args:
         data_len: length of the signal along the transformed axis.
@@ -207,8 +208,8 @@ def dwt_max_level(data_len: int, filter_len) -> int:
     if f < 2:
         raise ValueError(f"invalid wavelet filter length. Received: filter_len={f}")
     n = int(data_len)
-    if n < 1:
-        raise ValueError(f"`data_len` must be >= 1. Received: data_len={data_len}")
+    if n < 0:
+        raise ValueError(f"`data_len` must be >= 0. Received: data_len={data_len}")
     if n < f - 1:
         return 0
     # integer floor(log2(n / (f - 1))) without float rounding trouble
@@ -221,12 +222,20 @@ def dwt_max_level(data_len: int, filter_len) -> int:
 
 
 def swt_max_level(input_len: int) -> int:
-    """Maximum level of the stationary transform: how many times ``input_len`` halves evenly."""
+    """Maximum level of the stationary transform: how many times ``input_len`` halves evenly.
+
+    Warns (``UserWarning``, as pywt) when that is 0 (an odd length).
+    """
     n = int(input_len)
-    if n < 1:
-        return 0
     lev = 0
-    while n % 2 == 0:
+    while n > 0 and n % 2 == 0:
         n //= 2
         lev += 1
+    if lev == 0:
+        warnings.warn(
+            "No levels of stationary wavelet decomposition are possible. The signal to be "
+            "transformed must have a size that is a multiple of 2**level for the swt.",
+            UserWarning,
+            stacklevel=2,
+        )
     return lev

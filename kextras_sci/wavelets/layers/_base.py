@@ -5,7 +5,7 @@
   filters kept orthogonal by construction (lattice angles, see ``_lattice.py``);
 * one-level analysis / synthesis in the band-major CNN layout for every mode, on the
   layers' fused engine (``_engine.py``: one depthwise convolution per level, filters as
-  tensors, PyWavelets' signal extensions from ``kextras_sci.wavelets._core.extend``).
+  tensors, PyWavelets' signal extensions from ``kextras_sci.wavelets._extend.extend``).
 
 CNN layout ("stacked"): ``[batch, *spatial, C]`` -> ``[batch, *spatial', 2**d * C]``,
 band-major: channels ``band * C .. band * C + C - 1`` hold sub-band ``band``, where the
@@ -22,7 +22,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from kextras_sci.wavelets._core import check_mode
+from kextras import validation
+from kextras_sci.wavelets._extend import check_mode
 from kextras_sci.wavelets._filters import get_wavelet
 from kextras_sci.wavelets.layers import _engine, _lattice
 
@@ -45,23 +46,8 @@ def check_mode_arg(mode):
     return check_mode(mode)
 
 
-def check_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, (Integral, np.integer)) or value < minimum:
-        kind = "a positive" if minimum == 1 else "a non-negative"
-        raise ValueError(f"`{name}` must be {kind} integer. Received: {name}={value!r}")
-    return int(value)
-
-
-def check_choice(value, name, choices):
-    if value not in choices:
-        raise ValueError(f"`{name}` must be one of {list(choices)}. Received: {name}={value!r}")
-    return value
-
-
 def check_ndim(ndim):
-    if ndim not in (1, 2, 3) or isinstance(ndim, bool):
-        raise ValueError(f"`ndim` must be 1, 2 or 3. Received: ndim={ndim!r}")
-    return int(ndim)
+    return validation.integer("ndim", ndim, 1, 3)
 
 
 def check_output_size(output_size, ndim):
@@ -114,9 +100,7 @@ class FilterMixin:
     def _setup_filters(self, wavelet, mode, learnable):
         self.wavelet, self._bank = wavelet_config(wavelet)
         self.mode = check_mode_arg(mode)
-        if not isinstance(learnable, bool):
-            raise ValueError(f"`learnable` must be True or False. Received: learnable={learnable!r}")
-        self.learnable = learnable
+        self.learnable = validation.boolean("learnable", learnable)
         self._angles0 = None
         if learnable:
             if self.mode != "periodization":

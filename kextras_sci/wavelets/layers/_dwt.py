@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from kextras import validation
 from kextras_sci.wavelets.layers import _base
 
 
@@ -21,7 +22,7 @@ class DWTBase(_base.FilterMixin, keras.layers.Layer):
     def __init__(self, wavelet="haar", mode="periodization", output_format="stacked", learnable=False, **kwargs):
         super().__init__(**kwargs)
         self._setup_filters(wavelet, mode, learnable)
-        self.output_format = _base.check_choice(output_format, "output_format", ("stacked", "pywt"))
+        self.output_format = validation.choice("output_format", output_format, ("stacked", "pywt"))
 
     def build(self, input_shape):
         _base.check_rank(input_shape, self._ndim, type(self).__name__)
@@ -84,7 +85,7 @@ class IDWTBase(_base.FilterMixin, keras.layers.Layer):
     def __init__(self, wavelet="haar", mode="periodization", input_format="stacked", output_size=None, **kwargs):
         super().__init__(**kwargs)
         self._setup_filters(wavelet, mode, False)
-        self.input_format = _base.check_choice(input_format, "input_format", ("stacked", "pywt"))
+        self.input_format = validation.choice("input_format", input_format, ("stacked", "pywt"))
         self.output_size = _base.check_output_size(output_size, self._ndim)
 
     def _split_inputs(self, inputs, reference=None):

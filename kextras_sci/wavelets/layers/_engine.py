@@ -22,7 +22,7 @@ Conventions, identical to PyWavelets ``mode="periodization"`` (checked in the te
 
 import tensorflow as tf
 
-from kextras_sci.wavelets import _core
+from kextras_sci.wavelets import _extend
 
 
 def _as_filter(f, dtype):
@@ -58,7 +58,7 @@ def _extend_axis(x, axis, length, mode):
     after = _prod([shape[i] for i in range(axis + 1, rank)])
     k = (n + length - 1) // 2
     x3 = tf.reshape(x, tf.stack([before, n, after]))
-    e = _core.extend(x3, n, 2 - length, 2 * k + length - 2, mode)
+    e = _extend.extend(x3, n, 2 - length, 2 * k + length - 2, mode)
     new_shape = [shape[i] for i in range(axis)] + [2 * k + length - 2] + [shape[i] for i in range(axis + 1, rank)]
     return tf.reshape(e, tf.stack(new_shape))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from kextras import validation
 from kextras_sci.wavelets.layers import _base
 
 
@@ -43,9 +44,7 @@ class DWTPool2D(_base.Pool2D):
     def __init__(self, wavelet="haar", mode="periodization", scale=1.0, learnable=False, **kwargs):
         super().__init__(**kwargs)
         self._setup_filters(wavelet, mode, learnable)
-        if isinstance(scale, bool) or not isinstance(scale, (int, float)):
-            raise ValueError(f"`scale` must be a number. Received: scale={scale!r}")
-        self.scale = float(scale)
+        self.scale = validation.real("scale", scale)
 
     def call(self, inputs):
         _base.check_rank(inputs.shape, 2, "DWTPool2D")

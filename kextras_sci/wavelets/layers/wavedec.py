@@ -7,6 +7,7 @@ import warnings
 import keras
 import tensorflow as tf
 
+from kextras import validation
 from kextras_sci.wavelets._filters import dwt_max_level
 from kextras_sci.wavelets.layers import _base
 
@@ -45,10 +46,10 @@ class WaveDec(_base.FilterMixin, keras.layers.Layer):
 
     def __init__(self, level=2, ndim=2, wavelet="haar", mode="periodization", output_format="stacked", **kwargs):
         super().__init__(**kwargs)
-        self.level = _base.check_int(level, "level", 1)
+        self.level = validation.positive_int("level", level)
         self.ndim = _base.check_ndim(ndim)
         self._setup_filters(wavelet, mode, False)
-        self.output_format = _base.check_choice(output_format, "output_format", ("stacked", "pywt"))
+        self.output_format = validation.choice("output_format", output_format, ("stacked", "pywt"))
 
     def build(self, input_shape):
         _base.check_rank(input_shape, self.ndim, "WaveDec")

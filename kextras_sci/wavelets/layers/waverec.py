@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from kextras import validation
 from kextras_sci.wavelets.layers import _base
 from kextras_sci.wavelets.layers.wavedec import detail_bands
 
@@ -42,7 +43,7 @@ class WaveRec(_base.FilterMixin, keras.layers.Layer):
         super().__init__(**kwargs)
         self.ndim = _base.check_ndim(ndim)
         self._setup_filters(wavelet, mode, False)
-        self.input_format = _base.check_choice(input_format, "input_format", ("stacked", "pywt"))
+        self.input_format = validation.choice("input_format", input_format, ("stacked", "pywt"))
         self.output_size = _base.check_output_size(output_size, self.ndim)
 
     def _check_list(self, inputs):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from kextras import validation
 from kextras_sci.wavelets.layers import _base
 
 
@@ -64,18 +65,12 @@ class WTConv2D(_base.FilterMixin, keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.kernel_size = _base.check_int(kernel_size, "kernel_size", 1)
-        self.levels = _base.check_int(levels, "levels", 1)
-        self.strides = _base.check_int(strides, "strides", 1)
-        if not isinstance(use_bias, bool):
-            raise ValueError(f"`use_bias` must be True or False. Received: use_bias={use_bias!r}")
-        self.use_bias = use_bias
+        self.kernel_size = validation.positive_int("kernel_size", kernel_size)
+        self.levels = validation.positive_int("levels", levels)
+        self.strides = validation.positive_int("strides", strides)
+        self.use_bias = validation.boolean("use_bias", use_bias)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        if isinstance(wavelet_scale_init, bool) or not isinstance(wavelet_scale_init, (int, float)):
-            raise ValueError(
-                f"`wavelet_scale_init` must be a number. Received: wavelet_scale_init={wavelet_scale_init!r}"
-            )
-        self.wavelet_scale_init = float(wavelet_scale_init)
+        self.wavelet_scale_init = validation.real("wavelet_scale_init", wavelet_scale_init)
         self._setup_filters(wavelet, mode, learnable)
 
     def build(self, input_shape):

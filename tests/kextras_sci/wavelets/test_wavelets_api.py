@@ -6,7 +6,7 @@ import pywt
 import tensorflow as tf
 
 import kextras_sci.wavelets as kw
-from kextras_sci.wavelets._transform import _analysis, _synthesis
+from kextras_sci.wavelets._common import _analysis, _synthesis
 from wavelets_oracle import assert_same_structure_close
 
 RNG = np.random.default_rng(11)
@@ -48,9 +48,45 @@ def test_dtypes_follow_pywt():
     assert kw.dwt(x.astype(np.float32), "db2")[0].dtype == tf.float32
     assert kw.dwt(x, "db2")[0].dtype == tf.float64
     assert kw.dwt(np.arange(10), "db2")[0].dtype == tf.float64  # ints -> float64 like pywt
-    h = kw.dwt(tf.constant(x, tf.float16), "db2")[0]
-    assert h.dtype == tf.float16
-    np.testing.assert_allclose(np.asarray(h, np.float64), pywt.dwt(x, "db2")[0], atol=1e-2)
+    for half in (tf.float16, tf.bfloat16):  # pywt: float16 -> float32
+        h = kw.dwt(tf.constant(x, half), "db2")[0]
+        assert h.dtype == tf.float32
+        np.testing.assert_allclose(h.numpy(), pywt.dwt(x, "db2")[0], atol=3e-2)
+    assert kw.dwt(x.astype(np.float16), "db2")[0].dtype == tf.float32
+    assert kw.dwt(x.astype(np.longdouble), "db2")[0].dtype == tf.float64
+    assert kw.dwt(x.astype(np.clongdouble), "db2")[0].dtype == tf.complex128
+    # mixed precision promotes (iswt like waverec)
+    c = pywt.swt(x[:8], "db2", level=2)
+    c[0] = (c[0][0].astype(np.float32), c[0][1])
+    assert kw.iswt(c, "db2").dtype == tf.float64
+    np.testing.assert_allclose(kw.iswt(c, "db2").numpy(), x[:8], atol=1e-5)
+
+
+def test_pywt_edge_semantics():
+    """Level-0 reflect on a length-1 axis, empty input, repeated axes, integer modes."""
+    one = np.ones((1, 5))
+    out = kw.wavedec(one[0, :1], "db2", "reflect")
+    assert len(out) == 1 and out[0].numpy().tolist() == [1.0]
+    assert len(kw.wavedecn(one, "db1", "antireflect")) == 1
+    with pytest.raises(ValueError, match="reflect"):
+        kw.wavedec(one[0, :1], "db2", "reflect", level=1)
+    empty = kw.wavedec(np.array([]), "db1")
+    assert len(empty) == 1 and empty[0].shape == (0,)
+    with pytest.raises(ValueError, match="size 0"):
+        kw.swt(np.array([]), "db1")
+    for fn in (kw.wavedecn, kw.wavedec2):
+        with pytest.raises(ValueError, match="unique"):
+            fn(np.ones((4, 4)), "db1", axes=(0, 0))
+    with pytest.raises(ValueError, match="unique"):
+        kw.waverecn(kw.wavedecn(np.ones((4, 4)), "db1", level=1), "db1", axes=(1, 1))
+    for name in pywt.Modes.modes:
+        code = getattr(pywt.Modes, name)
+        x = RNG.standard_normal(9)
+        assert_same_structure_close(kw.dwt(x, "db2", code), pywt.dwt(x, "db2", name), 1e-12)
+    with pytest.raises(TypeError, match="mode"):
+        kw.dwt(np.ones(4), "db1", None)
+    with pytest.warns(UserWarning, match="No levels"):
+        assert kw.swt_max_level(11) == 0
 
 
 def test_complex_input_matches_pywt():

@@ -1,6 +1,6 @@
 """The fused (XLA-compiled) polyphase passes, forced on small shapes, against PyWavelets.
 
-Large static inputs (>= ``_core.FUSED_MIN_SIZE`` elements per pass) take these kernels;
+Large static inputs (>= ``_kernels.THRESHOLDS["fused_min_size"]`` elements per pass) take these kernels;
 here the threshold is lowered to 0 so that every pass of these small cases uses them.
 """
 
@@ -10,8 +10,8 @@ import pywt
 import tensorflow as tf
 
 import kextras_sci.wavelets as kw
-from kextras_sci.wavelets import _core
-from kextras_sci.wavelets._transform import _analysis, _synthesis
+from kextras_sci.wavelets import _fused, _kernels
+from kextras_sci.wavelets._common import _analysis, _synthesis
 from wavelets_oracle import assert_same_structure_close
 
 MODES = pywt.Modes.modes
@@ -19,11 +19,11 @@ MODES = pywt.Modes.modes
 
 @pytest.fixture(autouse=True)
 def _force_fused(monkeypatch):
-    monkeypatch.setattr(_core, "FUSED_MIN_SIZE", 0)
+    monkeypatch.setitem(_kernels.THRESHOLDS, "fused_min_size", 0)
 
 
 def _count_fused():
-    return len(_core._FUSED_CACHE)
+    return len(_fused.PROGRAMS)
 
 
 FAST_MODES = ("symmetric", "periodization")
@@ -93,3 +93,53 @@ def test_fused_gradients_reflect():
     f = tf.function(lambda x: tf.concat(kw.wavedec(x, "db2", "reflect", level=1), -1) ** 2)
     theo, num = tf.test.compute_gradient(f, [x])
     np.testing.assert_allclose(theo[0], num[0], atol=1e-6)
+
+
+def test_program_cache_is_bounded_and_thread_safe():
+    """4 threads inserting new keys into a full cache (the old module-level dict raised
+    KeyError here: two threads evicted the same oldest key)."""
+    import sys
+    import threading
+
+    cache = _fused.ProgramCache(maxsize=8)
+    for i in range(8):
+        cache.get(("fill", i), lambda: (lambda x: x))
+    errors = []
+
+    def work(t):
+        try:
+            for i in range(1000):
+                cache.get(("k", t, i), lambda: (lambda x: x))
+        except Exception as e:  # noqa: BLE001 - any error is the failure under test
+            errors.append(repr(e))
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert errors == []
+    assert len(cache) == 8
+
+
+def test_fused_wavedec_from_4_threads_on_a_tiny_cache(monkeypatch):
+    """The public path under threads with evictions on every call: results equal pywt."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(_fused, "PROGRAMS", _fused.ProgramCache(maxsize=2))
+    rng = np.random.default_rng(3)
+    xs = [rng.standard_normal((2, n)) for n in (33, 40, 57, 64)]
+
+    def run(x):
+        return kw.waverec(kw.wavedec(x, "db2", "symmetric", level=2), "db2", "symmetric")
+
+    with ThreadPoolExecutor(4) as pool:
+        outs = list(pool.map(run, xs))
+    for x, out in zip(xs, outs):
+        np.testing.assert_allclose(out.numpy()[:, : x.shape[1]], x, atol=1e-12)
+    assert len(_fused.PROGRAMS) <= 2

@@ -82,7 +82,7 @@ def test_bad_arguments():
         WaveDec(level=0)
     with pytest.raises(ValueError, match=r"`level` must be a positive integer. Received: level=-1"):
         WaveDec(level=-1)
-    with pytest.raises(ValueError, match=r"`ndim` must be 1, 2 or 3"):
+    with pytest.raises(ValueError, match=r"`ndim` must be an integer in \[1, 3\]"):
         WaveDec(2, ndim=4)
     with pytest.raises(ValueError, match="WaveDec expects a channels-last input of rank 4"):
         WaveDec(2, 2)(np.zeros((2, 8, 8), "float32"))

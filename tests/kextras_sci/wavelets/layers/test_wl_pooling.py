@@ -68,7 +68,7 @@ def test_harness():
 def test_bad_input():
     with pytest.raises(ValueError, match="WaveletPooling2D expects a channels-last input of rank 4"):
         WaveletPooling2D()(np.zeros((2, 8, 8), "float32"))
-    with pytest.raises(ValueError, match=r"`scale` must be a number. Received: scale='x'"):
+    with pytest.raises(ValueError, match=r"`scale` must be a finite number. Received: scale='x'"):
         DWTPool2D(scale="x")
     with pytest.raises(ValueError, match="Unknown wavelet name"):
         WaveletPooling2D("db2x")

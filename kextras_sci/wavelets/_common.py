@@ -1,0 +1,242 @@
+"""Argument handling shared by the wavelet functions: tensors, dtypes, axes, wavelets, modes."""
+
+from __future__ import annotations
+
+import itertools
+from numbers import Integral
+
+import numpy as np
+import tensorflow as tf
+
+from kextras_sci.wavelets import _extend, _passes
+from kextras_sci.wavelets._filters import FilterBank, get_wavelet
+
+try:
+    from numpy.exceptions import AxisError  # a ValueError and an IndexError, as in pywt
+except ImportError:  # pragma: no cover - numpy < 1.25
+    from numpy import AxisError
+
+_HALF = (tf.float16, tf.bfloat16)
+
+# Our Python control flow only ever branches on static values: keep AutoGraph out (converting
+# this module inside a tf.function costs tens of seconds of tracing for nothing).
+_no_autograph = tf.autograph.experimental.do_not_convert
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _as_tensor(x, name="data"):
+    """Convert to a floating or complex tensor with PyWavelets' dtype rules.
+
+    float32/float64/complex64/complex128 are kept; float16/bfloat16 become float32;
+    integers and booleans float64; ``longdouble`` float64 and ``clongdouble`` complex128.
+    """
+    if tf.is_tensor(x) or isinstance(x, tf.Variable):
+        t = tf.convert_to_tensor(x)
+    else:
+        a = np.asarray(x)
+        if a.dtype == object:
+            raise TypeError(f"`{name}` must be a numeric array. Received dtype object.")
+        kind, size = a.dtype.kind, a.dtype.itemsize
+        if kind in "biu" or (kind == "f" and size > 8):
+            a = a.astype(np.float64)
+        elif kind == "c" and size > 16:
+            a = a.astype(np.complex128)
+        t = tf.convert_to_tensor(a)
+    if t.dtype.is_integer or t.dtype == tf.bool:
+        t = tf.cast(t, tf.float64)
+    if t.dtype in _HALF:
+        t = tf.cast(t, tf.float32)
+    if not (t.dtype.is_floating or t.dtype.is_complex):
+        raise TypeError(f"`{name}` must be a numeric tensor. Received dtype {t.dtype.name}.")
+    return t
+
+
+def _promote(tensors):
+    """Cast tensors to their common dtype (NumPy's rule: any complex -> complex, any 64-bit
+    -> 64-bit), as pywt does for mixed-precision coefficients."""
+    dtypes = {t.dtype for t in tensors}
+    if len(dtypes) <= 1:
+        return list(tensors)
+    wide = any(d in (tf.float64, tf.complex128) for d in dtypes)
+    if any(d.is_complex for d in dtypes):
+        dt = tf.complex128 if wide else tf.complex64
+    else:
+        dt = tf.float64 if wide else tf.float32
+    return [t if t.dtype == dt else tf.cast(t, dt) for t in tensors]
+
+
+def _norm_axes(axes, ndim, what="data"):
+    out = []
+    for a in axes:
+        if isinstance(a, bool) or not isinstance(a, (Integral, np.integer)):
+            raise ValueError(f"`axes` must be integers. Received: axes={tuple(axes)!r}")
+        a = int(a)
+        if not -ndim <= a < ndim:
+            raise AxisError(
+                f"Input rank too low for the requested axes: {what} has rank {ndim}, "
+                f"received axes={tuple(axes)!r}."
+            )
+        out.append(a % ndim)
+    return out
+
+
+def _rank(t, what="data"):
+    r = t.shape.rank
+    if r is None:
+        raise ValueError(f"`{what}` must have a known rank (got a tensor of unknown rank).")
+    if r < 1:
+        raise ValueError(f"Input rank too low: `{what}` must be at least 1D. Received a scalar.")
+    return r
+
+
+def _per_axis(value, n, name, check):
+    if isinstance(value, (list, tuple)) and not (
+        name == "wavelet" and len(value) == 4 and not isinstance(value[0], (str, FilterBank))
+        and np.ndim(value[0]) == 1
+    ):
+        if len(value) == 1:
+            value = list(value) * n
+        if len(value) != n:
+            raise ValueError(
+                f"The number of {name}s ({len(value)}) must match the number of axes ({n}). "
+                f"Received: {name}={value!r}"
+            )
+        return [check(v) for v in value]
+    v = check(value)
+    return [v] * n
+
+
+def _banks(wavelet, n):
+    return _per_axis(wavelet, n, "wavelet", get_wavelet)
+
+
+def _modes(mode, n):
+    return _per_axis(mode, n, "mode", _extend.check_mode)
+
+
+def _check_len(n, mode, axis):
+    if mode in ("reflect", "antireflect") and isinstance(n, int) and n < 2:
+        raise ValueError(
+            f"Input data length must be greater than 1 for [anti]reflect mode. "
+            f"Received length {n} along axis {axis}."
+        )
+    if isinstance(n, int) and n < 1:
+        raise ValueError(f"Input data length along axis {axis} must be >= 1. Received {n}.")
+
+
+def _real_call(fn, x, *args):
+    """Apply a real-valued transform to a possibly complex tensor."""
+    if x.dtype.is_complex:
+        re = fn(tf.math.real(x), *args)
+        im = fn(tf.math.imag(x), *args)
+        return tf.complex(re, im)
+    return fn(x, *args)
+
+
+# ----------------------------------------------------------------------------- fast internals
+
+
+def _analysis_stacked(x, banks, modes, axes):
+    def run(t):
+        y = t[..., None]
+        for ax, b, m in zip(axes, banks, modes):
+            y = _passes.analysis_axis(y, ax, b, m)
+        return y
+
+    return _real_call(run, x)
+
+
+def _analysis_pair(x, bank, mode, axis):
+    """Single-axis analysis returning ``(a, d)`` (complex inputs as in _real_call)."""
+    if x.dtype.is_complex:
+        ar, dr = _passes.analysis_pair(tf.math.real(x), axis, bank, mode)
+        ai, di = _passes.analysis_pair(tf.math.imag(x), axis, bank, mode)
+        return tf.complex(ar, ai), tf.complex(dr, di)
+    return _passes.analysis_pair(x, axis, bank, mode)
+
+
+def _synthesis_stacked(y, banks, modes, axes):
+    def run(t):
+        for ax, b, m in reversed(list(zip(axes, banks, modes))):
+            t = _passes.synthesis_axis(t, ax, b, m)
+        return t[..., 0]
+
+    return _real_call(run, y)
+
+
+def _prepare(x, wavelet, mode, axes, what="data", unique=None, check_len=True):
+    """Tensor, per-axis filter banks and modes, normalized axes. ``unique``: the function
+    name when repeated axes are an error (as in pywt's multilevel transforms)."""
+    x = _as_tensor(x, what)
+    ndim = _rank(x, what)
+    if axes is None:
+        axes = tuple(range(ndim))
+    elif isinstance(axes, (Integral, np.integer)):
+        axes = (axes,)
+    axes = _norm_axes(tuple(axes), ndim, what)
+    if unique and len(set(axes)) != len(axes):
+        raise ValueError(f"The axes passed to {unique} must be unique. Received: axes={tuple(axes)!r}")
+    banks = _banks(wavelet, len(axes))
+    modes = _modes(mode, len(axes))
+    if check_len:
+        check_lengths(x, axes, modes)
+    return x, banks, modes, axes
+
+
+def check_lengths(x, axes, modes):
+    """Each static transformed length is >= 1 (>= 2 for [anti]reflect)."""
+    static = x.shape.as_list()
+    for a, m in zip(axes, modes):
+        if static[a] is not None:
+            _check_len(static[a], m, a)
+
+
+@_no_autograph
+def _analysis(x, bank, mode, axes):
+    """Fast single-level analysis used by the layers (internal API).
+
+    Args:
+        x: tensor of any rank (float16/32/64, complex).
+        bank: wavelet name, :class:`FilterBank`, or one per axis.
+        mode: extension mode, or one per axis.
+        axes: sequence of axes to transform (negative allowed, repeats allowed).
+
+    Returns:
+        ``(stacked, keys)``: ``stacked`` has shape ``out_spatial + [2**len(axes)]`` with the
+        sub-bands on a new trailing axis in ``dwtn`` key order, ``keys`` the matching list
+        of ``'a'``/``'d'`` strings. For a channels-last image batch ``[N, H, W, C]`` with
+        ``axes=(1, 2)`` the result is ``[N, H', W', C, 4]`` (bands ``aa, ad, da, dd``):
+        reshape to ``[N, H', W', 4 C]`` for the CNN layout.
+    """
+    x, banks, modes, axes = _prepare(x, bank, mode, axes)
+    keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
+    return _analysis_stacked(x, banks, modes, axes), keys
+
+
+@_no_autograph
+def _synthesis(stacked, bank, mode, axes):
+    """Inverse of :func:`_analysis` (internal API for the layers).
+
+    Args:
+        stacked: tensor ``spatial + [2**len(axes)]``, bands in ``dwtn`` key order.
+        bank, mode, axes: as used for the analysis (axes refer to ``stacked`` without its
+            trailing band axis).
+
+    Returns:
+        The reconstruction, ``2 L - F + 2`` samples per axis (``2 L`` for periodization),
+        exactly as ``pywt.idwtn``.
+    """
+    y = _as_tensor(stacked, "stacked")
+    ndim = _rank(y, "stacked") - 1
+    if isinstance(axes, (Integral, np.integer)):
+        axes = (axes,)
+    axes = _norm_axes(tuple(axes), ndim, "coefficients")
+    nb = y.shape[-1]
+    if nb is not None and nb != 2 ** len(axes):
+        raise ValueError(
+            f"The trailing band axis must have {2 ** len(axes)} entries for {len(axes)} axes. "
+            f"Received {nb}."
+        )
+    return _synthesis_stacked(y, _banks(bank, len(axes)), _modes(mode, len(axes)), axes)

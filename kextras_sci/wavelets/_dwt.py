@@ -1,0 +1,241 @@
+"""Single-level DWT: ``dwt``, ``idwt``, ``dwt2``, ``idwt2``, ``dwtn``, ``idwtn``."""
+
+from __future__ import annotations
+
+import itertools
+from numbers import Integral
+
+import numpy as np
+import tensorflow as tf
+
+from kextras import validation
+from kextras_sci.wavelets import _passes
+from kextras_sci.wavelets._common import (
+    _analysis_stacked, _as_tensor, _banks, _modes, _no_autograph, _norm_axes, _prepare, _promote,
+    _rank,
+)
+
+
+@_no_autograph
+def dwtn(data, wavelet, mode="symmetric", axes=None):
+    """Single-level n-dimensional discrete wavelet transform (``pywt.dwtn``).
+
+    For each axis in turn, ``a[i] = sum_j dec_lo[j] ext(2i + 1 - j)`` and
+    ``d[i] = sum_j dec_hi[j] ext(2i + 1 - j)`` (``ext`` = the signal extended with ``mode``).
+
+    Args:
+        data: tensor or array-like, any rank >= 1; batch/channel axes not in ``axes`` are
+            carried through.
+        wavelet: name, :class:`FilterBank`, object with ``filter_bank``, four filters, or one
+            per axis.
+        mode: signal extension mode (default ``"symmetric"``), or one per axis.
+        axes: axes to transform (default: all).
+
+    Returns:
+        dict ``{'aa': ..., 'ad': ..., 'da': ..., 'dd': ...}`` (one letter per axis, first
+        letter = first axis). Along each axis the length is ``floor((N + F - 1) / 2)``
+        (``ceil(N / 2)`` for ``periodization``).
+    """
+    x, banks, modes, axes = _prepare(data, wavelet, mode, axes)
+    y = _analysis_stacked(x, banks, modes, axes)
+    keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
+    parts = tf.unstack(y, num=len(keys), axis=-1)
+    return dict(zip(keys, parts))
+
+
+@_no_autograph
+def idwtn(coeffs, wavelet, mode="symmetric", axes=None):
+    """Single-level n-dimensional inverse DWT (``pywt.idwtn``).
+
+    Args:
+        coeffs: dict as returned by :func:`dwtn`; missing or ``None`` entries are zeros.
+        wavelet, mode: as used for :func:`dwtn`.
+        axes: axes that were transformed (default: the first ``len(key)`` axes).
+
+    Returns:
+        Tensor; along each axis ``2 L - F + 2`` samples (``2 L`` for ``periodization``).
+    """
+    if not isinstance(coeffs, dict):
+        raise ValueError(f"`coeffs` must be a dict as returned by dwtn. Received {type(coeffs).__name__}.")
+    coeffs = {k: v for k, v in coeffs.items() if v is not None}
+    bad = [k for k in coeffs if not isinstance(k, str) or not k or not set(k) <= set("ad")]
+    if bad:
+        raise ValueError(f"The following invalid keys were found in the detail coefficient dictionary: {bad}.")
+    if not coeffs:
+        raise ValueError("`coeffs` must contain at least one non-null wavelet band")
+    lens = {len(k) for k in coeffs}
+    if len(lens) > 1:
+        raise ValueError("All detail coefficient names must have equal length.")
+    nd = lens.pop()
+    tensors = {k: _as_tensor(v, f"coeffs[{k!r}]") for k, v in coeffs.items()}
+    tensors = dict(zip(tensors, _promote(list(tensors.values()))))
+    ref = next(iter(tensors.values()))
+    shapes = {tuple(t.shape.as_list()) for t in tensors.values()}
+    if any(None not in s for s in shapes) and len({s for s in shapes if None not in s}) > 1:
+        raise ValueError("`coeffs` must all be of equal size (or None)")
+    ndim = _rank(ref, "coeffs")
+    if axes is None:
+        axes = tuple(range(nd))
+    elif isinstance(axes, (Integral, np.integer)):
+        axes = (axes,)
+    axes = _norm_axes(tuple(axes), ndim, "coefficients")
+    if len(axes) != nd:
+        raise ValueError(
+            f"The number of axes ({len(axes)}) must match the key length of `coeffs` ({nd})."
+        )
+    keys = ["".join(k) for k in itertools.product("ad", repeat=nd)]
+    parts = [tensors[k] if k in tensors else tf.zeros_like(ref) for k in keys]
+    return _synthesis_list(parts, _banks(wavelet, nd), _modes(mode, nd), axes)
+
+
+def _synthesis_list(parts, banks, modes, axes):
+    """Inverse transform from a list of sub-bands in key order (no band interleaving).
+
+    The per-axis passes commute, so they run in the cheapest order: axes with a large
+    inner stride (filtered with ``conv2d``) first, while the data is smallest, and the
+    innermost axes (fast blocked ``conv1d``) last.
+    """
+    nd = len(axes)
+    ndim = parts[0].shape.rank
+
+    def run(parts):
+        bands = {"".join(k): p for k, p in zip(itertools.product("ad", repeat=nd), parts)}
+        positions = list(range(nd))
+        order = sorted(positions, key=lambda i: (-(ndim - 1 - axes[i]), -i))
+        for i in order:
+            cur = positions.index(i)
+            new = {}
+            for key in bands:
+                if key[cur] != "a":
+                    continue
+                dkey = key[:cur] + "d" + key[cur + 1:]
+                new[key[:cur] + key[cur + 1:]] = _passes.synthesis_pair(bands[key], bands[dkey], axes[i], banks[i], modes[i])
+            bands = new
+            positions.pop(cur)
+        return bands[""]
+
+    x = parts[0]
+    if x.dtype.is_complex:
+        re = run([tf.math.real(p) for p in parts])
+        im = run([tf.math.imag(p) for p in parts])
+        return tf.complex(re, im)
+    return run(parts)
+
+
+@_no_autograph
+def dwt(data, wavelet, mode="symmetric", axis=-1):
+    """Single-level 1D discrete wavelet transform along ``axis`` (``pywt.dwt``).
+
+    Args:
+        data: tensor or array-like; all other axes are batch axes.
+        wavelet: wavelet name, :class:`FilterBank`, or four filters.
+        mode: signal extension mode (default ``"symmetric"``).
+        axis: axis to transform (default ``-1``).
+
+    Returns:
+        ``(cA, cD)``, each of length ``floor((N + F - 1) / 2)`` along ``axis``
+        (``ceil(N / 2)`` for ``periodization``).
+    """
+    if isinstance(axis, (tuple, list)):
+        raise ValueError(f"`axis` must be a single integer. Received: axis={axis!r}")
+    c = dwtn(data, wavelet, mode, axes=(axis,))
+    return c["a"], c["d"]
+
+
+@_no_autograph
+def idwt(cA, cD, wavelet, mode="symmetric", axis=-1):
+    """Single-level 1D inverse discrete wavelet transform (``pywt.idwt``).
+
+    Args:
+        cA, cD: approximation and detail coefficients (either may be ``None``: zeros).
+        wavelet, mode, axis: as for :func:`dwt`.
+
+    Returns:
+        Tensor of length ``2 L - F + 2`` along ``axis`` (``2 L`` for ``periodization``).
+    """
+    if cA is None and cD is None:
+        raise ValueError("At least one coefficient parameter must be specified.")
+    return idwtn({"a": cA, "d": cD}, wavelet, mode, axes=(axis,))
+
+
+@_no_autograph
+def dwt2(data, wavelet, mode="symmetric", axes=(-2, -1)):
+    """Single-level 2D DWT (``pywt.dwt2``): returns ``(cA, (cH, cV, cD))``."""
+    axes = tuple(axes)
+    if len(axes) != 2:
+        raise ValueError(f"Expected 2 axes. Received: axes={axes!r}")
+    c = dwtn(data, wavelet, mode, axes)
+    return c["aa"], (c["da"], c["ad"], c["dd"])
+
+
+@_no_autograph
+def idwt2(coeffs, wavelet, mode="symmetric", axes=(-2, -1)):
+    """Single-level 2D inverse DWT (``pywt.idwt2``) of ``(cA, (cH, cV, cD))``."""
+    axes = tuple(axes)
+    if len(axes) != 2:
+        raise ValueError(f"Expected 2 axes. Received: axes={axes!r}")
+    LL, (HL, LH, HH) = coeffs
+    return idwtn({"aa": LL, "da": HL, "ad": LH, "dd": HH}, wavelet, mode, axes)
+
+
+def _part(part):
+    if part not in ("a", "d"):
+        raise ValueError(f"Argument 1 must be 'a' or 'd', not '{part}'.")
+    return part
+
+
+@_no_autograph
+def downcoef(part, data, wavelet, mode="symmetric", level=1):
+    """One band of a ``level``-level decomposition of 1D ``data`` (``pywt.downcoef``):
+    ``level - 1`` approximation passes, then the ``part`` (``'a'`` or ``'d'``) pass."""
+    _part(part)
+    x = _as_tensor(data)
+    if x.shape.rank != 1:
+        raise ValueError("downcoef only supports 1d data.")
+    level = validation.positive_int("level", level)
+    for _ in range(level - 1):
+        x = dwt(x, wavelet, mode)[0]
+    return dwt(x, wavelet, mode)[0 if part == "a" else 1]
+
+
+def _upsample_full(c, f):
+    """``y[n] = sum_i c[i] f[n - 2i]`` for ``n < 2 N + F - 2`` (full, uncropped)."""
+    n = c.shape[0]
+    u = tf.reshape(tf.stack([c, tf.zeros_like(c)], axis=1), [2 * n])[: 2 * n - 1]
+    F = f.shape[0]
+    u = tf.pad(u, [[F - 1, F - 1]])
+    kern = tf.constant(f[::-1].reshape(F, 1, 1), dtype=c.dtype)
+    return tf.nn.conv1d(u[None, :, None], kern, stride=1, padding="VALID")[0, :, 0]
+
+
+@_no_autograph
+def upcoef(part, coeffs, wavelet, level=1, take=0):
+    """Direct reconstruction from one band of 1D coefficients (``pywt.upcoef``).
+
+    The ``part`` filter (``rec_lo`` or ``rec_hi``) once, then ``rec_lo`` ``level - 1``
+    times, each a full upsampling convolution (``2 N + F - 2`` samples); ``take > 0`` keeps
+    the central ``take`` samples.
+    """
+    from kextras_sci.wavelets._filters import get_wavelet
+
+    _part(part)
+    c = _as_tensor(coeffs, "coeffs")
+    if c.shape.rank != 1:
+        raise ValueError("upcoef only supports 1d coeffs.")
+    level = validation.positive_int("level", level)
+    take = validation.non_negative_int("take", take)
+    bank = get_wavelet(wavelet)
+
+    def run(t):
+        t = _upsample_full(t, bank.rec_lo if part == "a" else bank.rec_hi)
+        for _ in range(level - 1):
+            t = _upsample_full(t, bank.rec_lo)
+        return t
+
+    rec = tf.complex(run(tf.math.real(c)), run(tf.math.imag(c))) if c.dtype.is_complex else run(c)
+    n = rec.shape[0]
+    if 0 < take < n:
+        left = (n - take) // 2
+        right = left + (n - take) % 2
+        rec = rec[left:n - right]
+    return rec

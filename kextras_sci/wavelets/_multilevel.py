@@ -1,0 +1,299 @@
+"""Multilevel DWT as a loop over the single level (pywt ``_multilevel.py``)."""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from numbers import Integral
+
+import numpy as np
+import tensorflow as tf
+
+from kextras_sci.wavelets import _extend, _fused, _kernels
+from kextras_sci.wavelets._common import (
+    _analysis_pair, _analysis_stacked, _as_tensor, _banks, _modes, _no_autograph, _norm_axes,
+    _prepare, _rank, check_lengths,
+)
+from kextras_sci.wavelets._dwt import _synthesis_list, idwtn
+from kextras_sci.wavelets._filters import dwt_max_level, get_wavelet
+
+
+def _check_level(sizes, dec_lens, level):
+    known = all(isinstance(s, int) for s in sizes)
+    if level is not None and (isinstance(level, bool) or not isinstance(level, (Integral, np.integer))):
+        raise ValueError(f"`level` must be a non-negative integer or None. Received: level={level!r}")
+    if level is not None and level < 0:
+        raise ValueError(
+            f"`level` must be a non-negative integer. Received: level={level} "
+            "(Level value of %d is too low . Minimum level is 0.)" % level
+        )
+    if not known:
+        if level is None:
+            raise ValueError(
+                "`level` must be given when the transformed axes have unknown (dynamic) sizes. "
+                "Received: level=None"
+            )
+        return int(level)
+    max_level = min(dwt_max_level(s, d) for s, d in zip(sizes, dec_lens))
+    if level is None:
+        return max_level
+    if level > max_level:
+        warnings.warn(
+            f"Level value of {level} is too high: all coefficients will experience boundary effects.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return int(level)
+
+
+@_no_autograph
+def wavedecn(data, wavelet, mode="symmetric", level=None, axes=None):
+    """Multilevel nD DWT (``pywt.wavedecn``).
+
+    Args:
+        data: tensor, rank >= len(axes).
+        wavelet, mode: as for :func:`dwtn` (one per axis allowed).
+        level: number of levels (default: ``dwt_max_level`` of the smallest axis; required
+            when the sizes are dynamic). Larger than the maximum warns like PyWavelets.
+        axes: axes to transform (default all).
+
+    Returns:
+        ``[cAn, {'ad': ..., 'da': ..., 'dd': ...}_n, ..., {...}_1]``.
+    """
+    x, banks, modes, axes = _prepare(data, wavelet, mode, axes, unique="wavedecn", check_len=False)
+    shape = x.shape.as_list()
+    level = _check_level([shape[a] for a in axes], [b.dec_len for b in banks], level)
+    if level == 0:
+        return [x]
+    check_lengths(x, axes, modes)
+    keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
+    if len(axes) == 1 and level >= 1:
+        fused = _fused_wavedec(x, banks[0], modes[0], level, axes[0])
+        if fused is not None:
+            return [fused[0]] + [{"d": d} for d in fused[1:]]
+    details = []
+    a = x
+    for _ in range(level):
+        if len(axes) == 1:
+            # 1D: the approximation and detail as two outputs (no band axis to unstack)
+            a, d = _analysis_pair(a, banks[0], modes[0], axes[0])
+            details.append({"d": d})
+            continue
+        y = _analysis_stacked(a, banks, modes, axes)
+        parts = tf.unstack(y, num=len(keys), axis=-1)
+        a = parts[0]
+        details.append(dict(zip(keys[1:], parts[1:])))
+    return [a] + details[::-1]
+
+
+def _trim_to(a, d, axes, check_only=False):
+    """Crop ``a`` to the shape of ``d`` along ``axes`` (waverec's off-by-one rule).
+
+    With ``check_only`` the shapes are validated and ``a`` is returned uncropped (the
+    inverse pass crops it itself, see :func:`_passes.synthesis_pair`)."""
+    sa, sd = a.shape.as_list(), d.shape.as_list()
+    begin = [0] * len(sa)
+    size = [-1] * len(sa)
+    need = False
+    dyn = None
+    for ax in axes:
+        if sa[ax] is not None and sd[ax] is not None:
+            if sa[ax] == sd[ax]:
+                continue
+            if sa[ax] != sd[ax] + 1:
+                raise ValueError(
+                    f"coefficient shape mismatch: approximation length {sa[ax]} vs detail "
+                    f"length {sd[ax]} along axis {ax}."
+                )
+            size[ax] = sd[ax]
+        else:
+            if dyn is None:
+                dyn = tf.shape(d)
+            size[ax] = dyn[ax]
+        need = True
+    if not need or check_only:
+        return a
+    if any(tf.is_tensor(s) for s in size):
+        size = tf.stack([tf.cast(s, tf.int32) for s in size])
+    return tf.slice(a, begin, size)
+
+
+def _split3(shape, axis):
+    return _kernels._prod(shape[:axis]), shape[axis], _kernels._prod(shape[axis + 1:])
+
+
+def _fused_wavedec(x, bank, mode, level, axis):
+    """All levels of a large static 1D ``wavedec`` in one XLA program, or None."""
+    shape = x.shape.as_list()
+    if x.dtype not in (tf.float32, tf.float64) or None in shape:
+        return None
+    P, n, Q = _split3(shape, axis)
+    if not _kernels.fused_ok(P, n, Q):
+        return None
+    outs = _fused.fused_wavedec(tf.reshape(x, [P, n, Q]), bank, mode, level)
+    return [tf.reshape(t, shape[:axis] + [t.shape[1]] + shape[axis + 1:]) for t in outs]
+
+
+def _fused_waverec(coeffs, wavelet, mode, axis):
+    """A large static 1D ``waverec`` in one XLA program (shapes checked like pywt), or None."""
+    if any(c is None for c in coeffs):
+        return None
+    ts = [_as_tensor(c, "coeffs") for c in coeffs]
+    dtype = ts[0].dtype
+    shapes = [t.shape.as_list() for t in ts]
+    rank = len(shapes[0])
+    if dtype not in (tf.float32, tf.float64) or any(t.dtype != dtype for t in ts) or rank < 1:
+        return None
+    if any(len(s_) != rank or None in s_ for s_ in shapes):
+        return None
+    (ax,) = _norm_axes((axis,), rank, "coefficients")
+    outer = [s_[:ax] + s_[ax + 1:] for s_ in shapes]
+    if any(o != outer[0] for o in outer):
+        return None
+    bank = get_wavelet(wavelet)
+    mode = _extend.check_mode(mode)
+    P, _, Q = _split3(shapes[-1], ax)
+    if not _kernels.fused_ok(P, shapes[-1][ax], Q):
+        return None
+    la = shapes[0][ax]
+    for s_ in shapes[1:]:
+        ld = s_[ax]
+        if la not in (ld, ld + 1):
+            raise ValueError(
+                f"coefficient shape mismatch: approximation length {la} vs detail "
+                f"length {ld} along axis {ax}."
+            )
+        la = _kernels._synthesis_lengths(ld, bank.rec_len, mode)[2]
+    views = [tf.reshape(t, [P, s_[ax], Q]) for t, s_ in zip(ts, shapes)]
+    rec = _fused.fused_waverec(views, bank, mode)
+    return tf.reshape(rec, shapes[-1][:ax] + [la] + shapes[-1][ax + 1:])
+
+
+def _check_detail_dict(d):
+    """pywt's checks of one detail dict: no None values, keys of 'a'/'d' of equal length."""
+    missing = [k for k, v in d.items() if v is None]
+    if missing:
+        raise ValueError(
+            f"The following detail coefficients were set to None: {missing}. For multilevel "
+            "transforms use zeros (np.zeros_like) instead of None."
+        )
+    bad = [k for k in d if not isinstance(k, str) or not set(k) <= set("ad")]
+    if bad:
+        raise ValueError(f"The following invalid keys were found in the detail coefficient dictionary: {bad}.")
+    if len({len(k) for k in d}) > 1:
+        raise ValueError("All detail coefficient names must have equal length.")
+    return d
+
+
+@_no_autograph
+def waverecn(coeffs, wavelet, mode="symmetric", axes=None):
+    """Multilevel nD inverse DWT (``pywt.waverecn``) of ``[cAn, {details_n}, ..., {details_1}]``."""
+    if not isinstance(coeffs, (list, tuple)):
+        raise ValueError("Expected sequence of coefficient arrays.")
+    if len(coeffs) < 1:
+        raise ValueError("Coefficient list too short (minimum 1 array required).")
+    a = coeffs[0]
+    if len(coeffs) == 1:
+        return _as_tensor(a, "coeffs[0]")
+    ds = list(coeffs[1:])
+    for d in ds:
+        if not isinstance(d, dict):
+            raise ValueError(
+                f"Unexpected detail coefficient type: {type(d).__name__}. Detail coefficients "
+                "must be dicts as returned by wavedecn."
+            )
+    ds = [_check_detail_dict(d) for d in ds]
+    if a is None and not any(ds):
+        raise ValueError("At least one coefficient must contain a valid value.")
+    ranks = {_as_tensor(v, "coeffs").shape.rank for v in ([a] if a is not None else []) + [v for d in ds for v in d.values()]}
+    if len(ranks) != 1:
+        raise ValueError("All coefficients must have a matching number of dimensions")
+    ndim = ranks.pop()
+    if axes is None:
+        axes = tuple(range(ndim))
+    elif isinstance(axes, (Integral, np.integer)):
+        axes = (axes,)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"The axes passed to waverecn must be unique. Received: axes={tuple(axes)!r}")
+    nd = len(axes)
+    for d in ds:
+        if a is None and not d:
+            continue
+        dd = dict(d)
+        if a is not None:
+            a = _as_tensor(a, "approximation")
+            ref = next((v for v in dd.values()), None)
+            if ref is not None:
+                ref = _as_tensor(ref, "detail")
+                ndim = _rank(ref, "detail")
+                ax = _norm_axes(tuple(axes), ndim, "coefficients")
+                if nd == 1 and list(dd) == ["d"] and ref.dtype == a.dtype and a.shape.rank == ndim:
+                    # 1D: the inverse pass crops the approximation itself (no copy)
+                    a = _trim_to(a, ref, ax, check_only=True)
+                    a = _synthesis_list([a, ref], _banks(wavelet, 1), _modes(mode, 1), ax)
+                    continue
+                a = _trim_to(a, ref, ax)
+            dd["a" * nd] = a
+        a = idwtn(dd, wavelet, mode, axes)
+    return a
+
+
+@_no_autograph
+def wavedec(data, wavelet, mode="symmetric", level=None, axis=-1):
+    """Multilevel 1D DWT along ``axis`` (``pywt.wavedec``): ``[cAn, cDn, ..., cD1]``."""
+    if isinstance(axis, (tuple, list)):
+        raise ValueError(f"`axis` must be a single integer. Received: axis={axis!r}")
+    c = wavedecn(data, wavelet, mode, level, axes=(axis,))
+    return [c[0]] + [d["d"] for d in c[1:]]
+
+
+@_no_autograph
+def waverec(coeffs, wavelet, mode="symmetric", axis=-1):
+    """Multilevel 1D inverse DWT (``pywt.waverec``) of ``[cAn, cDn, ..., cD1]``."""
+    if not isinstance(coeffs, (list, tuple)):
+        raise ValueError("Expected sequence of coefficient arrays.")
+    if len(coeffs) < 1:
+        raise ValueError("Coefficient list too short (minimum 1 arrays required).")
+    if len(coeffs) == 1:
+        return _as_tensor(coeffs[0], "coeffs[0]")
+    for d in coeffs[1:]:
+        if d is not None and not (tf.is_tensor(d) or isinstance(d, np.ndarray) or np.ndim(d) >= 1):
+            raise ValueError(
+                f"Unexpected detail coefficient type: {type(d).__name__}. Detail coefficients "
+                "must be arrays as returned by wavedec."
+            )
+    if isinstance(axis, (Integral, np.integer)) and not isinstance(axis, bool):
+        fused = _fused_waverec(coeffs, wavelet, mode, int(axis))
+        if fused is not None:
+            return fused
+    ds = [{} if d is None else {"d": d} for d in coeffs[1:]]
+    return waverecn([coeffs[0]] + ds, wavelet, mode, axes=(axis,))
+
+
+@_no_autograph
+def wavedec2(data, wavelet, mode="symmetric", level=None, axes=(-2, -1)):
+    """Multilevel 2D DWT (``pywt.wavedec2``): ``[cAn, (cHn, cVn, cDn), ..., (cH1, cV1, cD1)]``."""
+    axes = tuple(axes)
+    if len(axes) != 2:
+        raise ValueError(f"Expected 2 axes. Received: axes={axes!r}")
+    c = wavedecn(data, wavelet, mode, level, axes)
+    return [c[0]] + [(d["da"], d["ad"], d["dd"]) for d in c[1:]]
+
+
+@_no_autograph
+def waverec2(coeffs, wavelet, mode="symmetric", axes=(-2, -1)):
+    """Multilevel 2D inverse DWT (``pywt.waverec2``)."""
+    axes = tuple(axes)
+    if len(axes) != 2:
+        raise ValueError(f"Expected 2 axes. Received: axes={axes!r}")
+    if not isinstance(coeffs, (list, tuple)) or len(coeffs) < 1:
+        raise ValueError("Expected a non-empty sequence of coefficients.")
+    ds = []
+    for c in coeffs[1:]:
+        if not isinstance(c, (list, tuple)) or len(c) != 3:
+            raise ValueError(
+                f"Unexpected detail coefficient type: {type(c).__name__}. Detail coefficients "
+                "must be a 3-tuple of arrays as returned by wavedec2."
+            )
+        ds.append({k: v for k, v in zip(("da", "ad", "dd"), c) if v is not None})
+    return waverecn([coeffs[0]] + ds, wavelet, mode, axes)

@@ -1,0 +1,276 @@
+"""Single-axis analysis/synthesis passes in TensorFlow (internal).
+
+Layout used throughout: a tensor ``y`` of shape ``data_shape + [B]`` whose trailing axis
+holds the ``B = 2**k`` sub-bands produced so far, in PyWavelets ``dwtn`` key order
+(``'aa', 'ad', 'da', 'dd'`` for two axes: the band of the first transformed axis is the most
+significant "digit"). An analysis pass along ``axis`` turns the trailing ``B`` into ``2 B``
+(the new band is the least significant digit); a synthesis pass does the opposite. Every
+pass is one extension (``_extend``) plus one strided convolution, or, for large static
+shapes, one fused XLA kernel (``_fused``). Index conventions: see ``_kernels``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+
+from kextras_sci.wavelets import _fused
+from kextras_sci.wavelets._extend import extend
+from kextras_sci.wavelets._kernels import (
+    THRESHOLDS, _analysis_kernel, _check_static_len, _crop_axis, _is_static, _prod, _reshape,
+    _synthesis_kernel, _synthesis_lengths, _synthesis_matrix, fused_ok, select,
+    static_or_dynamic_shape,
+)
+
+# ----------------------------------------------------------------------------- passes
+
+def _filt(x, kern, Q, stride=1, dilation=1, out_major=False):
+    """Filter ``x`` of shape ``[P, N, Q, Cin]`` along axis 1 with ``kern[F, Cin, Cout]``.
+
+    Every one of the ``Q`` inner columns is filtered independently ("depthwise" over ``Q``).
+    Returns ``[P, N_out, Q, Cout]``, or ``[P, N_out, Cout, Q]`` with ``out_major=True``.
+    """
+    dtype = x.dtype
+    F, cin, cout = kern.shape
+    shape = static_or_dynamic_shape(x)
+    P, N = shape[0], shape[1]
+    if _is_static(Q) and Q <= THRESHOLDS["small_inner"]:
+        big = np.zeros((F, Q * cin, Q * cout))
+        for q in range(Q):
+            for co in range(cout):
+                col = co * Q + q if out_major else q * cout + co
+                big[:, q * cin:(q + 1) * cin, col] = kern[:, :, co]
+        x3 = _reshape(x, [P, N, Q * cin])
+        y = tf.nn.conv1d(x3, tf.constant(big, dtype=dtype), stride=stride, padding="VALID", dilations=dilation)
+        ys = static_or_dynamic_shape(y)
+        return _reshape(y, [P, ys[1], cout, Q] if out_major else [P, ys[1], Q, cout])
+    k4 = tf.constant(kern[:, None, :, :], dtype=dtype)
+    y = tf.nn.conv2d(x, k4, strides=[1, stride, 1, 1], padding="VALID", dilations=[1, dilation, 1, 1])
+    if out_major:
+        y = tf.transpose(y, [0, 1, 3, 2])
+    return y
+
+
+def analysis_axis(y, axis, bank, mode):
+    """One analysis pass along ``axis`` of a band-trailing tensor (see module docstring)."""
+    shape = static_or_dynamic_shape(y)
+    F = bank.dec_len
+    n = shape[axis]
+    _check_static_len(n, axis, mode)
+    P = _prod(shape[:axis])
+    Q = _prod(shape[axis + 1:])
+    y3 = _reshape(y, [P, n, Q])
+    if select(P, n, Q) == "fused":
+        out = _fused._fused_analysis(y3, bank, mode, pair=False)
+        L = out.shape[1]
+        new_shape = list(shape[:axis]) + [L] + list(shape[axis + 1:-1]) + [shape[-1] * 2]
+        return _reshape(out, new_shape)
+    if mode == "periodization":
+        M = n + n % 2
+        L = M // 2
+        start = 1 - F // 2
+        length = 2 * L + F - 2
+        if _is_static(n):
+            ye = tf.concat([y3, y3[:, n - 1:]], axis=1) if n % 2 else y3
+        else:
+            ye = tf.concat([y3, y3[:, n - 1:n - 1 + n % 2]], axis=1)
+        xe = extend(ye, M, start, length, "periodic")
+    else:
+        L = (n + F - 1) // 2
+        start = 2 - F
+        length = 2 * L + F - 2
+        xe = extend(y3, n, start, length, mode)
+    out = _filt(_reshape(xe, [P, length, Q, 1]), _analysis_kernel(bank), Q, stride=2)
+    new_shape = list(shape[:axis]) + [L] + list(shape[axis + 1:-1]) + [shape[-1] * 2]
+    return _reshape(out, new_shape)
+
+
+def synthesis_axis(y, axis, bank, mode):
+    """One synthesis pass along ``axis``: trailing ``2 B`` bands become ``B``."""
+    shape = static_or_dynamic_shape(y)
+    F = bank.rec_len
+    L = shape[axis]
+    P = _prod(shape[:axis])
+    B2 = shape[-1]
+    Q = _prod(shape[axis + 1:-1]) * (B2 // 2)
+    y4 = _reshape(y, [P, L, Q, 2])
+    pad, offset, out_len = _synthesis_lengths(L, F, mode)
+    if fused_ok(P, L, Q, 2):
+        rec = _fused._fused_synthesis(y4, None, L, bank, mode)
+        new_shape = list(shape[:axis]) + [out_len] + list(shape[axis + 1:-1]) + [B2 // 2]
+        return _reshape(rec, new_shape)
+    Le = L + 2 * pad
+    if mode == "periodization":
+        y4 = _reshape(extend(_reshape(y4, [P, L, Q * 2]), L, -pad, Le, "periodic"), [P, Le, Q, 2])
+    M = Le - F // 2 + 1
+    rec = _filt(y4, _synthesis_kernel(bank), Q, out_major=True)  # [P, M, 2, Q]
+    rec = _reshape(rec, [P, 2 * M, Q])
+    if mode == "periodization":
+        rec = rec[:, offset:offset + out_len]
+    new_shape = list(shape[:axis]) + [out_len] + list(shape[axis + 1:-1]) + [B2 // 2]
+    return _reshape(rec, new_shape)
+
+
+def _dilated_filt(xe, kern, P, length, Q, cin, dilation):
+    """Filter with taps ``dilation`` apart without dilated convolutions.
+
+    ``length`` is a multiple of ``dilation`` (the stationary transform requires the signal
+    length to be divisible by ``2**level``), so the ``dilation`` phases are independent
+    undilated convolutions: fold them into the inner axis. (TensorFlow's CPU kernels do not
+    differentiate dilated convolutions.)
+    """
+    d = dilation
+    x = _reshape(xe, [P, length // d, d * Q, cin])
+    out = _filt(x, kern, d * Q)  # [P, length/d - F + 1, d*Q, cout]
+    shp = static_or_dynamic_shape(out)
+    return _reshape(out, [P, shp[1] * d, Q, kern.shape[-1]])
+
+
+def swt_axis(y, axis, bank, dilation):
+    """Stationary (undecimated, circular) analysis pass with filters dilated by ``dilation``."""
+    shape = static_or_dynamic_shape(y)
+    F = bank.dec_len
+    n = shape[axis]
+    P = _prod(shape[:axis])
+    Q = _prod(shape[axis + 1:])
+    y3 = _reshape(y, [P, n, Q])
+    start = (1 - F // 2) * dilation
+    length = n + (F - 1) * dilation
+    xe = extend(y3, n, start, length, "periodic")
+    out = _dilated_filt(xe, _analysis_kernel(bank), P, length, Q, 1, dilation)
+    new_shape = list(shape[:axis]) + [n] + list(shape[axis + 1:-1]) + [shape[-1] * 2]
+    return _reshape(out, new_shape)
+
+
+def iswt_axis(y, axis, bank, dilation):
+    """Inverse of :func:`swt_axis` (PyWavelets' average of the two shifted inverses)."""
+    shape = static_or_dynamic_shape(y)
+    F = bank.rec_len
+    n = shape[axis]
+    P = _prod(shape[:axis])
+    B2 = shape[-1]
+    Q = _prod(shape[axis + 1:-1]) * (B2 // 2)
+    y4 = _reshape(y, [P, n, Q, 2])
+    start = -(F // 2) * dilation
+    length = n + (F - 1) * dilation
+    xe = _reshape(extend(_reshape(y4, [P, n, Q * 2]), n, start, length, "periodic"), [P, length, Q, 2])
+    kern = np.stack([0.5 * bank.rec_lo[::-1], 0.5 * bank.rec_hi[::-1]], axis=1)[:, :, None]  # [F,2,1]
+    out = _dilated_filt(xe, kern, P, length, Q, 2, dilation)
+    new_shape = list(shape[:axis]) + [n] + list(shape[axis + 1:-1]) + [B2 // 2]
+    return _reshape(out, new_shape)
+
+
+def _block_synthesis(a3, d3, L, Q, kern):
+    """Polyphase synthesis with the signal folded into blocks of ``R`` samples.
+
+    oneDNN convolutions are slow with one or two channels; folding ``R`` consecutive
+    coefficients into channels turns the ``K``-tap, 2-phase polyphase filter into a
+    ``T = 1 + ceil((K - 1) / R)``-tap convolution with ``2 R Q`` input and output channels
+    (a few times more multiply-adds, several times faster). Returns ``[P, 2 M, Q]`` with
+    ``M = L - K + 1`` (the interleaved even/odd output samples).
+    """
+    K = kern.shape[0]
+    R = 8 if Q == 1 else 4
+    T = 1 + -(-(K - 1) // R)
+    W = np.zeros((T, 2 * R * Q, 2 * R * Q))
+    for u in range(K):
+        for j in range(R):
+            t, jj = divmod(j + u, R)
+            for s_ in range(2):
+                for r in range(2):
+                    for q in range(Q):
+                        W[t, s_ * R * Q + jj * Q + q, j * 2 * Q + r * Q + q] += kern[u, s_, r]
+    shape = static_or_dynamic_shape(a3)
+    P = shape[0]
+    M = L - K + 1
+    nb = -(-L // R) + T - 1 if _is_static(L) else (L + R - 1) // R + T - 1
+    pad = nb * R - L
+    blocks = []
+    for t_ in (a3, d3):
+        t_ = tf.pad(t_, [[0, 0], [0, pad], [0, 0]])
+        blocks.append(_reshape(t_, [P, nb, R * Q]))
+    y = tf.nn.conv1d(tf.concat(blocks, axis=-1), tf.constant(W, dtype=a3.dtype), stride=1, padding="VALID")
+    y = _reshape(y, [P, (nb - T + 1) * 2 * R, Q])
+    return y[:, : 2 * M]
+
+
+def analysis_pair(x, axis, bank, mode):
+    """One analysis pass along ``axis`` returning ``(a, d)`` as two tensors (no band axis)."""
+    shape = static_or_dynamic_shape(x)
+    n = shape[axis]
+    _check_static_len(n, axis, mode)
+    P = _prod(shape[:axis])
+    Q = _prod(shape[axis + 1:])
+    if select(P, n, Q) == "fused":
+        a, d = _fused._fused_analysis(_reshape(x, [P, n, Q]), bank, mode, pair=True)
+        new_shape = list(shape[:axis]) + [a.shape[1]] + list(shape[axis + 1:])
+        return _reshape(a, new_shape), _reshape(d, new_shape)
+    y = analysis_axis(x[..., None], axis, bank, mode)
+    return y[..., 0], y[..., 1]
+
+
+def synthesis_pair(a, d, axis, bank, mode):
+    """Inverse pass along ``axis`` from two separate coefficient tensors.
+
+    Same result as :func:`synthesis_axis` on ``tf.stack([a, d], -1)`` but without
+    interleaving the two inputs in memory (used by the public ``idwt*``/``waverec*``).
+    ``a`` may be one sample longer than ``d`` along ``axis`` (``waverec``'s rule: it is
+    cropped to the length of ``d``).
+    """
+    shape = static_or_dynamic_shape(d)
+    F = bank.rec_len
+    L = shape[axis]
+    P = _prod(shape[:axis])
+    Q = _prod(shape[axis + 1:])
+    dtype = d.dtype
+    La = a.shape[axis]
+    kernel = select(P, L, Q, inverse=True, fused=_is_static(La))
+    if kernel == "fused":
+        out_len = _synthesis_lengths(L, F, mode)[2]
+        rec = _fused._fused_synthesis(_reshape(a, [P, La, Q]), _reshape(d, [P, L, Q]), L, bank, mode)
+        return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
+    if La is None or La != L:
+        a = _crop_axis(a, axis, L)
+    a3 = _reshape(a, [P, L, Q])
+    d3 = _reshape(d, [P, L, Q])
+    if kernel == "matmul":
+        out_len = 2 * L if mode == "periodization" else 2 * L - F + 2
+        if out_len >= 1:
+            # outer axis, short: one batched matmul with the [out_len, 2L] synthesis matrix
+            # (borders included) beats single-channel convolutions along a strided axis
+            S = tf.constant(_synthesis_matrix(bank, L, mode)[None], dtype=dtype)
+            rec = tf.linalg.matmul(S, tf.concat([a3, d3], axis=1))
+            return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
+    pad, offset, out_len = _synthesis_lengths(L, F, mode)
+    Le = L + 2 * pad
+    if mode == "periodization":
+        a3 = extend(a3, L, -pad, Le, "periodic")
+        d3 = extend(d3, L, -pad, Le, "periodic")
+    M = Le - F // 2 + 1
+    kern = _synthesis_kernel(bank)  # [K, 2, 2]
+    K = kern.shape[0]
+    if kernel == "block":
+        rec = _block_synthesis(a3, d3, Le, Q, kern)
+    elif kernel == "conv1d":
+        outs = []
+        for s_, t in enumerate((a3, d3)):
+            big = np.zeros((K, Q, 2 * Q))
+            for q in range(Q):
+                for r in range(2):
+                    big[:, q, r * Q + q] = kern[:, s_, r]
+            outs.append(tf.nn.conv1d(t, tf.constant(big, dtype=dtype), stride=1, padding="VALID"))
+        rec = _reshape(outs[0] + outs[1], [P, 2 * M, Q])
+    else:
+        a4 = a3[..., None]
+        d4 = d3[..., None]
+        phases = []
+        for r in range(2):
+            ka = tf.constant(kern[:, 0, r].reshape(K, 1, 1, 1), dtype=dtype)
+            kd = tf.constant(kern[:, 1, r].reshape(K, 1, 1, 1), dtype=dtype)
+            y = tf.nn.conv2d(a4, ka, 1, "VALID") + tf.nn.conv2d(d4, kd, 1, "VALID")
+            phases.append(y[..., 0])
+        rec = _reshape(tf.stack(phases, axis=2), [P, 2 * M, Q])
+    if mode == "periodization":
+        rec = rec[:, offset:offset + out_len]
+    new_shape = list(shape[:axis]) + [out_len] + list(shape[axis + 1:])
+    return _reshape(rec, new_shape)
