@@ -109,3 +109,31 @@ def test_node_model_saves_and_reloads(tmp_path):
     np.testing.assert_allclose(reloaded.predict(club.dataset("test"), verbose=0),
                                model.predict(club.dataset("test"), verbose=0), rtol=1e-6)
     assert isinstance(reloaded.layers[-1], gl.NodeOutput)
+
+
+def test_unpadded_output_is_every_node_in_one_row():
+    nodes = tf.RaggedTensor.from_row_lengths(np.arange(12, dtype="float32").reshape(6, 2), [2, 0, 4])
+    edges = tf.RaggedTensor.from_row_lengths(np.array([[0, 1], [2, 3]], "int32"), [1, 0, 1])
+    out = gl.NodeOutput(pad=False)({"nodes": nodes, "edges": edges}).numpy()
+    np.testing.assert_array_equal(out, np.arange(12, dtype="float32").reshape(1, 6, 2))
+    with pytest.raises(ValueError, match=r"pad.*Received.*'yes'"):
+        gl.NodeOutput(pad="yes")
+
+
+def test_unpadded_output_trains_under_xla_like_eager():
+    club = gd.load_karate_club()
+    accuracies = []
+    for jit in (False, True):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([gl.GraphConv(16, activation="relu", sparse=False),
+                                  gl.GraphConv(club.num_classes, sparse=False),
+                                  gl.NodeOutput(pad=False)])
+        model.compile(keras.optimizers.Adam(0.01),
+                      keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                      weighted_metrics=["accuracy"], jit_compile=jit)
+        model.fit(club.dataset("train"), epochs=50, verbose=0)
+        accuracies.append(model.evaluate(club.dataset("test"), verbose=0, return_dict=True)["accuracy"])
+        if jit:
+            assert model.jit_compile is True  # no fallback: every layer supports XLA
+    assert accuracies[1] == pytest.approx(accuracies[0], abs=1 / 32)
+    assert accuracies[1] >= 0.8

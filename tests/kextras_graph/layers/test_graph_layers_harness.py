@@ -60,6 +60,7 @@ CASES = {
     "NodeLayerNormalization": (lambda: L.NodeLayerNormalization(), "dict"),
     "NodeActivation": (lambda: L.NodeActivation("m_arcsinh"), "nodes"),
     "NodeOutput": (lambda: L.NodeOutput(), "graph"),
+    "NodeOutput_unpadded": (lambda: L.NodeOutput(pad=False), "graph"),
 }
 
 
@@ -96,6 +97,8 @@ def test_layer_passes_harness(name):
     nodes_out = out["nodes"] if isinstance(out, dict) else out
     if isinstance(nodes_out, tf.RaggedTensor):
         np.testing.assert_array_equal(nodes_out.row_lengths().numpy(), [4, 0, 5, 1])
+    elif name == "NodeOutput_unpadded":
+        assert nodes_out.shape == (1, 10, 3)  # every node of the batch in one row
     else:
         assert nodes_out.shape[0] == 4
 
