@@ -157,7 +157,10 @@ def cwt(data, scales, wavelet, sampling_period=1.0, method="conv", axis=-1, *, p
     rank = x.shape.rank
     if rank is None or rank < 1:
         raise ValueError(f"`data` must be at least 1D. Received a tensor of shape {x.shape}.")
-    axis = validation.integer("axis", axis, minimum=-rank, maximum=rank - 1) % rank
+    # as pywt: 1D data is transformed along its only axis, whatever `axis` says
+    axis = 0 if rank == 1 else validation.integer("axis", axis, minimum=-rank, maximum=rank - 1) % rank
+    if rank == 1:
+        validation.integer("axis", axis)
     n = x.shape[axis]
     if n == 0:
         raise ValueError(f"`data` must not be empty along `axis`. Received shape {tuple(x.shape)}, axis={axis}.")

@@ -15,14 +15,6 @@ Failed = fail.Exception
 
 
 EXPECTED_FAILURES = {
-    "test_concurrent__test_concurrent_cwt": (Missing, "cwt: branch i12b"),
-    "test_cwt_wavelets__test_cwt_batch": (Missing, "cwt: branch i12b"),
-    "test_cwt_wavelets__test_cwt_complex": (Missing, "cwt: branch i12b"),
-    "test_cwt_wavelets__test_cwt_method_fft": (Missing, "cwt: branch i12b"),
-    "test_cwt_wavelets__test_cwt_negative_scale": (Missing, "cwt: branch i12b"),
-    "test_cwt_wavelets__test_cwt_small_scales": (Missing, "cwt: branch i12b"),
-    "test_cwt_wavelets__test_cwt_zero_scale": (Missing, "cwt: branch i12b"),
-    "test_matlab_compatibility_cwt__test_accuracy_precomputed_cwt": (Missing, "cwt: branch i12b"),
     "test_perfect_reconstruction__test_perfect_reconstruction": (AssertionError, "float32 smooth mode, db21 length 2: round trip rms 7.0e-7 above pywt's bound 6e-7"),
 }
 
