@@ -23,8 +23,6 @@ for index, code in enumerate(BLOCKS):
 # Pages of other areas whose blocks fail today: (1-based index of the failing runnable block,
 # a line of the error). Strict: once the page runs, this test fails until the entry is removed.
 KNOWN = {
-    "docs/graph/index.md": (2, "NameError: name 'F' is not defined"),
-    "docs/graph/pooling.md": (1, "NameError: name 'TopKPool' is not defined"),
 }
 # Pages of other areas that train for minutes and have no marker yet: run with -m slow only.
 SLOW_PAGES = {"docs/graph/molecules.md"}
