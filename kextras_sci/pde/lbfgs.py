@@ -249,7 +249,7 @@ def minimize_lbfgs(
         gtol: stop when ``max_i |proj g_i| <= gtol``, the projected gradient
             (default 1e-8).
         maxls: maximum line-search evaluations per iteration (default 50).
-        restarts: SciPy backend: after SciPy stops on a failed line search
+        restarts: with the SciPy backend, after SciPy stops on a failed line search
             ("ABNORMAL") before ``maxiter``, restart from the best weights with
             an empty curvature memory, at most this many times (default 0:
             stop). The iterations and evaluations of all rounds count against
@@ -264,10 +264,11 @@ def minimize_lbfgs(
             per compiled call).
         backend: ``"scipy"`` (default, SciPy's L-BFGS-B) or ``"tensorflow"``
             (:mod:`~kextras_sci.pde.lbfgs_tf`, no NumPy inside the iterations).
-        jit_compile: TensorFlow backend: ``True`` compiles each chunk of
+        jit_compile: with the TensorFlow backend, ``True`` compiles each chunk of
             iterations with XLA, ``False`` runs the loop in graph mode with only
             the two-loop recursion in XLA, ``"auto"`` (default): ``True`` on one
-            replica, ``False`` under a multi-replica ``tf.distribute`` strategy.
+            replica, ``False`` under a multi-replica ``tf.distribute`` strategy, and
+            ``False`` (with a warning) when XLA cannot compile the loss.
 
     Returns:
         :class:`LBFGSResult`; the model keeps the best weights found.
@@ -297,9 +298,10 @@ def minimize_lbfgs(
     if backend == "scipy":
         stage = ScipyLBFGS(objective, options, rec)
     else:
-        if jit_compile == "auto":
+        auto = jit_compile == "auto"
+        if auto:
             jit_compile = objective.strategy.num_replicas_in_sync == 1
-        stage = TensorFlowLBFGS(objective, options, rec, jit_compile)
+        stage = TensorFlowLBFGS(objective, options, rec, jit_compile, fallback=auto)
     final_x, message, success, restarts = stage.run()
     loss, terms = stage.final(rec.best_x if final_x is None else final_x)
     rec.finish(options["maxiter"])

@@ -36,6 +36,7 @@ The arithmetic runs in the dtype of ``x0`` (float32 or float64).
 from __future__ import annotations
 
 import time
+import warnings
 
 import numpy as np
 import tensorflow as tf
@@ -233,23 +234,49 @@ class TensorFlowLBFGS:
 
     CHUNK = 50
 
-    def __init__(self, objective, options, recorder, jit_compile):
+    def __init__(self, objective, options, recorder, jit_compile, fallback=False):
         self.objective, self.options, self.rec = objective, options, recorder
-        bridge = objective.bridge
-        lower, upper = bridge.box()
         self.chunk = 1 if recorder.callback is not None else self.CHUNK
-        self.engine = TFLBFGS(
-            objective, bridge.get(bridge.dtype), lower, upper, num_terms=len(objective.names),
+        self.fallback = fallback and jit_compile
+        self.engine = self._engine(jit_compile)
+
+    def _engine(self, jit_compile):
+        bridge, options = self.objective.bridge, self.options
+        lower, upper = bridge.box()
+        return TFLBFGS(
+            self.objective, bridge.get(bridge.dtype), lower, upper, num_terms=len(self.objective.names),
             maxcor=options["maxcor"], maxls=options["maxls"], ftol=options["ftol"], gtol=options["gtol"],
             chunk=self.chunk, jit_compile=jit_compile,
         )
+
+    def _first_chunk(self, engine, *limits):
+        """The first compiled call; with ``fallback`` a loss XLA cannot compile (an op without
+        an XLA kernel or gradient) is run again from the start point without XLA."""
+        try:
+            return engine, engine.run(*limits)
+        except (LookupError, tf.errors.InvalidArgumentError, tf.errors.UnimplementedError) as error:
+            if not self.fallback:
+                raise
+            reason = str(error).strip().splitlines()[0][:200]
+            warnings.warn(f"minimize_lbfgs: XLA cannot compile this loss ({type(error).__name__}: {reason}); "
+                          "running the TensorFlow L-BFGS without XLA (pass jit_compile=False to skip the attempt).",
+                          stacklevel=4)
+            self.engine = engine = self._engine(False)
+            engine.start()
+            return engine, engine.run(*limits)
 
     def run(self):
         opt, rec, engine = self.options, self.rec, self.engine
         status = engine.start()
         k = len(self.objective.names)
+        first = True
         while status == RUNNING:
-            rows, status = engine.run(min(self.chunk, opt["maxiter"] - rec.iterations), opt["maxiter"], opt["maxfun"])
+            limits = (min(self.chunk, opt["maxiter"] - rec.iterations), opt["maxiter"], opt["maxfun"])
+            if first:
+                engine, (rows, status) = self._first_chunk(engine, *limits)
+                first = False
+            else:
+                rows, status = engine.run(*limits)
             seconds = time.perf_counter() - rec.start
             for row in rows:
                 if rec.record(row[0], row[1:1 + k], int(row[1 + k]), seconds=seconds):

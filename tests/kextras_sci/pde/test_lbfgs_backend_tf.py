@@ -185,3 +185,28 @@ def test_mirrored_strategy_matches_single_device():
     assert out["replicas"] == 2 and len(out["multi"]) == 8
     np.testing.assert_allclose(out["multi"], out["single"], rtol=1e-8)
     assert out["nfev"][0] == out["nfev"][1]
+
+
+def test_auto_falls_back_when_xla_cannot_compile_the_loss():
+    """A loss with an op XLA cannot compile (here tf.py_function): "auto" warns and runs without
+    XLA from the same start point; jit_compile=True raises."""
+
+    def source(x):  # pi^2 sin(pi x), computed outside TensorFlow's graph
+        return tf.py_function(lambda t: np.pi**2 * tf.sin(np.pi * t), [x], x.dtype)
+
+    def make():
+        keras.utils.set_random_seed(0)
+        net = keras.Sequential([keras.Input((1,), dtype="float64"), keras.layers.Dense(8, "tanh", dtype="float64"),
+                                keras.layers.Dense(1, dtype="float64")])
+        x = np.linspace(-1, 1, 16)[:, None]
+        conds = [pde.PDEResidual(lambda u_xx, x: u_xx + tf.reshape(source(x), tf.shape(x)), x, name="pde"),
+                 pde.DirichletBC(np.array([[-1.0], [1.0]]), 0.0, name="bc")]
+        return pde.PINN(net, conds, domain=DOM)
+
+    with pytest.warns(UserWarning, match="XLA cannot compile this loss"):
+        auto = pde.minimize_lbfgs(make(), maxiter=20, backend="tensorflow", verbose=0)
+    plain = pde.minimize_lbfgs(make(), maxiter=20, backend="tensorflow", jit_compile=False, verbose=0)
+    np.testing.assert_allclose(auto.history["loss"], plain.history["loss"], rtol=1e-10)
+    assert auto.history["loss"][-1] < auto.history["loss"][0]
+    with pytest.raises((tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, LookupError)):
+        pde.minimize_lbfgs(make(), maxiter=5, backend="tensorflow", jit_compile=True, verbose=0)
