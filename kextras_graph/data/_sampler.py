@@ -164,10 +164,15 @@ class NeighborSampler:
             batch_size: seed nodes per mini-batch (per worker). Default 1024.
             shuffle: reshuffle the seeds every epoch (reproducible with the sampler's seed).
             drop_remainder: drop the last, smaller batch.
-            num_parallel_calls, prefetch: ``tf.data`` parallelism (default AUTOTUNE).
+            num_parallel_calls: mini-batches sampled in parallel by ``Dataset.map``
+                (default ``tf.data.AUTOTUNE``).
+            prefetch: mini-batches prefetched ahead of the model (default
+                ``tf.data.AUTOTUNE``; 0 or None: no prefetch).
             input_context: a ``tf.distribute.InputContext``: this worker then gets the
                 seeds ``seeds[id::num_input_pipelines]`` only (no overlap between workers).
-            dtype, edge_dtype: dtypes of the node features and of the edges.
+            dtype: floating dtype of the node features and of the sample weights
+                (default ``"float32"``).
+            edge_dtype: integer dtype of the edge indices (default ``"int32"``).
         """
         seeds = self.store.index(seeds)
         if sorted_unique(seeds).size != seeds.size:

@@ -38,7 +38,10 @@ def synthetic_sbm(num_nodes, num_edges, *, num_classes=47, num_features=100, hom
         homophily: fraction of edges inside a class, in ``[0, 1]`` (default 0.8).
         degree_exponent: power-law exponent ``gamma > 2`` of the degrees (default 2.5).
         feature_signal: standard deviation of the class means (default 0.15).
-        train_fraction, val_fraction: random split sizes; the rest is ``"test"``.
+        train_fraction: fraction of the nodes, drawn at random, in the ``"train"`` split
+            (default 0.08).
+        val_fraction: fraction of the nodes in the ``"val"`` split (default 0.02); the
+            nodes left over form ``"test"`` (``train_fraction + val_fraction <= 1``).
         seed: integer seed; the same seed gives the same graph.
 
     Returns:

@@ -210,8 +210,12 @@ class GraphBatch:
         structure: the dict of :func:`graph_structure`; its entries are attributes too
             (``sources``, ``targets``, ``node_graph_ids``, ``edge_graph_ids``,
             ``in_degree``, ``out_degree``, ``adjacency``, ``invalid``).
-        node_row_splits, edge_row_splits: ``[B + 1]`` row splits of the ragged inputs.
-        num_nodes, num_edges, num_graphs: scalar int32 tensors.
+        node_row_splits: ``[B + 1]`` row splits of the ragged node features (graph ``b``
+            owns nodes ``node_row_splits[b]:node_row_splits[b + 1]``).
+        edge_row_splits: ``[B + 1]`` row splits of the ragged edges.
+        num_nodes: total node count ``N`` of the batch, a scalar int32 tensor.
+        num_edges: total edge count ``E`` of the batch, a scalar int32 tensor.
+        num_graphs: number of graphs ``B`` in the batch, a scalar int32 tensor.
     """
 
     def __init__(self, nodes, edge_features, structure, ragged_nodes, edge_row_splits):

@@ -117,7 +117,8 @@ def hessian(y, x, component=0, i=0, j=0):
         y: tensor ``[n, m]`` computed from ``x``.
         x: the points ``[n, d]`` of the residual.
         component: component of ``y`` (default 0).
-        i, j: coordinate indices (default 0, 0).
+        i: index of the first coordinate ``x_i`` (default 0).
+        j: index of the second coordinate ``x_j`` (default 0).
     """
     first = jacobian(y, x, i=component, j=None)
     i = _column("i", i, int(x.shape[1]), "hessian")

@@ -96,9 +96,17 @@ class TFLBFGS:
     Args:
         evaluate: traceable ``theta -> (f, g, terms)`` (scalar, ``[n]``, ``[k]``).
         x0: ``[n]`` start (NumPy or tensor, float32 or float64); clipped into the box.
-        lower, upper: ``[n]`` bounds (``-inf`` / ``inf`` where unbounded) or ``None``.
+        lower: ``[n]`` lower bounds (``-inf`` where unbounded) or ``None`` (default:
+            unbounded below).
+        upper: ``[n]`` upper bounds (``inf`` where unbounded) or ``None`` (default:
+            unbounded above).
         num_terms: ``k``, the length of ``terms``.
-        maxcor, maxls, ftol, gtol: see the module docstring.
+        maxcor: number of correction pairs ``(s_i, y_i)`` kept (default 50).
+        maxls: most loss evaluations per line search (default 50).
+        ftol: stop when the relative reduction of ``f``,
+            ``(f_k - f_{k+1}) / max(|f_k|, |f_{k+1}|, 1)``, is at most this (default 0.0).
+        gtol: stop when the largest component of the projected gradient,
+            ``max_i |proj g_i|``, is at most this (default 1e-8).
         chunk: most iterations per call of :meth:`run` (its table has this many rows).
         jit_compile: True (default): each call of :meth:`run` is one XLA program;
             False: a graph-mode loop in which only the two-loop recursion is

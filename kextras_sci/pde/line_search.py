@@ -52,14 +52,19 @@ def strong_wolfe(evaluate, x, f0, g0, terms0, p, a1, a_max, maxls, lower, upper,
 
     Args:
         evaluate: traceable ``theta -> (f, g, terms)`` (scalar, ``[n]``, ``[k]``).
-        x, g0: ``[n]`` start point and its gradient; ``f0``, ``terms0`` the loss
-            and the ``[k]`` terms there.
+        x: ``[n]`` start point.
+        f0: scalar loss at ``x``.
+        g0: ``[n]`` gradient at ``x``.
+        terms0: ``[k]`` loss terms at ``x``.
         p: ``[n]`` descent direction (``g0 . p < 0``).
-        a1: first trial step; ``a_max``: largest step (``x + a_max p`` on the box).
+        a1: first trial step (capped at ``a_max``).
+        a_max: largest step (``x + a_max p`` on the box; ``inf`` when unbounded).
         maxls: maximum number of evaluations (int32 tensor or int).
-        lower, upper: ``[n]`` box (``-inf`` / ``inf`` where unbounded); trial points
-            are clipped into it.
-        c1, c2: Wolfe constants, ``0 < c1 < c2 < 1``.
+        lower: ``[n]`` lower bounds of the box (``-inf`` where unbounded); trial
+            points are clipped into the box.
+        upper: ``[n]`` upper bounds of the box (``inf`` where unbounded).
+        c1: sufficient-decrease (Armijo) constant (default 1e-4).
+        c2: curvature constant (default 0.9), ``0 < c1 < c2 < 1``.
 
     Returns:
         dict: ``ok`` (a step with sufficient decrease was found), ``wolfe`` (it also

@@ -79,7 +79,8 @@ class WindowTransform(keras.layers.Layer):
 
     Args:
         initial: ``g``, TensorFlow callable ``[n, d] -> [n, m]``, or None.
-        t_start, t_end: the window.
+        t_start: start time of the window, where ``u = g(x)``.
+        t_end: end time of the window (greater than ``t_start``).
         time_axis: column of ``t`` (default -1).
 
     Input shape: ``[x, y]`` with ``x`` ``[n, d]``, ``y`` ``[n, m]``. Output: ``[n, m]``.

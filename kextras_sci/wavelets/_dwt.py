@@ -49,7 +49,10 @@ def idwtn(coeffs, wavelet, mode="symmetric", axes=None):
 
     Args:
         coeffs: dict as returned by :func:`dwtn`; missing or ``None`` entries are zeros.
-        wavelet, mode: as used for :func:`dwtn`.
+        wavelet: the wavelet used for :func:`dwtn` (name, :class:`FilterBank`, object
+            with ``filter_bank``, four filters, or one per axis).
+        mode: the signal extension mode used for :func:`dwtn` (default
+            ``"symmetric"``), or one per axis.
         axes: axes that were transformed (default: the first ``len(key)`` axes).
 
     Returns:
@@ -147,8 +150,12 @@ def idwt(cA, cD, wavelet, mode="symmetric", axis=-1):
     """Single-level 1D inverse discrete wavelet transform (``pywt.idwt``).
 
     Args:
-        cA, cD: approximation and detail coefficients (either may be ``None``: zeros).
-        wavelet, mode, axis: as for :func:`dwt`.
+        cA: approximation coefficients, or ``None`` (zeros).
+        cD: detail coefficients, or ``None`` (zeros); at most one of the two is ``None``.
+        wavelet: the wavelet used for :func:`dwt` (name, :class:`FilterBank`, or four
+            filters).
+        mode: the signal extension mode used for :func:`dwt` (default ``"symmetric"``).
+        axis: axis along which the coefficients were computed (default ``-1``).
 
     Returns:
         Tensor of length ``2 L - F + 2`` along ``axis`` (``2 L`` for ``periodization``).

@@ -52,7 +52,9 @@ def wavedecn(data, wavelet, mode="symmetric", level=None, axes=None):
 
     Args:
         data: tensor, rank >= len(axes).
-        wavelet, mode: as for :func:`dwtn` (one per axis allowed).
+        wavelet: name, :class:`FilterBank`, object with ``filter_bank``, four filters, or
+            one per axis.
+        mode: signal extension mode (default ``"symmetric"``), or one per axis.
         level: number of levels (default: ``dwt_max_level`` of the smallest axis; required
             when the sizes are dynamic). Larger than the maximum warns like PyWavelets.
         axes: axes to transform (default all).

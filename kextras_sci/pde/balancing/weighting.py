@@ -140,7 +140,12 @@ class LearningRateAnnealing(_GradientWeighting):
     Args:
         reference: name of the residual term (default: the first ``PDEResidual``).
         alpha: default 0.9 (the paper's value).
-        terms, update_every (default 10), verbose: see :class:`TermWeighting`.
+        terms: names of the terms whose weights are updated (default None: all terms
+            of the PINN; the weight of ``reference`` stays as it is).
+        update_every: training steps between two weight updates (default 10, the
+            paper's value; Keras calls the callback once per ``steps_per_execution``
+            steps, see :class:`TermWeighting`).
+        verbose: print the weights at each update (default False).
     """
 
     def __init__(self, reference=None, alpha=0.9, terms=None, update_every=10, verbose=False):
@@ -176,7 +181,11 @@ class GradNormWeighting(_GradientWeighting):
 
     Args:
         momentum: default 0.9.
-        terms, update_every (default 100), verbose: see :class:`TermWeighting`.
+        terms: names of the terms to balance (default None: all terms of the PINN).
+        update_every: training steps between two weight updates (default 100; Keras
+            calls the callback once per ``steps_per_execution`` steps, see
+            :class:`TermWeighting`).
+        verbose: print the weights at each update (default False).
     """
 
     def __init__(self, momentum=0.9, terms=None, update_every=100, verbose=False):
@@ -202,7 +211,11 @@ class NTKWeighting(TermWeighting):
         num_points: points per term for the NTK diagonal (default 64: the
             first ones of each condition).
         momentum: default 0.9.
-        terms, update_every (default 100), verbose: see :class:`TermWeighting`.
+        terms: names of the terms to balance (default None: all terms of the PINN).
+        update_every: training steps between two weight updates (default 100; Keras
+            calls the callback once per ``steps_per_execution`` steps, see
+            :class:`TermWeighting`).
+        verbose: print the weights at each update (default False).
     """
 
     def __init__(self, num_points=64, momentum=0.9, terms=None, update_every=100, verbose=False):
@@ -276,7 +289,11 @@ class SoftAdapt(_LossValueWeighting):
         loss_weighted: default False.
         scale: the weights sum to this (default 1.0 as in the paper; the
             number of terms keeps the scale of unit weights).
-        terms, update_every (default 1), verbose: see :class:`TermWeighting`.
+        terms: names of the terms to balance (default None: all terms of the PINN).
+        update_every: training steps between two weight updates (default 1; Keras
+            calls the callback once per ``steps_per_execution`` steps, see
+            :class:`TermWeighting`).
+        verbose: print the weights at each update (default False).
     """
 
     def __init__(self, beta=0.1, normalized=False, loss_weighted=False, scale=1.0, terms=None, update_every=1, verbose=False):
@@ -309,7 +326,11 @@ class ReLoBRaLo(_LossValueWeighting):
         expected_rho: default 0.999.
         temperature: ``T``, default 0.1.
         seed: seed of the lookback draws (default None).
-        terms, update_every (default 1), verbose: see :class:`TermWeighting`.
+        terms: names of the terms to balance (default None: all terms of the PINN).
+        update_every: training steps between two weight updates (default 1; Keras
+            calls the callback once per ``steps_per_execution`` steps, see
+            :class:`TermWeighting`).
+        verbose: print the weights at each update (default False).
     """
 
     def __init__(self, alpha=0.999, expected_rho=0.999, temperature=0.1, seed=None, terms=None, update_every=1, verbose=False):

@@ -165,8 +165,14 @@ class RobinBC(_NormalBase):
         alpha: coefficient of ``u`` (default 1.0).
         beta: coefficient of the normal derivative (default 1.0).
         value: ``g`` (number, array or function of the points; default 0.0).
-        num_points, where, component, method, weight, normals: as :class:`NeumannBC`.
+        num_points: number of points drawn from a domain.
+        where: optional boundary selector ``x -> bool[n]``.
+        component: field index or name (default 0).
+        method: sampling method (default ``None``: ``"hammersley"``).
+        weight: weight of the term (default 1.0).
         name: term name (default ``"robin"``).
+        normals: outward unit normals ``[n, dim]`` for fixed points (default:
+            from the domain).
         check_boundary: fixed ``points`` must lie on the boundary (within
             ``1e-6`` times the domain's diameter; default True, False to impose
             the condition elsewhere).

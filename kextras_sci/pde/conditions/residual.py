@@ -189,8 +189,13 @@ class OperatorBC(PDEResidual):
         points: a domain or an array ``[n, dim]``.
         num_points: number of boundary points drawn from a domain.
         where: optional function ``x -> bool[n]`` selecting part of the boundary.
-        method, weight, mode, anchors, style: as :class:`PDEResidual`.
+        method: sampling method (default ``None``: ``"hammersley"``).
+        weight: weight of the term (default 1.0).
         name: term name (default ``"operator_bc"``).
+        mode: ``"reverse"`` (default) or ``"forward"`` automatic differentiation
+            for the named derivatives.
+        anchors: fixed points ``[k, dim]`` added to every draw (default none).
+        style: ``"auto"`` (default), ``"named"`` or ``"deepxde"``.
         check_boundary: fixed points must lie on the boundary (default True).
     """
 
