@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import tensorflow as tf
 
+from kextras import validation
+
 GRAPH_KEYS = ("nodes", "edges", "edge_features")
 
 
@@ -186,8 +188,7 @@ def graph_input_signature(n_features, n_edge_features=None, *, dtype="float32", 
     for name, value in (("n_features", n_features), ("n_edge_features", n_edge_features)):
         if value is None and name == "n_edge_features":
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+        validation.positive_int(name, value)
 
     def spec(width, dt):
         return tf.RaggedTensorSpec([None, None, int(width)], dt, ragged_rank=1, row_splits_dtype=tf.int64)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import tensorflow as tf
 
+from kextras import validation
 from kextras_graph.data._batch import ragged_batch
 
 
@@ -87,10 +88,9 @@ def graph_dataset(
     if isinstance(graphs, Mapping) or _is_networkx(graphs):
         raise ValueError(f"`graphs` must be a list of graphs. Received: a single {type(graphs).__name__}")
     graphs = list(graphs)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"`batch_size` must be a positive integer. Received: batch_size={batch_size!r}")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-        raise ValueError(f"`seed` must be an integer or None. Received: seed={seed!r}")
+    validation.positive_int("batch_size", batch_size)
+    if seed is not None:
+        validation.integer("seed", seed)
     if any(_is_networkx(g) for g in graphs):
         from kextras_graph.data._networkx import networkx_to_graph
 

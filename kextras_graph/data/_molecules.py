@@ -19,6 +19,7 @@ from importlib import resources
 
 import numpy as np
 
+from kextras import validation
 from kextras_graph.data._batch import as_graph
 
 # --- atom features ---------------------------------------------------------------------------
@@ -216,10 +217,8 @@ class MoleculeRegressionData:
             seed: seed of the permutation. Default 0.
         """
         n = len(self)
-        if isinstance(n_splits, bool) or not isinstance(n_splits, (int, np.integer)) or not 2 <= n_splits <= n:
-            raise ValueError(f"`n_splits` must be an integer in [2, {n}]. Received: n_splits={n_splits!r}")
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-            raise ValueError(f"`seed` must be an integer. Received: seed={seed!r}")
+        validation.integer("n_splits", n_splits, minimum=2, maximum=n)
+        validation.integer("seed", seed)
         parts = np.array_split(np.random.default_rng(seed).permutation(n), int(n_splits))
         return [
             (np.sort(np.concatenate([parts[j] for j in range(n_splits) if j != k])), np.sort(parts[k]))

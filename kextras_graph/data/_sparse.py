@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from kextras import validation
+
 
 def edges_from_adjacency(adjacency, *, return_weights=False, edge_dtype="int64"):
     """Edge list of a (sparse or dense) adjacency matrix.
@@ -60,8 +62,7 @@ def adjacency_from_edges(edges, num_nodes, *, weights=None):
         raise ValueError(f"`edges` must have shape [n_edges, 2]. Received: edges of shape {edges.shape}")
     if edges.dtype.kind not in "iu":
         raise ValueError(f"`edges` must have an integer dtype. Received: edges of dtype {edges.dtype}")
-    if isinstance(num_nodes, bool) or not isinstance(num_nodes, (int, np.integer)) or num_nodes < 0:
-        raise ValueError(f"`num_nodes` must be a non-negative integer. Received: num_nodes={num_nodes!r}")
+    validation.non_negative_int("num_nodes", num_nodes)
     if edges.size and (edges.min() < 0 or edges.max() >= num_nodes):
         raise ValueError(f"Edge indices must lie in [0, num_nodes). Received: num_nodes={num_nodes}, "
                          f"indices in [{edges.min()}, {edges.max()}]")

@@ -282,7 +282,7 @@ def test_graph_dataset_errors():
         gd.graph_dataset(graphs, np.arange(4))
     with pytest.raises(ValueError, match="`sample_weights` needs `targets`"):
         gd.graph_dataset(graphs, sample_weights=np.ones(3))
-    with pytest.raises(ValueError, match="`seed` must be an integer or None"):
+    with pytest.raises(ValueError, match="`seed` must be an integer. Received: seed=.a."):
         gd.graph_dataset(graphs, seed="a")
     with pytest.raises(ValueError, match="list of graphs.*single Graph"):
         gd.graph_dataset(nx.path_graph(3))
