@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from kextras import validation
 
 from ..domains import Interval, SpaceTime, TimeInterval, _check_points
 from ._base import Reference
@@ -72,7 +72,8 @@ def solve_allen_cahn(u0, d=1e-4, a=5.0, length=2.0, t_end=1.0, dt=1e-3, save_eve
     if not np.isclose(steps, round(steps), rtol=0, atol=1e-9) or round(steps) < 1:
         raise ValueError(f"`t_end / dt` must be a positive integer. Received: t_end={t_end}, dt={dt}")
     steps = int(round(steps))
-    if isinstance(save_every, bool) or not isinstance(save_every, numbers.Integral) or save_every < 1 or steps % save_every:
+    validation.positive_int("save_every", save_every)
+    if steps % save_every:
         raise ValueError(
             f"`save_every` must be a positive integer dividing the {steps} steps. Received: save_every={save_every!r}"
         )
@@ -143,9 +144,9 @@ class AllenCahn1D(Reference):
 
     def __init__(self, d=1e-4, a=5.0, t_end=1.0, nx=1024, dt=1e-3, save_dt=5e-3):
         for name, value in (("d", d), ("a", a), ("t_end", t_end), ("dt", dt), ("save_dt", save_dt)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0 or not np.isfinite(value):
-                raise ValueError(f"`{name}` must be a positive number. Received: {name}={value!r}")
-        if isinstance(nx, bool) or not isinstance(nx, numbers.Integral) or nx < 8 or nx % 2:
+            validation.positive_float(name, value)
+        validation.integer("nx", nx, minimum=8)
+        if nx % 2:
             raise ValueError(f"`nx` must be an even integer >= 8. Received: nx={nx!r}")
         every = save_dt / dt
         if not np.isclose(every, round(every), rtol=0, atol=1e-9) or round(every) < 1:

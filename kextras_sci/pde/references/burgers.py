@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from kextras import validation
 
 from ..domains import Interval, SpaceTime, TimeInterval, _check_points
 from ._base import Reference
@@ -45,12 +45,9 @@ class Burgers1D(Reference):
     equation = "u_t + u u_x - nu u_xx = 0 on [-1,1]x[0,t_end]; u(x,0) = -sin(pi x); u(-1,t) = u(1,t) = 0"
 
     def __init__(self, nu=0.01 / np.pi, t_end=1.0, n_quad=200):
-        if isinstance(nu, bool) or not isinstance(nu, numbers.Real) or not nu > 0:
-            raise ValueError(f"`nu` must be a positive number. Received: nu={nu!r}")
-        if isinstance(t_end, bool) or not isinstance(t_end, numbers.Real) or not t_end > 0:
-            raise ValueError(f"`t_end` must be a positive number. Received: t_end={t_end!r}")
-        if isinstance(n_quad, bool) or not isinstance(n_quad, numbers.Integral) or not 2 <= n_quad <= 300:
-            raise ValueError(f"`n_quad` must be an integer in [2, 300]. Received: n_quad={n_quad!r}")
+        validation.positive_float("nu", nu)
+        validation.positive_float("t_end", t_end)
+        validation.integer("n_quad", n_quad, minimum=2, maximum=300)
         domain = SpaceTime(Interval(-1.0, 1.0), TimeInterval(0.0, float(t_end)))
         super().__init__(domain, {"nu": float(nu)})
         self.nu = float(nu)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from kextras import validation
 
 from ..domains import Interval, SpaceTime, TimeInterval
 from ._base import Reference, _points
@@ -34,10 +34,8 @@ class DiffusionReaction1D(Reference):
     equation = "u_t = d u_xx - k u + f on [-pi,pi]x[0,1], u(+-pi,t) = 0, u(x,0) = sum_j sin(jx)/j"
 
     def __init__(self, d=1.0, k=0.0):
-        if isinstance(d, bool) or not isinstance(d, numbers.Real) or not d > 0:
-            raise ValueError(f"`d` must be a positive number. Received: d={d!r}")
-        if isinstance(k, bool) or not isinstance(k, numbers.Real) or not np.isfinite(k):
-            raise ValueError(f"`k` must be a finite real number. Received: k={k!r}")
+        validation.positive_float("d", d)
+        validation.real("k", k)
         domain = SpaceTime(Interval(-np.pi, np.pi), TimeInterval(0.0, 1.0))
         super().__init__(domain, {"d": float(d), "k": float(k)})
         self.d, self.k = float(d), float(k)

@@ -6,6 +6,8 @@ import numbers
 
 import numpy as np
 
+from kextras import validation
+
 from ..domains import Interval, SpaceTime, TimeInterval, _check_points
 from ._base import Reference
 
@@ -37,12 +39,10 @@ class Heat1D(Reference):
 
     def __init__(self, alpha=0.4, length=1.0, t_end=1.0, n_terms=1000, sine_coefficients=None):
         for key, val in (("alpha", alpha), ("length", length), ("t_end", t_end)):
-            if isinstance(val, bool) or not isinstance(val, numbers.Real) or not val > 0:
-                raise ValueError(f"`{key}` must be a positive number. Received: {key}={val!r}")
+            validation.positive_float(key, val)
         self._parabola = sine_coefficients is None
         if sine_coefficients is None:
-            if isinstance(n_terms, bool) or not isinstance(n_terms, numbers.Integral) or n_terms < 1:
-                raise ValueError(f"`n_terms` must be a positive integer. Received: n_terms={n_terms!r}")
+            validation.positive_int("n_terms", n_terms)
             n = np.arange(1, int(n_terms) + 1)
             b = np.where(n % 2 == 1, 8.0 / (n * np.pi) ** 3, 0.0)
         else:

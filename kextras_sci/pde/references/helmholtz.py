@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from kextras import validation
 
 from ..domains import Rectangle
 from ._base import Reference, _points
@@ -29,11 +29,9 @@ class HelmholtzSquare(Reference):
     equation = "u_xx + u_yy + k^2 u = f on [0,1]^2, u = 0 on the boundary"
 
     def __init__(self, k=2.0 * np.pi, a=1, b=4):
-        if isinstance(k, bool) or not isinstance(k, numbers.Real) or not np.isfinite(k):
-            raise ValueError(f"`k` must be a finite real number. Received: k={k!r}")
+        validation.real("k", k)
         for key, val in (("a", a), ("b", b)):
-            if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < 1:
-                raise ValueError(f"`{key}` must be a positive integer. Received: {key}={val!r}")
+            validation.positive_int(key, val)
         super().__init__(Rectangle([0.0, 0.0], [1.0, 1.0]), {"k": float(k), "a": int(a), "b": int(b)})
         self.k, self.a, self.b = float(k), int(a), int(b)
 

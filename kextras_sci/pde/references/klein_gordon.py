@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from kextras import validation
 
 from ..domains import Interval, SpaceTime, TimeInterval
 from ._base import Reference, _points
@@ -33,8 +33,7 @@ class KleinGordon1D(Reference):
 
     def __init__(self, alpha=-1.0, beta=0.0, gamma=1.0):
         for key, val in (("alpha", alpha), ("beta", beta), ("gamma", gamma)):
-            if isinstance(val, bool) or not isinstance(val, numbers.Real) or not np.isfinite(val):
-                raise ValueError(f"`{key}` must be a finite real number. Received: {key}={val!r}")
+            validation.real(key, val)
         domain = SpaceTime(Interval(0.0, 1.0), TimeInterval(0.0, 1.0))
         super().__init__(domain, {"alpha": float(alpha), "beta": float(beta), "gamma": float(gamma)})
         self.alpha, self.beta, self.gamma = float(alpha), float(beta), float(gamma)

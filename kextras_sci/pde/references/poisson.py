@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from kextras import validation
+
 from ..domains import Polygon, Rectangle
 from ._base import Reference, _points
 
@@ -26,8 +28,7 @@ class PoissonSquare(Reference):
 
     def __init__(self, a=1, b=1):
         for key, val in (("a", a), ("b", b)):
-            if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < 1:
-                raise ValueError(f"`{key}` must be a positive integer. Received: {key}={val!r}")
+            validation.positive_int(key, val)
         super().__init__(Rectangle([0.0, 0.0], [1.0, 1.0]), {"a": int(a), "b": int(b)})
         self.a, self.b = int(a), int(b)
 

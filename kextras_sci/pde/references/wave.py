@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from kextras import validation
 
 from ..domains import Interval, SpaceTime, TimeInterval
 from ._base import Reference, _points
@@ -35,12 +35,9 @@ class Wave1D(Reference):
     equation = "u_tt = c^2 u_xx on [0,1]x[0,1], u(0,t) = u(1,t) = 0, u(x,0) = sin(pi x) + a sin(m pi x), u_t(x,0) = 0"
 
     def __init__(self, c=2.0, m=4, a=0.5):
-        if isinstance(c, bool) or not isinstance(c, numbers.Real) or not np.isfinite(c) or c <= 0:
-            raise ValueError(f"`c` must be a positive number. Received: c={c!r}")
-        if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
-            raise ValueError(f"`m` must be a positive integer. Received: m={m!r}")
-        if isinstance(a, bool) or not isinstance(a, numbers.Real) or not np.isfinite(a):
-            raise ValueError(f"`a` must be a finite real number. Received: a={a!r}")
+        validation.positive_float("c", c)
+        validation.positive_int("m", m)
+        validation.real("a", a)
         domain = SpaceTime(Interval(0.0, 1.0), TimeInterval(0.0, 1.0))
         super().__init__(domain, {"c": float(c), "m": int(m), "a": float(a)})
         self.c, self.m, self.a = float(c), int(m), float(a)

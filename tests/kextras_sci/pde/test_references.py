@@ -91,7 +91,7 @@ def test_burgers_grid_and_errors():
     assert u.shape == (5, 16) and ts[-1] == 0.5
     np.testing.assert_allclose(u[0], -np.sin(np.pi * xs), atol=1e-14)
     assert isinstance(ref.domain, SpaceTime) and ref.coefficients == {"nu": pytest.approx(0.01 / np.pi)}
-    with pytest.raises(ValueError, match=r"`nu` must be a positive number. Received: nu=0"):
+    with pytest.raises(ValueError, match=r"`nu` must be a positive finite number. Received: nu=0"):
         R.Burgers1D(nu=0)
     with pytest.raises(ValueError, match=r"`n_quad` must be an integer in \[2, 300\]. Received: n_quad=1000"):
         R.Burgers1D(n_quad=1000)
@@ -168,7 +168,7 @@ def test_heat_custom_coefficients_single_mode():
     np.testing.assert_allclose(ref.initial(pts)[:, 0], 3.0 * np.sin(np.pi * pts[:, 0]), atol=1e-14)
     with pytest.raises(ValueError, match=r"`sine_coefficients` must be a non-empty 1D"):
         R.Heat1D(sine_coefficients=[])
-    with pytest.raises(ValueError, match=r"`alpha` must be a positive number. Received: alpha=-1"):
+    with pytest.raises(ValueError, match=r"`alpha` must be a positive finite number. Received: alpha=-1"):
         R.Heat1D(alpha=-1)
 
 
@@ -211,7 +211,7 @@ def test_klein_gordon():
     # the closed form extends to t < 0, so a central difference at t = 0 is valid
     np.testing.assert_allclose(_d(f, init, 1, 1e-4), 0.0, atol=1e-7)
     np.testing.assert_allclose(ref.initial_velocity(init), 0.0)
-    with pytest.raises(ValueError, match=r"`gamma` must be a finite real number. Received: gamma=nan"):
+    with pytest.raises(ValueError, match=r"`gamma` must be a finite number. Received: gamma=nan"):
         R.KleinGordon1D(gamma=float("nan"))
 
 
@@ -256,10 +256,10 @@ def test_wave_default_is_the_ntk_paper_case():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(c=0.0), r"`c` must be a positive number. Received: c=0.0"),
+        (dict(c=0.0), r"`c` must be a positive finite number. Received: c=0.0"),
         (dict(m=0), r"`m` must be a positive integer. Received: m=0"),
         (dict(m=2.5), r"`m` must be a positive integer. Received: m=2.5"),
-        (dict(a=float("inf")), r"`a` must be a finite real number. Received: a=inf"),
+        (dict(a=float("inf")), r"`a` must be a finite number. Received: a=inf"),
     ],
 )
 def test_wave_bad_arguments(kwargs, match):
