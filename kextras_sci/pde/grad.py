@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from kextras import validation
+
 __all__ = ["Recorder", "jacobian", "hessian"]
 
 _ACTIVE = []  # the Recorders entered and not yet left (innermost last)
@@ -77,9 +79,10 @@ def _recorder(x, fn):
 
 
 def _column(name, value, size, fn):
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < size:
-        raise ValueError(f"pde.grad.{fn}: `{name}` must be an index in [0, {size - 1}]. Received: {name}={value!r}")
-    return value
+    try:
+        return validation.integer(name, value, 0, size - 1)
+    except ValueError as e:
+        raise ValueError(f"pde.grad.{fn}: {e}") from None
 
 
 def _as_2d(y, fn):

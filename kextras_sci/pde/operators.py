@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from kextras import validation
+
 __all__ = [
     "gradient",
     "derivative",
@@ -81,10 +83,7 @@ def _as_2d(y, n_static=None):
 
 
 def _check_index(index, d, name="index"):
-    if isinstance(index, bool) or not isinstance(index, int):
-        raise ValueError(
-            f"`{name}` must be an integer coordinate index. Received: {name}={index!r}"
-        )
+    validation.integer(name, index)
     if not 0 <= index < d:
         raise ValueError(
             f"`{name}` must be in [0, {d - 1}] for {d}-dimensional points. "
@@ -93,11 +92,7 @@ def _check_index(index, d, name="index"):
 
 
 def _check_component(component, m):
-    if isinstance(component, bool) or not isinstance(component, int):
-        raise ValueError(
-            "`component` must be an integer output index. "
-            f"Received: component={component!r}"
-        )
+    validation.integer("component", component)
     if not 0 <= component < m:
         raise ValueError(
             f"`component` must be in [0, {m - 1}] for an output with {m} "

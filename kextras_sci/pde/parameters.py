@@ -3,10 +3,7 @@ condition names, and the number of coordinates."""
 
 from __future__ import annotations
 
-import numbers
-
-import numpy as np
-
+from kextras import validation
 from kextras_sci.pde.layers.bounds import Bounds
 
 __all__ = ["Parameter", "default_coords", "default_fields", "check_names", "input_dim_of", "parameter_specs", "unique_names"]
@@ -30,8 +27,7 @@ class Parameter:
     def __init__(self, name, initial=0.0, bounds=None, trainable=True):
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"`name` must be a valid identifier. Received: name={name!r}")
-        if isinstance(initial, bool) or not isinstance(initial, numbers.Real) or not np.isfinite(initial):
-            raise ValueError(f"`initial` must be a finite number. Received: initial={initial!r}")
+        validation.real("initial", initial)
         if bounds is not None:
             try:
                 lo, hi = bounds

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
-
 import keras
 import numpy as np
 import tensorflow as tf
@@ -37,8 +35,7 @@ class CausalWeighting(WrappedCondition):
     def __init__(self, condition, num_chunks=32, epsilon=1.0, time_range=None, time_axis=-1):
         super().__init__(condition)
         self.num_chunks = validation.positive_int("num_chunks", num_chunks)
-        if isinstance(epsilon, bool) or not isinstance(epsilon, numbers.Real) or not epsilon >= 0:
-            raise ValueError(f"`epsilon` must be a non-negative number. Received: epsilon={epsilon!r}")
+        validation.real("epsilon", epsilon, minimum=0)
         if time_range is None:
             time = getattr(condition.domain, "time", None)
             if time is None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
-
 import keras
 import numpy as np
 import tensorflow as tf
@@ -298,8 +296,7 @@ class SoftAdapt(_LossValueWeighting):
 
     def __init__(self, beta=0.1, normalized=False, loss_weighted=False, scale=1.0, terms=None, update_every=1, verbose=False):
         super().__init__(terms, update_every, verbose)
-        if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not np.isfinite(beta):
-            raise ValueError(f"`beta` must be a finite number. Received: beta={beta!r}")
+        validation.real("beta", beta)
         self.beta = float(beta)
         self.normalized = bool(normalized)
         self.loss_weighted = bool(loss_weighted)

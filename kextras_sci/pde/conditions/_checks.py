@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import tensorflow as tf
+
+from kextras import validation
 
 
 _METHODS = (None, "hammersley", "uniform", "lhs", "sobol", "halton")
@@ -18,17 +18,16 @@ def _is_domain(obj):
     return hasattr(obj, "sample_interior") and hasattr(obj, "dim")
 
 
+def _prefixed(cls_name, check, *args, **kwargs):
+    """Runs a ``kextras.validation`` check, prefixing its message with ``cls_name``."""
+    try:
+        return check(*args, **kwargs)
+    except ValueError as e:
+        raise ValueError(f"{cls_name}: {e}") from None
+
+
 def _check_num_points(num_points, cls_name):
-    if (
-        isinstance(num_points, bool)
-        or not isinstance(num_points, numbers.Integral)
-        or num_points <= 0
-    ):
-        raise ValueError(
-            f"{cls_name}: `num_points` must be a positive integer when the points "
-            f"are sampled from a domain. Received: num_points={num_points!r}"
-        )
-    return int(num_points)
+    return _prefixed(cls_name, validation.positive_int, "num_points", num_points)
 
 
 def _check_array(points, cls_name, name="points"):

@@ -12,7 +12,8 @@ import numbers
 
 import numpy as np
 
-from kextras_sci.pde.conditions._checks import _METHODS, _Bound, _check_array, _check_num_points, _is_domain, _normalize_residual
+from kextras import validation
+from kextras_sci.pde.conditions._checks import _METHODS, _Bound, _check_array, _check_num_points, _is_domain, _prefixed, _normalize_residual
 
 
 class Condition:
@@ -39,11 +40,7 @@ class Condition:
             raise ValueError(
                 f"{cls_name}: `method` must be one of {_METHODS}. Received: method={method!r}"
             )
-        if isinstance(weight, bool) or not isinstance(weight, numbers.Real) or not np.isfinite(weight) or weight < 0:
-            raise ValueError(
-                f"{cls_name}: `weight` must be a finite non-negative number. "
-                f"Received: weight={weight!r}"
-            )
+        _prefixed(cls_name, validation.real, "weight", weight, minimum=0)
         if name is not None and (not isinstance(name, str) or not name.isidentifier()):
             raise ValueError(
                 f"{cls_name}: `name` must be a valid identifier (it names a metric). "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
@@ -10,7 +9,7 @@ import tensorflow as tf
 
 from kextras import validation
 from kextras_sci.pde import operators
-from kextras_sci.pde.conditions._checks import _check_array, _eval_value, _is_domain, _with_where, require_on_boundary
+from kextras_sci.pde.conditions._checks import _check_array, _eval_value, _is_domain, _prefixed, _with_where, require_on_boundary
 from kextras_sci.pde.conditions.base import Condition
 
 
@@ -183,8 +182,7 @@ class RobinBC(_NormalBase):
     def __init__(self, points, alpha=1.0, beta=1.0, value=0.0, num_points=None, where=None, component=0, method=None, weight=1.0, name=None, normals=None, check_boundary=True):
         super().__init__(points, value, num_points, where, component, method, weight, name, normals, check_boundary)
         for arg, v in (("alpha", alpha), ("beta", beta)):
-            if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v):
-                raise ValueError(f"RobinBC: `{arg}` must be a finite number. Received: {arg}={v!r}")
+            _prefixed("RobinBC", validation.real, arg, v)
         self.alpha = float(alpha)
         self.beta = float(beta)
 
@@ -228,11 +226,7 @@ class PeriodicBC(Condition):
             points = lo
         super().__init__(points, num_points, method, weight, name)
         self._pair = pair
-        if isinstance(coordinate, bool) or not isinstance(coordinate, numbers.Integral) or not 0 <= coordinate < self.dim:
-            raise ValueError(
-                f"PeriodicBC: `coordinate` must be an index in [0, {self.dim - 1}]. "
-                f"Received: coordinate={coordinate!r}"
-            )
+        coordinate = _prefixed("PeriodicBC", validation.integer, "coordinate", coordinate, 0, self.dim - 1)
         if derivative_order not in (0, 1):
             raise ValueError(
                 "PeriodicBC: `derivative_order` must be 0 or 1. "

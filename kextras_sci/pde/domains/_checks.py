@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import numpy as np
+
+from kextras import validation
 
 SAMPLING_METHODS = ("hammersley", "uniform", "lhs", "sobol", "halton")
 # The default: the method with the smallest largest gap at small point counts
@@ -25,9 +26,7 @@ _MAX_REJECTION_ROUNDS = 200
 
 
 def _check_n(n, name="n"):
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n <= 0:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={n!r}")
-    return int(n)
+    return validation.positive_int(name, n)
 
 
 def _check_method(method):
@@ -63,12 +62,7 @@ def _as_vector(value, name, dim=None):
 
 
 def _as_scalar(value, name):
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
-        raise ValueError(f"`{name}` must be a real number. Received: {name}={value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"`{name}` must be finite. Received: {name}={value!r}")
-    return value
+    return validation.real(name, value)
 
 
 def _check_points(x, dim, name="x"):

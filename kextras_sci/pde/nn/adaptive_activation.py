@@ -45,11 +45,7 @@ class AdaptiveActivation(keras.layers.Layer):
         if mode not in _MODES:
             raise ValueError(f"`mode` must be one of {_MODES}. Received: mode={mode!r}")
         self.mode = mode
-        if isinstance(slope_recovery, bool) or not isinstance(slope_recovery, (int, float)) or not slope_recovery >= 0:
-            raise ValueError(
-                f"`slope_recovery` must be a non-negative number. Received: slope_recovery={slope_recovery!r}"
-            )
-        self.slope_recovery = float(slope_recovery)
+        self.slope_recovery = validation.real("slope_recovery", slope_recovery, minimum=0)
 
     def build(self, input_shape):
         f = check_min_rank(self, input_shape, 2)

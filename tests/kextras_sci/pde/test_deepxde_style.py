@@ -45,7 +45,7 @@ def test_grad_outside_a_residual_and_bad_indices():
         pde.grad.jacobian(x, x)
     with pde.grad.Recorder(x) as xr:
         y = xr * 2.0
-        with pytest.raises(ValueError, match=r"`i` must be an index in \[0, 1\]. Received: i=2"):
+        with pytest.raises(ValueError, match=r"`i` must be an integer in \[0, 1\]. Received: i=2"):
             pde.grad.jacobian(y, xr, i=2)
 
 

@@ -227,7 +227,7 @@ def test_spacetime_columns_initial_and_boundary():
     "build, match",
     [
         (lambda: D.Interval(1, 1), r"`b` must be greater than `a`.*a=1.0, b=1.0"),
-        (lambda: D.Interval(0, float("nan")), r"`b` must be finite"),
+        (lambda: D.Interval(0, float("nan")), r"`b` must be a finite number"),
         (lambda: D.Box([0, 0], [1, 0]), r"`hi` must be greater than `lo`.*hi=\[1.0, 0.0\]"),
         (lambda: D.Box([0, 0], [1, 1, 1]), r"`hi` must have 2 coordinates"),
         (lambda: D.Rectangle([0, 0, 0], [1, 1, 1]), r"`lo` must have 2 coordinates"),
