@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import keras
-import numpy as np
 from keras import ops
 
 from kextras import activations
@@ -53,9 +52,7 @@ class FactorizedDense(keras.layers.Layer):
         self.units = validation.positive_int("units", units)
         self.activation, self._activation_config = activations.resolve(activation)
         self.use_bias = bool(use_bias)
-        if isinstance(mean, bool) or not isinstance(mean, (int, float)) or not np.isfinite(mean):
-            raise ValueError(f"`mean` must be a finite number. Received: mean={mean!r}")
-        self.mean = float(mean)
+        self.mean = validation.real("mean", mean)
         self.stddev = 0.0 if stddev == 0 else validation.positive_float("stddev", stddev)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
