@@ -9,6 +9,7 @@ from numbers import Integral
 import numpy as np
 import tensorflow as tf
 
+from kextras import validation
 from kextras_sci.wavelets import _extend, _fused, _kernels
 from kextras_sci.wavelets._common import (
     _analysis_pair, _analysis_stacked, _as_tensor, _banks, _modes, _no_autograph, _norm_axes,
@@ -20,8 +21,8 @@ from kextras_sci.wavelets._filters import dwt_max_level, get_wavelet
 
 def _check_level(sizes, dec_lens, level):
     known = all(isinstance(s, int) for s in sizes)
-    if level is not None and (isinstance(level, bool) or not isinstance(level, (Integral, np.integer))):
-        raise ValueError(f"`level` must be a non-negative integer or None. Received: level={level!r}")
+    if level is not None:
+        validation.integer("level", level)
     if level is not None and level < 0:
         raise ValueError(
             f"`level` must be a non-negative integer. Received: level={level} "

@@ -55,15 +55,13 @@ def check_output_size(output_size, ndim):
         return None
     if isinstance(output_size, (Integral, np.integer)):
         output_size = (output_size,) * ndim
-    output_size = tuple(output_size)
-    if len(output_size) != ndim or any(
-        isinstance(v, bool) or not isinstance(v, (Integral, np.integer)) or v < 1 for v in output_size
-    ):
+    output_size = tuple(validation.int_list("output_size", tuple(output_size), allow_scalar=False))
+    if len(output_size) != ndim:
         raise ValueError(
             f"`output_size` must be None or {ndim} positive integers (the spatial output size). "
             f"Received: output_size={output_size!r}"
         )
-    return tuple(int(v) for v in output_size)
+    return output_size
 
 
 def check_rank(shape, ndim, layer_name, what="input"):
