@@ -10,7 +10,8 @@ import importlib
 import inspect
 
 # the modules whose __all__ lists public layers
-LAYER_MODULES = ("kextras.activations", "kextras_graph.layers", "kextras_sci.wavelets.layers", "kextras_sci.pde.layers")
+LAYER_MODULES = ("kextras.activations", "kextras_graph.layers", "kextras_sci.wavelets.layers", "kextras_sci.pde.layers",
+                 "kextras_sci.pde.nn")
 
 
 def exported_layers():

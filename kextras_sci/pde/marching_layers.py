@@ -35,13 +35,16 @@ class LocalTime(keras.layers.Layer):
         t_end: window end, ``> t_start``.
         time_axis: column of ``t`` (default -1).
 
-    Input shape: ``[n, d]``. Output shape: that of ``net``.
+    Input shape: ``[n, d]``. Output shape: that of ``net``, in the layer's dtype (by
+    default the dtype policy of ``net``).
     """
 
     def __init__(self, net, t_start, t_end, time_axis=-1, **kwargs):
-        super().__init__(**kwargs)
         if isinstance(net, dict):
             net = keras.saving.deserialize_keras_object(net)
+        # the output dtype is the layer's own; by default that of the wrapped network
+        kwargs.setdefault("dtype", getattr(net, "dtype_policy", None))
+        super().__init__(**kwargs)
         if not float(t_end) > float(t_start):
             raise ValueError(f"`t_end` must be greater than `t_start`. Received: t_start={t_start}, t_end={t_end}")
         self.net = net
@@ -50,11 +53,13 @@ class LocalTime(keras.layers.Layer):
 
     def call(self, inputs, training=False):
         x = tf.convert_to_tensor(inputs)
+        if x.shape.rank != 2:
+            raise ValueError(f"LocalTime expects points of shape [n, d]. Received: shape={tuple(x.shape)}")
         d = x.shape[-1]
         ax = self.time_axis % d
         tau = (x[:, ax : ax + 1] - self.t_start) / (self.t_end - self.t_start)
         x = tf.concat([x[:, :ax], tau, x[:, ax + 1 :]], axis=1)
-        return self.net(x, training=training)
+        return tf.cast(self.net(x, training=training), self.compute_dtype)
 
     def get_config(self):
         config = super().get_config()
