@@ -36,8 +36,8 @@ def _as_tensor(x, name="data"):
         t = tf.convert_to_tensor(x)
     else:
         a = np.asarray(x)
-        if a.dtype == object:
-            raise TypeError(f"`{name}` must be a numeric array. Received dtype object.")
+        if a.dtype.kind not in "biufc":
+            raise TypeError(f"`{name}` must be a numeric array. Received dtype {a.dtype}.")
         kind, size = a.dtype.kind, a.dtype.itemsize
         if kind in "biu" or (kind == "f" and size > 8):
             a = a.astype(np.float64)

@@ -21,13 +21,13 @@ import numpy as np
 import tensorflow as tf
 
 from kextras import validation
+from kextras_sci.wavelets._common import _as_tensor
 from kextras_sci.wavelets._cwavelets import continuous_wavelet
 from kextras_sci.wavelets._cwt_engine import transform_rows
 
 __all__ = ["cwt", "log_scales"]
 
 _no_autograph = tf.autograph.experimental.do_not_convert
-_HALF = (tf.float16, tf.bfloat16)
 
 
 # ----------------------------------------------------------------------------- arguments
@@ -64,32 +64,6 @@ def log_scales(smallest, largest, num):
         raise ValueError(f"`largest` must be >= `smallest`. Received: smallest={smallest!r}, "
                          f"largest={largest!r}")
     return [float(s) for s in np.geomspace(smallest, largest, num)]
-
-
-def _as_tensor(data):
-    """``data`` as a tensor with pywt's dtypes: float16 -> float32, integers -> float64."""
-    if tf.is_tensor(data):
-        t = tf.convert_to_tensor(data)
-    else:
-        a = np.asarray(data)
-        if a.dtype.kind not in "biufc":
-            raise TypeError(f"`data` must be a numeric array. Received dtype {a.dtype}.")
-        if a.dtype.kind in "biu":
-            a = a.astype(np.float64)
-        elif a.dtype == np.float16:
-            a = a.astype(np.float32)
-        elif a.dtype.kind == "f" and a.dtype.itemsize > 8:
-            a = a.astype(np.float64)
-        elif a.dtype.kind == "c" and a.dtype.itemsize > 16:
-            a = a.astype(np.complex128)
-        t = tf.convert_to_tensor(a)
-    if t.dtype.is_integer or t.dtype == tf.bool:
-        t = tf.cast(t, tf.float64)
-    elif t.dtype in _HALF:
-        t = tf.cast(t, tf.float32)
-    if not (t.dtype.is_floating or t.dtype.is_complex):
-        raise TypeError(f"`data` must be a numeric tensor. Received dtype {t.dtype.name}.")
-    return t
 
 
 # ----------------------------------------------------------------------------- filters
@@ -149,7 +123,7 @@ def cwt(data, scales, wavelet, sampling_period=1.0, method="conv", axis=-1, *, p
         (cycles per unit of ``sampling_period``).
     """
     spec = continuous_wavelet(wavelet)
-    x = _as_tensor(data)
+    x = _as_tensor(data, "data")
     scales = check_scales(scales)
     method = validation.choice("method", method, ("conv", "fft"))
     precision = validation.integer("precision", precision, minimum=1, maximum=24)
