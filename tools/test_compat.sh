@@ -62,6 +62,7 @@ setup_pair() {
     # the nightlies do not satisfy the names keras/tensorflow: pip check's only expected complaint
     "$py" -m pip check | grep -Ev "^No broken requirements|^kextras .* requires (keras|tensorflow), which is not installed" \
         && echo "test_compat.sh: pip check reports conflicts in $venv (above)"
+    return 0  # a conflict is reported, not fatal: the tests tell whether the pair works
 }
 
 versions() {
