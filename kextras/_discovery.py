@@ -145,6 +145,9 @@ def missing_requirements(info: PluginInfo) -> list[str]:
     (``kextras_sci`` needs ``kextras[sci]``: PyWavelets, SciPy).
     """
     extra = EXTRAS.get(info.name)
+    # A requirement named like a module is met by any distribution providing that module:
+    # keras-nightly and tf-nightly provide `keras` and `tensorflow`.
+    providers = importlib.metadata.packages_distributions()
     missing = []
     for requirement in (getattr(info._dist, "requires", None) or []):
         spec, _, marker = requirement.partition(";")
@@ -157,5 +160,6 @@ def missing_requirements(info: PluginInfo) -> list[str]:
         try:
             importlib.metadata.distribution(match.group(1))
         except importlib.metadata.PackageNotFoundError:
-            missing.append(spec.strip())
+            if not providers.get(match.group(1).lower().replace("-", "_")):
+                missing.append(spec.strip())
     return missing
