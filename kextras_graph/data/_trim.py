@@ -66,6 +66,9 @@ class TrimToLayer(keras.layers.Layer):
     within L - l hops)`` instead of the whole subgraph. Feed it the ``"hop_nodes"`` and
     ``"hop_edges"`` of ``NeighborSampler.dataset(..., hop_counts=True)``.
 
+    The kept sizes depend on the hop counts' values, which XLA cannot compile:
+    ``supports_jit`` is False, so Keras' ``jit_compile="auto"`` leaves such a model un-compiled.
+
     Args:
         layer: index of the next message-passing layer, a non-negative int.
 
@@ -79,6 +82,7 @@ class TrimToLayer(keras.layers.Layer):
     def __init__(self, layer, **kwargs):
         super().__init__(**kwargs)
         self.layer = v.non_negative_int("layer", layer)
+        self.supports_jit = False
 
     def _unpack(self, inputs):
         if isinstance(inputs, dict):

@@ -99,6 +99,14 @@ def trimmed_sage(features, classes, hops):
     return keras.Model(inputs, keras.layers.Reshape((-1, classes))(h))
 
 
+def test_model_with_trimming_is_not_xla_compiled():
+    model = trimmed_sage(4, 3, 2)
+    assert not gd.TrimToLayer(0).supports_jit
+    with pytest.warns(UserWarning, match="doesn't support `jit_compile=True`"):
+        model.compile("adam", "sparse_categorical_crossentropy", jit_compile=True)
+    assert model.jit_compile is False
+
+
 def test_fit_trimmed_model_on_hop_count_batches(cora, tmp_path):
     data, store = cora
     keras.utils.set_random_seed(0)
