@@ -8,15 +8,17 @@ Parts (``--parts``, default ``cora,fanout,scale``), one JSON object per line:
   both models on the full graph, ``--seeds`` seeds (default 10), mean and std.
 * ``fanout``: test accuracy of the sampled model against the fan-out ``[k, k]`` (``--fanout-seeds``, 2).
 * ``scale``: a synthetic degree-corrected SBM of ogbn-products' size (``--nodes`` 2.4M,
-  ``--edges`` ~60M directed, 100 features, 47 classes, 8% train): generation time, sampling
-  alone (the tf.data pipeline, and one thread), the model step alone on pre-sampled batches,
-  ``model.fit`` on the pipeline for ``--steps`` steps, the epoch time extrapolated from them,
-  accuracy on 8192 test nodes (sampled with the same fan-outs) against chance, and the peak
-  resident memory of the process (``ru_maxrss``, generation included).
-* PyTorch Geometric's ``NeighborLoader`` needs pyg-lib or torch-sparse; a line says whether
-  either is importable (neither has a wheel for torch 2.13 CPU here).
+  ``--edges`` ~60M directed, 100 features, 47 classes, 8% train), fan-outs [15, 10, 5], 1024
+  seeds per batch: generation time, sampling alone (the tf.data pipeline, and one thread), the
+  model step alone on pre-sampled batches without and with ``TrimToLayer``, then for each of
+  ``--epoch-seeds`` one whole epoch of ``model.fit`` (trimmed GraphSAGE, progress bar) on the
+  pipeline: wall and CPU time, steps/s, seed nodes/s, and the accuracy on ``--test-nodes``
+  held-out test nodes (sampled with the same fan-outs, another sampler seed) against chance;
+  the peak resident memory of the process (``ru_maxrss``, generation included).
+* ``pyg``: tries PyTorch Geometric's ``NeighborLoader`` on a 10-node graph; it needs pyg-lib
+  or torch-sparse (neither has a wheel for torch 2.13 CPU here) and the line holds its error.
 
-Usage: ``nice -n 10 python benchmarks/bench_graph_sampling.py [--quick] [--parts cora,scale]``.
+Usage: ``nice -n 10 python benchmarks/bench_graph_sampling.py [--quick] [--parts cora,scale] [--out F.jsonl]``.
 """
 
 from __future__ import annotations
@@ -39,8 +41,15 @@ from kextras_graph import data as gd  # noqa: E402
 from kextras_graph import layers as gl  # noqa: E402
 
 
+_JSONL = []  # --out: the JSON lines also go to this file (the fit progress bar shares stdout)
+
+
 def emit(**row):
-    print(json.dumps(row), flush=True)
+    line = json.dumps(row)
+    print(line, flush=True)
+    for path in _JSONL:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
 
 
 def peak_rss_gib():
@@ -117,6 +126,35 @@ def timed(fn, n):
     return (time.perf_counter() - wall) / n, (time.process_time() - cpu) / n
 
 
+def trimmed_sage(n_features, n_classes, hidden, depth):
+    """GraphSAGE whose layer ``l`` sees only the hops it needs (gd.TrimToLayer); outputs the seeds."""
+    nodes = keras.Input(shape=(None, n_features), ragged=True, name="nodes")
+    edges = keras.Input(shape=(None, 2), dtype="int32", ragged=True, name="edges")
+    hop_n = keras.Input(shape=(depth + 1,), dtype="int32", name="hop_nodes")
+    hop_e = keras.Input(shape=(depth,), dtype="int32", name="hop_edges")
+    h = nodes
+    for i in range(depth):
+        last = i == depth - 1
+        h, e = gd.TrimToLayer(i)([h, edges, hop_n, hop_e])
+        h = gl.GraphSAGEConv(n_classes if last else hidden, activation=None if last else "relu")([h, e])
+    h, _ = gd.TrimToLayer(depth)([h, edges, hop_n, hop_e])
+    inputs = {"nodes": nodes, "edges": edges, "hop_nodes": hop_n, "hop_edges": hop_e}
+    return keras.Model(inputs, keras.layers.Reshape((-1, n_classes))(h))
+
+
+def model_step_alone(model, ds, n):
+    """Seconds (wall, CPU) of ``train_on_batch`` on two pre-sampled batches, after tracing both."""
+    cached = [batch for batch in ds.take(2)]
+    for batch in cached:  # trace for both shapes first (Keras relaxes them on the second)
+        model.train_on_batch(*batch)
+    i = [0]
+
+    def step():
+        i[0] += 1
+        model.train_on_batch(*cached[i[0] % len(cached)])
+    return timed(step, n)
+
+
 def part_scale(args):
     t, cpu = time.perf_counter(), time.process_time()
     store = gd.synthetic_sbm(args.nodes, args.edges, num_classes=47, num_features=100, seed=0)
@@ -134,42 +172,50 @@ def part_scale(args):
     w1, c1 = timed(one, args.sample_batches)
     emit(part="scale", stage="sample_one_thread", seconds_per_batch=round(w1, 4), cpu_seconds_per_batch=round(c1, 4),
          batches_per_s=round(1 / w1, 2), seeds_per_s=round(bs / w1), subgraph_nodes=sub.num_nodes,
-         subgraph_edges=int(sub.edges.shape[0]))
-    ds = sampler.dataset("train", batch_size=bs)
+         subgraph_edges=int(sub.edges.shape[0]), hop_nodes=sub.hop_sizes.tolist(),
+         hop_edges=sub.hop_edge_sizes.tolist())
+    ds = sampler.dataset("train", batch_size=bs, hop_counts=True)
     it = iter(ds.repeat())
     next(it)
     w, c = timed(lambda: next(it), args.sample_batches)
     emit(part="scale", stage="sample_pipeline", seconds_per_batch=round(w, 4), cpu_seconds_per_batch=round(c, 4),
          batches_per_s=round(1 / w, 2), seeds_per_s=round(bs / w), num_parallel_calls="AUTOTUNE")
+    del it
 
-    keras.utils.set_random_seed(0)
-    model = compile_model(sage(100, 47, args.hidden, 3, dropout=0.0, l2=0.0), 0.003)
-    cached = [batch for batch in ds.take(2)]
-    for batch in cached:  # trace for both shapes first (Keras relaxes them on the second)
-        model.train_on_batch(*batch)
-    i = [0]
+    for trim in (False, True):  # the model step alone, untrimmed and trimmed, on the same first two batches
+        keras.utils.set_random_seed(0)
+        model = compile_model(trimmed_sage(100, 47, args.hidden, 3) if trim else
+                              sage(100, 47, args.hidden, 3, dropout=0.0, l2=0.0), 0.003)
+        w, c = model_step_alone(model, sampler.dataset("train", batch_size=bs, hop_counts=trim), args.model_steps)
+        emit(part="scale", stage="model_step_alone", trim_to_layer=trim, steps=args.model_steps,
+             seconds_per_step=round(w, 4), cpu_seconds_per_step=round(c, 4), hidden=args.hidden,
+             peak_rss_gib=round(peak_rss_gib(), 2))
+        del model
 
-    def step():
-        i[0] += 1
-        model.train_on_batch(*cached[i[0] % len(cached)])
-    w, c = timed(step, args.model_steps)
-    emit(part="scale", stage="model_step_alone", seconds_per_step=round(w, 4), cpu_seconds_per_step=round(c, 4),
-         hidden=args.hidden)
-    del cached
-
-    wall, cpu = time.perf_counter(), time.process_time()
-    model.fit(ds.repeat().take(args.steps), epochs=1, verbose=0)
-    w, c = (time.perf_counter() - wall) / args.steps, (time.process_time() - cpu) / args.steps
-    test = np.random.default_rng(1).choice(store.index("test"), 8192, replace=False)
-    acc = float(model.evaluate(sampler.dataset(test, batch_size=bs, shuffle=False), verbose=0)[1])
-    emit(part="scale", stage="fit_pipeline", steps=args.steps, seconds_per_step=round(w, 4),
-         cpu_seconds_per_step=round(c, 4), batches_per_s=round(1 / w, 3), seeds_per_s=round(bs / w),
-         steps_per_epoch=steps_per_epoch, epoch_seconds_extrapolated=round(w * steps_per_epoch, 1),
-         trained_seeds=args.steps * bs, test_accuracy_8192=acc, chance=1 / 47,
-         peak_rss_gib=round(peak_rss_gib(), 2), cpu_threads=os.cpu_count())
+    test = np.random.default_rng(1).choice(store.index("test"), args.test_nodes, replace=False)
+    for seed in args.epoch_seeds:  # one whole epoch of fit on the pipeline, then held-out accuracy
+        keras.utils.set_random_seed(seed)
+        model = compile_model(trimmed_sage(100, 47, args.hidden, 3), 0.003)
+        epoch = gd.NeighborSampler(store, fanouts, seed=seed).dataset("train", batch_size=bs, hop_counts=True)
+        wall, cpu = time.perf_counter(), time.process_time()
+        history = model.fit(epoch, epochs=1, verbose=args.verbose)
+        w, c = time.perf_counter() - wall, time.process_time() - cpu
+        evaluation = gd.NeighborSampler(store, fanouts, seed=1000 + seed).dataset(test, batch_size=bs, shuffle=False,
+                                                                                  hop_counts=True)
+        ew, ec = time.perf_counter(), time.process_time()
+        acc = float(model.evaluate(evaluation, verbose=0)[1])
+        emit(part="scale", stage="fit_one_epoch", seed=seed, steps=steps_per_epoch, trained_seeds=int(train.size),
+             epoch_seconds=round(w, 1), epoch_cpu_seconds=round(c, 1), steps_per_s=round(steps_per_epoch / w, 4),
+             seeds_per_s=round(train.size / w, 1), cpu_seconds_per_step=round(c / steps_per_epoch, 3),
+             train_accuracy_epoch=round(float(history.history["accuracy"][-1]), 4),
+             test_nodes=int(test.size), test_accuracy=acc, chance=round(1 / 47, 4),
+             eval_seconds=round(time.perf_counter() - ew, 1), eval_cpu_seconds=round(time.process_time() - ec, 1),
+             peak_rss_gib=round(peak_rss_gib(), 2), cpu_threads=os.cpu_count(), load_average=os.getloadavg()[0])
+        del model
 
 
 def part_pyg():
+    """Try PyG's NeighborLoader on a 10-node graph: it runs only with pyg-lib or torch-sparse."""
     found = {}
     for mod in ("pyg_lib", "torch_sparse"):
         try:
@@ -177,30 +223,51 @@ def part_pyg():
             found[mod] = True
         except Exception as exc:  # noqa: BLE001 - any import failure means unavailable
             found[mod] = f"{type(exc).__name__}: {exc}"[:120]
-    emit(part="pyg", competitor="torch_geometric.loader.NeighborLoader", available=any(v is True for v in found.values()),
-         imports=found, note="NeighborLoader raises ImportError without pyg-lib or torch-sparse; pip has no "
-                             "pyg-lib for torch 2.13 CPU and torch-sparse only as a source tarball")
+    try:
+        import warnings
+
+        import torch
+        import torch_geometric
+        from torch_geometric.data import Data
+        from torch_geometric.loader import NeighborLoader
+
+        data = Data(x=torch.randn(10, 3), edge_index=torch.tensor([[0, 1, 2], [1, 2, 3]]), num_nodes=10)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            next(iter(NeighborLoader(data, num_neighbors=[15, 10, 5], batch_size=4)))
+        error, versions = None, f"torch {torch.__version__}, torch_geometric {torch_geometric.__version__}"
+    except Exception as exc:  # noqa: BLE001 - the exact failure is the result
+        error, versions = f"{type(exc).__name__}: {exc}", None
+    emit(part="pyg", competitor="torch_geometric.loader.NeighborLoader", runs=error is None, error=error,
+         versions=versions, imports=found,
+         note="pip finds no pyg-lib for torch 2.13 CPU; torch-sparse 0.6.18 exists only as a source tarball")
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="1 Cora seed, a 100k-node graph, 5 steps")
+    p.add_argument("--quick", action="store_true", help="1 Cora seed, a 100k-node graph (an 8-step epoch)")
     p.add_argument("--parts", default="cora,fanout,scale,pyg")
     p.add_argument("--seeds", type=int, default=None)
     p.add_argument("--fanout-seeds", type=int, default=2)
     p.add_argument("--nodes", type=int, default=None)
     p.add_argument("--edges", type=int, default=None)
-    p.add_argument("--steps", type=int, default=None)
+    p.add_argument("--epoch-seeds", default="0", help="model seeds, one whole epoch each (comma-separated)")
+    p.add_argument("--test-nodes", type=int, default=16384)
     p.add_argument("--hidden", type=int, default=64)
     p.add_argument("--sample-batches", type=int, default=10)
     p.add_argument("--model-steps", type=int, default=3)
+    p.add_argument("--verbose", type=int, default=1, help="fit's progress bar (1) or none (0)")
+    p.add_argument("--out", default=None, help="also append the JSON lines to this file")
     args = p.parse_args()
+    args.epoch_seeds = [int(s) for s in args.epoch_seeds.split(",")]
+    if args.out:
+        _JSONL.append(args.out)
     quick = args.quick
     args.seeds = args.seeds or (1 if quick else 10)
     args.fanout_seeds = 1 if quick else args.fanout_seeds
     args.nodes = args.nodes or (100_000 if quick else 2_400_000)
     args.edges = args.edges or (2_500_000 if quick else 63_000_000)
-    args.steps = args.steps or (5 if quick else 10)
+    args.test_nodes = 2048 if quick else args.test_nodes
     args.sample_batches = 3 if quick else args.sample_batches
     args.model_steps = 2 if quick else args.model_steps
     parts = args.parts.split(",")

@@ -2,7 +2,7 @@
 
 
 def register(registry):
-    """Register every object exported by :mod:`kextras_graph.layers`."""
-    from kextras_graph import layers
+    """Register every object exported by :mod:`kextras_graph.layers`, and ``data.TrimToLayer``."""
+    from kextras_graph import data, layers
 
-    registry.add(*(getattr(layers, name) for name in layers.__all__))
+    registry.add(*(getattr(layers, name) for name in layers.__all__), data.TrimToLayer)

@@ -22,6 +22,7 @@ from kextras_graph.data._sparse import adjacency_from_edges, edges_from_adjacenc
 from kextras_graph.data._store import GraphStore
 from kextras_graph.data._sampler import NeighborSampler, SampledSubgraph
 from kextras_graph.data._inference import layerwise_predict
+from kextras_graph.data._trim import TrimToLayer, trim_to_layer
 from kextras_graph.data._synthetic import synthetic_sbm
 
 __all__ = [
@@ -49,5 +50,7 @@ __all__ = [
     "NeighborSampler",
     "SampledSubgraph",
     "layerwise_predict",
+    "TrimToLayer",
+    "trim_to_layer",
     "synthetic_sbm",
 ]

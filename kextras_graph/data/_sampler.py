@@ -66,12 +66,15 @@ class SampledSubgraph:
         edges: ``[e, 2]`` int32 edges (source, target) in local ids (positions in ``node_ids``).
         num_seeds: the first ``num_seeds`` nodes are the seed nodes.
         hop_sizes: nodes first reached at each hop (``num_seeds`` at hop 0), ``[L + 1]``.
+        hop_edge_sizes: edges sampled at each hop ``1..L`` (into the nodes of the hop before),
+            ``[L]``; the edges are in that order.
     """
 
     node_ids: np.ndarray
     edges: np.ndarray
     num_seeds: int
     hop_sizes: np.ndarray
+    hop_edge_sizes: np.ndarray
 
     @property
     def num_nodes(self) -> int:
@@ -144,12 +147,13 @@ class NeighborSampler:
             for p in parts:
                 local[p] = -1
         edges = np.stack([np.concatenate(srcs), np.concatenate(dsts)], axis=1).astype(np.int32)
-        return SampledSubgraph(node_ids, edges, int(seeds.size), np.array(sizes, dtype=np.int64))
+        return SampledSubgraph(node_ids, edges, int(seeds.size), np.array(sizes, dtype=np.int64),
+                               np.array([d.size for d in dsts], dtype=np.int64))
 
     # ------------------------------------------------------------------ tf.data
     def dataset(self, seeds="train", *, batch_size=1024, shuffle=True, drop_remainder=False,
                 num_parallel_calls=tf.data.AUTOTUNE, prefetch=tf.data.AUTOTUNE, input_context=None,
-                with_node_ids=False, dtype="float32", edge_dtype="int32") -> tf.data.Dataset:
+                with_node_ids=False, hop_counts=False, dtype="float32", edge_dtype="int32") -> tf.data.Dataset:
         """A ``tf.data.Dataset`` of sampled mini-batches for ``model.fit``.
 
         Each element is ``(inputs, y, sample_weight)``: ``inputs`` a ragged batch of one
@@ -158,6 +162,12 @@ class NeighborSampler:
         the seed nodes and 0.0 on the sampled neighbours, so a loss with
         ``reduction="mean_with_sample_weight"`` and ``weighted_metrics`` count the seeds only.
         ``with_node_ids=True`` appends the global ids ``[1, n]`` (int64) as a fourth element.
+
+        ``hop_counts=True`` is for a model that trims each layer's input with
+        :class:`TrimToLayer` and outputs the seed nodes only: ``inputs`` then also holds
+        ``"hop_nodes"`` ``[1, L + 1]`` and ``"hop_edges"`` ``[1, L]`` (int32, the
+        :class:`SampledSubgraph`'s ``hop_sizes`` and ``hop_edge_sizes``), and ``y`` and
+        ``sample_weight`` cover the seeds only, ``[1, num_seeds]``.
 
         Args:
             seeds: a split name of the store (default ``"train"``), node indices or a mask.
@@ -180,6 +190,8 @@ class NeighborSampler:
         batch_size = v.positive_int("batch_size", batch_size)
         shuffle = v.boolean("shuffle", shuffle)
         with_node_ids = v.boolean("with_node_ids", with_node_ids)
+        hop_counts = v.boolean("hop_counts", hop_counts)
+        hops = len(self.fanouts)
         shard, num_shards = 0, 1
         if input_context is not None:
             shard, num_shards = int(input_context.input_pipeline_id), int(input_context.num_input_pipelines)
@@ -207,16 +219,22 @@ class NeighborSampler:
             x = np.take(self.store.x, sub.node_ids, axis=0).astype(fdt.as_numpy_dtype, copy=False)
             y = np.maximum(self.store.y[sub.node_ids], 0).astype(np.int64)
             w = sub.seed_mask().astype(fdt.as_numpy_dtype)
-            return x, sub.edges.astype(idt.as_numpy_dtype, copy=False), y, w, sub.node_ids
+            hop_n, hop_e = sub.hop_sizes.astype(np.int32), sub.hop_edge_sizes.astype(np.int32)
+            if hop_counts:
+                y, w = y[: sub.num_seeds], w[: sub.num_seeds]
+            return x, sub.edges.astype(idt.as_numpy_dtype, copy=False), y, w, sub.node_ids, hop_n, hop_e
 
         def to_batch(batch_seeds, key):
-            x, e, y, w, ids = tf.numpy_function(load, [batch_seeds, key], [fdt, idt, tf.int64, fdt, tf.int64],
-                                                stateful=False)
+            x, e, y, w, ids, hop_n, hop_e = tf.numpy_function(
+                load, [batch_seeds, key], [fdt, idt, tf.int64, fdt, tf.int64, tf.int32, tf.int32], stateful=False)
             x.set_shape([None, features])
             e.set_shape([None, 2])
             n = tf.shape(x, out_type=tf.int64)[:1]
             inputs = {"nodes": tf.RaggedTensor.from_row_lengths(x, n, validate=False),
                       "edges": tf.RaggedTensor.from_row_lengths(e, tf.shape(e, out_type=tf.int64)[:1], validate=False)}
+            if hop_counts:
+                inputs["hop_nodes"] = tf.reshape(hop_n, [1, hops + 1])
+                inputs["hop_edges"] = tf.reshape(hop_e, [1, hops])
             out = (inputs, tf.reshape(y, [1, -1]), tf.reshape(w, [1, -1]))
             return out + (tf.reshape(ids, [1, -1]),) if with_node_ids else out
 

@@ -200,8 +200,9 @@ def test_fit_on_cora_counts_only_seeds():
                  st.lists(st.floats(0.5, 3.5), min_size=1, max_size=3), st.just("15"), st.just(None)))
 def test_bad_fanouts(fanouts):
     store, _ = random_store(30, 60)
-    with pytest.raises(ValueError, match="`fanouts` must be"):
+    with pytest.raises(ValueError, match=r"`fanouts` must be .*Received: fanouts=") as info:
         gd.NeighborSampler(store, fanouts)
+    assert repr(fanouts) in str(info.value)  # the value received is named
 
 
 @settings(max_examples=25, deadline=None)

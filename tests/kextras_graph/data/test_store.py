@@ -80,9 +80,11 @@ def test_index_splits_and_masks():
 def test_mismatched_feature_rows(n, delta):
     edges = np.zeros((0, 2), int)
     indptr = np.zeros(n + 1, int)
-    with pytest.raises(ValueError, match=rf"`x` must have shape \[num_nodes, n_features\] with num_nodes={n}"):
-        gd.GraphStore(indptr, [], np.zeros((max(n + delta, 0), 2)))
-    with pytest.raises(ValueError, match=rf"`y` must be integer labels of shape \[num_nodes\] with num_nodes={n}"):
+    m = max(n + delta, 0)
+    with pytest.raises(ValueError, match=rf"`x` must have shape \[num_nodes, n_features\] with num_nodes={n}. "
+                                         rf"Received: x of shape \({m}, 2\)"):
+        gd.GraphStore(indptr, [], np.zeros((m, 2)))
+    with pytest.raises(ValueError, match=rf"`y` must be integer labels of shape \[num_nodes\] with num_nodes={n}.*\({m},\)"):
         gd.GraphStore(indptr, [], np.zeros((n, 2)), np.zeros(max(n + delta, 0), int))
     with pytest.raises(ValueError, match=rf"`x` must have shape .*num_nodes={n + 5}"):
         gd.GraphStore.from_edges(edges, np.zeros((n, 2)), num_nodes=n + 5)
