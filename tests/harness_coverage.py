@@ -8,20 +8,28 @@ selection), fails the run naming every exported layer that never went through th
 
 import importlib
 import inspect
+import pkgutil
 
-# the modules whose __all__ lists public layers
-LAYER_MODULES = ("kextras.activations", "kextras_graph.layers", "kextras_sci.wavelets.layers", "kextras_sci.pde.layers",
-                 "kextras_sci.pde.nn")
+PACKAGES = ("kextras", "kextras_graph", "kextras_sci")
+
+
+def public_modules():
+    """Every public (no ``_`` in its dotted name) module and package of the three packages."""
+    for package_name in PACKAGES:
+        package = importlib.import_module(package_name)
+        yield package
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{package_name}."):
+            if not any(part.startswith("_") for part in info.name.split(".")):
+                yield importlib.import_module(info.name)
 
 
 def exported_layers():
-    """``{"module.Class"}`` of every ``keras.layers.Layer`` subclass (not a Model) in those ``__all__``."""
+    """``{"module.Class"}`` of every ``keras.layers.Layer`` subclass (not a Model) in a public ``__all__``."""
     import keras
 
     names = set()
-    for module_name in LAYER_MODULES:
-        module = importlib.import_module(module_name)
-        for name in module.__all__:
+    for module in public_modules():
+        for name in getattr(module, "__all__", ()):
             obj = getattr(module, name)
             if inspect.isclass(obj) and issubclass(obj, keras.layers.Layer) and not issubclass(obj, keras.Model):
                 names.add(f"{obj.__module__}.{obj.__qualname__}")

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kextras
+from kextras.testing import check_layer
 from kextras_graph import data as gd
 from kextras_graph import layers as gl
 
@@ -153,3 +154,13 @@ def test_bad_inputs():
     store = gd.GraphStore.from_edges([[0, 1]], np.zeros((2, 1), np.float32), [0, 1])
     with pytest.raises(ValueError, match="`hop_counts` must be True or False. Received: hop_counts='yes'"):
         gd.NeighborSampler(store, [1]).dataset(np.arange(2), hop_counts="yes")
+
+
+def test_trim_to_layer_passes_the_harness(cora):
+    data, store = cora
+    sub = gd.NeighborSampler(store, [3, 2], seed=1).sample(np.arange(0, 2708, 300))
+    batch = batch_of(sub, data.x[:, :8])
+    nodes, edges = check_layer(
+        gd.TrimToLayer(1), [batch[k] for k in ("nodes", "edges", "hop_nodes", "hop_edges")], train=False,
+        wrong_rank_inputs=False, expected_num_trainable_weights=0)
+    assert nodes.row_lengths().numpy().tolist() == [sub.hop_sizes[:2].sum()]
