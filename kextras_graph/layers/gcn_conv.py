@@ -6,7 +6,7 @@ from kextras import validation
 
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers.message_passing import MessagePassing
-from kextras_graph.ops.normalization import gcn_norm
+from kextras_graph.ops.normalization import gcn_degree_norm
 
 
 class GCNConv(DenseWeightsMixin, MessagePassing):
@@ -17,8 +17,10 @@ class GCNConv(DenseWeightsMixin, MessagePassing):
     edges and existing self loops count; note PyTorch Geometric instead adds self loops
     only to nodes without one). With ``normalize=False``, ``X' = activation(Â X W + b)``.
     A node of degree 0 (no self loop, no incoming edge) gets ``activation(b)``.
-    The normalization is ``ops.gcn_norm``; the sum runs through ``MessagePassing.propagate``
-    (one sparse matmul, or a gather and a scatter with ``sparse=False``).
+    Computed in node form, ``d * (A (d * XW) + d * XW)`` with ``d = D^-1/2`` from
+    ``ops.gcn_degree_norm`` (the per-edge weights of ``ops.gcn_norm``, factored); the sum
+    ``A @ .`` runs through ``MessagePassing.propagate`` (one sparse matmul, or a gather and
+    a scatter with ``sparse=False``).
 
     Args:
         units: output feature size (positive int).
@@ -60,17 +62,14 @@ class GCNConv(DenseWeightsMixin, MessagePassing):
 
     def call_graph(self, graph, training=None):
         x = tf.matmul(graph.nodes, self.kernel)
+        if self.normalize:  # d = D^-1/2 as a column [N, 1]
+            d = tf.expand_dims(gcn_degree_norm(graph.in_degree, self.add_self_loops, x.dtype), 1)
+            x = x * d
+        out = self.propagate(x, graph)  # A @ x, unit weights
+        if self.add_self_loops:
+            out = out + x
         if self.normalize:
-            # ops.gcn_norm from the batch's degrees; self loops last: norm[E:]
-            _, _, norm = gcn_norm(graph.sources, graph.targets, graph.num_nodes,
-                                  add_self_loops=self.add_self_loops, dtype=x.dtype,
-                                  in_degree=graph.in_degree)
-            edge_norm, loop_norm = norm[:graph.num_edges], norm[graph.num_edges:]
-        else:
-            edge_norm, loop_norm = None, None
-        out = self.propagate(x, graph, edge_weight=edge_norm)
-        if self.add_self_loops:  # the self loop v -> v, added after the edges
-            out = out + (x * loop_norm[:, None] if self.normalize else x)
+            out = out * d
         if self.bias is not None:
             out = out + self.bias
         return self.activation(out)

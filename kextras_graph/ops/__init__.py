@@ -12,6 +12,7 @@ from kextras_graph.ops.graph_batch import (
 from kextras_graph.ops.normalization import (
     add_self_loops,
     degree,
+    gcn_degree_norm,
     gcn_norm,
     remove_self_loops,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "add_self_loops",
     "remove_self_loops",
     "gcn_norm",
+    "gcn_degree_norm",
     "scatter",
     "propagate_sum",
     "segment_count",

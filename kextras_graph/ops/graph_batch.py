@@ -9,6 +9,8 @@ of tensors under the key ``"graph"``, in the graph dict that flows through a mod
 (:func:`prepare_graph`; the first graph layer does it when the key is missing).
 """
 
+import functools
+
 import numpy as np
 import tensorflow as tf
 
@@ -82,28 +84,46 @@ def validate_graph_inputs(nodes, edges, edge_features=None):
             f"nodes batch={b_nodes}, edges batch={b_edges}")
 
 
-def _eager_checks(node_splits, edge_splits, local):
-    node_splits, edge_splits = node_splits.numpy(), edge_splits.numpy()
+def _eager_structure(nodes, edges):
+    """:func:`graph_structure` in eager mode: one host copy of the splits and the edges,
+    validated (in their own int32 or int64 dtype, before any cast) and turned into the
+    structure with NumPy, a handful of tensors instead of ~25 dispatched ops."""
+    node_splits, edge_splits = nodes.row_splits.numpy(), edges.row_splits.numpy()
     if len(node_splits) != len(edge_splits):
         raise ValueError(
             "`nodes` and `edges` must have the same batch size. Received: "
             f"nodes batch={len(node_splits) - 1}, edges batch={len(edge_splits) - 1}")
-    local = local.numpy()  # in its own (int32 or int64) dtype: checked before any cast
-    if local.size == 0:
-        return
-    graph_ids = np.searchsorted(edge_splits, np.arange(len(local)), side="right") - 1
-    counts = np.diff(node_splits)[graph_ids]
+    local = edges.values.numpy()
+    edge_graph_ids = np.repeat(np.arange(len(edge_splits) - 1, dtype=np.int32),
+                               np.diff(edge_splits))
+    counts = np.diff(node_splits)[edge_graph_ids]
     bad = (local < 0) | (local >= counts[:, None])
     if bad.any():
         k = int(np.argwhere(bad)[0][0])
         if (local[k] < 0).any():
             raise ValueError(
                 "`edges` must hold non-negative node indices. Received: edges of graph "
-                f"{int(graph_ids[k])} contains {local[k].tolist()}")
+                f"{int(edge_graph_ids[k])} contains {local[k].tolist()}")
         raise ValueError(
             f"`edges` index out of range for its graph. Received: edges of graph "
-            f"{int(graph_ids[k])} contains {local[k].tolist()} but that graph has "
+            f"{int(edge_graph_ids[k])} contains {local[k].tolist()} but that graph has "
             f"{int(counts[k])} nodes")
+    num_nodes = int(node_splits[-1])
+    glob = (local + node_splits[edge_graph_ids][:, None]).astype(np.int32)
+    sources, targets = glob[:, 0], glob[:, 1]
+    node_graph_ids = np.repeat(np.arange(len(node_splits) - 1, dtype=np.int32),
+                               np.diff(node_splits))
+    arrays = {
+        "sources": sources,
+        "targets": targets,
+        "node_graph_ids": node_graph_ids,
+        "edge_graph_ids": edge_graph_ids,
+        "in_degree": np.bincount(targets, minlength=num_nodes).astype(np.int32),
+        "out_degree": np.bincount(sources, minlength=num_nodes).astype(np.int32),
+        "adjacency": glob[:, ::-1].astype(np.int64),
+        "invalid": np.array(False),
+    }
+    return {k: tf.constant(v) for k, v in arrays.items()}
 
 
 def check_edge_features(edges, edge_features):
@@ -146,15 +166,13 @@ def graph_structure(nodes, edges, validate=True):
     their outputs into NaN through ``invalid``.
     """
     validate_graph_inputs(nodes, edges)
-    local = edges.values
     if validate and tf.executing_eagerly():
-        _eager_checks(nodes.row_splits, edges.row_splits, local)
+        return _eager_structure(nodes, edges)
+    local = edges.values
     node_splits = tf.cast(nodes.row_splits, INDEX_DTYPE)
     edge_graph_ids = row_ids(edges.row_splits, edges.values)
     num_nodes = static_size(nodes.values)
-    if validate and tf.executing_eagerly():
-        invalid = tf.constant(False)  # checked above: a bad batch raised
-    elif validate:
+    if validate:
         splits64 = tf.cast(nodes.row_splits, tf.int64)
         same_batch = tf.equal(tf.size(node_splits), tf.size(edges.row_splits))
         ids = tf.minimum(edge_graph_ids, tf.size(node_splits) - 2)  # in range even if not same
@@ -164,11 +182,10 @@ def graph_structure(nodes, edges, validate=True):
         in_range = tf.reduce_all((wide >= 0) & (wide + starts < ends))
         ok = tf.logical_and(same_batch, in_range)
         invalid = tf.logical_not(ok)
-        if not tf.executing_eagerly():
-            check = tf.debugging.Assert(ok, [_INDEX_MESSAGE + "; `nodes` and `edges` must "
-                                             "have the same batch size"])
-            with tf.control_dependencies([check]):
-                local = tf.identity(local)
+        check = tf.debugging.Assert(ok, [_INDEX_MESSAGE + "; `nodes` and `edges` must "
+                                         "have the same batch size"])
+        with tf.control_dependencies([check]):
+            local = tf.identity(local)
         edge_graph_ids = ids  # never out of range, even on a batch-size mismatch
     else:
         invalid = tf.constant(False)
@@ -225,9 +242,19 @@ class GraphBatch:
         self._ragged_nodes = ragged_nodes
         self.node_row_splits = ragged_nodes.row_splits
         self.edge_row_splits = edge_row_splits
-        self.num_nodes = static_size(nodes)
-        self.num_edges = static_size(structure["sources"])
-        self.num_graphs = static_size(self.node_row_splits) - 1
+
+    # sizes on first use (most layers need one or two of them: no op for the others)
+    @functools.cached_property
+    def num_nodes(self):
+        return static_size(self.nodes)
+
+    @functools.cached_property
+    def num_edges(self):
+        return static_size(self.structure["sources"])
+
+    @functools.cached_property
+    def num_graphs(self):
+        return static_size(self.node_row_splits) - 1
 
     def __getattr__(self, name):
         if name in _FIELDS:

@@ -2,7 +2,7 @@
 
 import tensorflow as tf
 
-__all__ = ["degree", "add_self_loops", "remove_self_loops", "gcn_norm"]
+__all__ = ["degree", "add_self_loops", "remove_self_loops", "gcn_norm", "gcn_degree_norm"]
 
 
 def degree(index, num_nodes, edge_weight=None, dtype=tf.float32):
@@ -39,6 +39,22 @@ def remove_self_loops(sources, targets, *edge_tensors):
     return tuple(out)
 
 
+def gcn_degree_norm(in_degree, add_self_loops=True, dtype=tf.float32):
+    """The GCN node factors ``d = D^-1/2`` ``[N]`` from unweighted in-degrees.
+
+    ``D_tt = in_degree[t] + 1`` with ``add_self_loops`` (then every ``d_t > 0``), else
+    ``in_degree[t]`` with ``d_t = 0`` where it is 0. With unit edge weights
+    ``D^-1/2 Â D^-1/2 x = d * (A (d * x) + d * x)``: one unweighted ``A @ x`` and two
+    scalings instead of a per-edge norm (the edge form is :func:`gcn_norm`).
+    """
+    deg = tf.cast(in_degree, dtype)
+    if add_self_loops:
+        return tf.math.rsqrt(deg + 1)
+    positive = deg > 0
+    return tf.where(positive, tf.math.rsqrt(tf.where(positive, deg, tf.ones_like(deg))),
+                    tf.zeros_like(deg))
+
+
 def gcn_norm(sources, targets, num_nodes, edge_weight=None, add_self_loops=True,
              dtype=tf.float32, in_degree=None):
     """Symmetric GCN normalization (Kipf & Welling).
@@ -59,15 +75,12 @@ def gcn_norm(sources, targets, num_nodes, edge_weight=None, add_self_loops=True,
         sources = tf.concat([sources, loops], 0)
         targets = tf.concat([targets, loops], 0)
         edge_weight = tf.concat([edge_weight, tf.ones(tf.shape(loops), dtype)], 0)
-    if counted and add_self_loops:  # every degree >= 1, unit weights: the short form
-        inv_sqrt = tf.math.rsqrt(tf.cast(in_degree, dtype) + 1)
-        return sources, targets, tf.gather(inv_sqrt, sources) * tf.gather(inv_sqrt, targets)
     if counted:
-        deg = tf.cast(in_degree, dtype)
+        inv_sqrt = gcn_degree_norm(in_degree, add_self_loops, dtype)
     else:
         deg = tf.math.unsorted_segment_sum(edge_weight, targets, num_nodes)
-    positive = deg > 0
-    inv_sqrt = tf.where(positive, tf.math.rsqrt(tf.where(positive, deg, tf.ones_like(deg))),
-                        tf.zeros_like(deg))
+        inv_sqrt = gcn_degree_norm(deg, add_self_loops=False, dtype=dtype)
+    if counted and add_self_loops:  # unit weights
+        return sources, targets, tf.gather(inv_sqrt, sources) * tf.gather(inv_sqrt, targets)
     norm = tf.gather(inv_sqrt, sources) * edge_weight * tf.gather(inv_sqrt, targets)
     return sources, targets, norm

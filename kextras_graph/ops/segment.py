@@ -39,13 +39,20 @@ def _expand_like(x, data):
     extra = data.shape.rank - 1
     if extra <= 0:
         return x
-    return tf.reshape(x, tf.concat([tf.shape(x), tf.ones([extra], tf.int32)], 0))
+    if extra == 1:
+        return tf.expand_dims(x, 1)  # one fast-path op (a reshape to a list falls back)
+    return tf.reshape(x, [-1] + [1] * extra)
+
+
+def _length(x):
+    """``[len(x)]``: static when known (no op), else from ``tf.shape``."""
+    return [x.shape[0]] if x.shape[0] is not None else tf.shape(x)[:1]
 
 
 def segment_count(segment_ids, num_segments=None, dtype=tf.float32):
     """Number of entries per segment, shape ``[num_segments]``."""
     num_segments = _num_segments(segment_ids, num_segments)
-    ones = tf.ones(tf.shape(segment_ids)[:1], dtype=dtype)
+    ones = tf.ones(_length(segment_ids), dtype=dtype)
     return tf.math.unsorted_segment_sum(ones, segment_ids, num_segments)
 
 
@@ -56,7 +63,7 @@ def _sum(data, segment_ids, num_segments):
 def _mean(data, segment_ids, num_segments):
     total = _sum(data, segment_ids, num_segments)
     count = segment_count(segment_ids, num_segments, dtype=data.dtype)
-    return total / _expand_like(tf.maximum(count, tf.ones_like(count)), total)
+    return total / _expand_like(tf.maximum(count, 1), total)
 
 
 def _extreme(reduce_fn):
@@ -182,8 +189,13 @@ def propagate_sum(x, sources, targets, num_nodes, edge_weight=None, adjacency=No
         return scatter_sum(messages, targets, num_nodes)
     if adjacency is None:
         adjacency = tf.cast(tf.stack([targets, sources], 1), tf.int64)
-    n = tf.cast(num_nodes, tf.int64)
-    shape = tf.stack([n, n])
-    values = (tf.ones(tf.shape(sources)[:1], x.dtype) if edge_weight is None
+    values = (tf.ones(_length(sources), x.dtype) if edge_weight is None
               else tf.cast(edge_weight, x.dtype))
-    return tf.sparse.sparse_dense_matmul(tf.SparseTensor(adjacency, values, shape), x)
+    rows, cols = tf.get_static_value(num_nodes), x.shape[0]
+    if rows is not None and cols is not None:  # known sizes (always in eager mode): no op
+        shape = tf.constant([int(rows), cols], tf.int64)
+    else:
+        shape = tf.stack([tf.cast(num_nodes, tf.int64), tf.shape(x, out_type=tf.int64)[0]])
+    # the kernel of tf.sparse.sparse_dense_matmul, without building a tf.SparseTensor
+    return tf.raw_ops.SparseTensorDenseMatMul(a_indices=adjacency, a_values=values,
+                                              a_shape=shape, b=x)

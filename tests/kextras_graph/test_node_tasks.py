@@ -137,3 +137,18 @@ def test_unpadded_output_trains_under_xla_like_eager():
             assert model.jit_compile is True  # no fallback: every layer supports XLA
     assert accuracies[1] == pytest.approx(accuracies[0], abs=1 / 32)
     assert accuracies[1] >= 0.8
+
+
+def test_plain_sequential_of_graph_layers_is_not_trainable_by_keras_losses():
+    """The documented limitation (docs/graph/index.md, Node-level tasks): Keras maps a
+    single loss over every entry of a dict output and its losses reject ragged tensors, so
+    neither plain labels nor dict labels ``{"nodes": y}`` with a dict loss can train the
+    dict output; ``NodeOutput`` (the tests above) is the fix."""
+    club = gd.load_karate_club()
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    as_dict = club.dataset("train").map(lambda x, y, w: (x, {"nodes": y}, {"nodes": w}))
+    for compile_loss, dataset in ((loss, club.dataset("train")), ({"nodes": loss}, as_dict)):
+        model = keras.Sequential([gl.GraphConv(16), gl.GraphConv(club.num_classes)])
+        model.compile("adam", compile_loss)
+        with pytest.raises((KeyError, TypeError, ValueError)):
+            model.fit(dataset, epochs=1, verbose=0)

@@ -1,0 +1,83 @@
+"""The eager (NumPy) and traced (TensorFlow ops) builds of the batch structure agree with a
+NumPy reference; the GCN node factors and the sparse kernel with unknown sizes."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kextras_graph import ops
+
+
+def _reference(lengths, edge_lengths, local):
+    """The structure written out with Python loops."""
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    n = int(offsets[-1])
+    edge_graph = [g for g, m in enumerate(edge_lengths) for _ in range(m)]
+    sources = [int(local[k][0] + offsets[g]) for k, g in enumerate(edge_graph)]
+    targets = [int(local[k][1] + offsets[g]) for k, g in enumerate(edge_graph)]
+    return {
+        "sources": sources, "targets": targets,
+        "node_graph_ids": [g for g, m in enumerate(lengths) for _ in range(m)],
+        "edge_graph_ids": edge_graph,
+        "in_degree": [targets.count(v) for v in range(n)],
+        "out_degree": [sources.count(v) for v in range(n)],
+        "adjacency": [[t, s] for s, t in zip(sources, targets)],
+    }
+
+
+@st.composite
+def _batches(draw):
+    lengths = draw(st.lists(st.integers(0, 5), min_size=1, max_size=5))
+    edges, edge_lengths = [], []
+    for n in lengths:
+        m = draw(st.integers(0, 6)) if n else 0
+        edge_lengths.append(m)
+        edges += [[draw(st.integers(0, n - 1)), draw(st.integers(0, n - 1))] for _ in range(m)]
+    dtype = draw(st.sampled_from([np.int32, np.int64]))
+    return lengths, edge_lengths, np.array(edges, dtype).reshape(-1, 2)
+
+
+@settings(max_examples=25, deadline=None)
+@given(_batches())
+def test_eager_and_traced_structures_match_the_reference(batch):
+    lengths, edge_lengths, local = batch
+    nodes = tf.RaggedTensor.from_row_lengths(tf.ones([sum(lengths), 2]), lengths)
+    edges = tf.RaggedTensor.from_row_lengths(local, edge_lengths)
+    want = _reference(lengths, edge_lengths, local)
+    spec = [tf.RaggedTensorSpec([None, None, 2], tf.float32, 1, tf.int64),
+            tf.RaggedTensorSpec([None, None, 2], local.dtype, 1, tf.int64)]
+    traced = tf.function(ops.graph_structure, input_signature=spec)
+    for mode, got in (("eager", ops.graph_structure(nodes, edges)), ("traced", traced(nodes, edges))):
+        assert sorted(got) == sorted(list(want) + ["invalid"]), mode
+        for key, value in want.items():
+            expected = np.array(value, np.int64 if key == "adjacency" else np.int32)
+            np.testing.assert_array_equal(got[key].numpy(), expected.reshape(got[key].shape),
+                                          err_msg=f"{mode} {key}")
+            assert got[key].dtype == expected.dtype, (mode, key)
+        assert not bool(got["invalid"])
+
+
+@pytest.mark.parametrize("add_self_loops", [True, False])
+def test_gcn_degree_norm_matches_numpy(add_self_loops):
+    deg = np.array([0, 1, 4, 2])
+    got = ops.gcn_degree_norm(tf.constant(deg, tf.int32), add_self_loops, tf.float64).numpy()
+    d = deg + 1.0 if add_self_loops else deg.astype(float)
+    want = np.where(d > 0, 1 / np.sqrt(np.where(d > 0, d, 1)), 0)
+    np.testing.assert_allclose(got, want, rtol=1e-15)
+
+
+def test_propagate_sum_sparse_kernel_with_unknown_sizes():
+    x = np.arange(12.0).reshape(4, 3)
+    sources, targets = np.array([0, 1, 3, 3], np.int32), np.array([1, 1, 0, 2], np.int32)
+    want = np.zeros_like(x)
+    np.add.at(want, targets, x[sources])
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float64),
+                                  tf.TensorSpec([None], tf.int32), tf.TensorSpec([None], tf.int32),
+                                  tf.TensorSpec([], tf.int32)])
+    def run(x, s, t, n):
+        return ops.propagate_sum(x, s, t, n, sparse=True)
+
+    np.testing.assert_allclose(run(x, sources, targets, 4).numpy(), want, rtol=1e-15)
