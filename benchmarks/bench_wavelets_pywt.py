@@ -24,7 +24,8 @@ Per case one JSON line (after an ``env`` line) with, per library:
   threaded the same way: ``import_s`` (library import), ``first_s`` (first call on the
   case's input, compiles included), ``second_s`` (same shape again), ``new_shape_first_s`` /
   ``new_shape_second_s`` (a new input shape: half the batch, 7/8 of every transformed size,
-  first and second call: a shape-polymorphic program costs no new compile), and memory:
+  first and second call: a shape-polymorphic program costs no new compile), each also as
+  process CPU time (``*_cpu_s``, the steadier number on a loaded machine), and memory:
   ``peak_added_first_mb`` = peak RSS during the first call minus RSS just before it
   (``/proc/self/status`` ``VmHWM`` after resetting it through ``/proc/self/clear_refs``;
   outputs kept alive until measured), ``peak_added_steady_mb`` the same for a later call.
@@ -34,7 +35,8 @@ Targets of issue #12: steady ``ratio_cpu`` vs pywt <= 0.5, ``first_s`` <= 0.5 s,
 added <= 2x pywt's.
 
     python benchmarks/bench_wavelets_pywt.py [--quick] [--repeats 7] [--seed 0] [--core N]
-        [--cases wavedec2,dwt2] [--no-probe] [--no-ptwt]
+        [--cases wavedec2,dwt2] [--no-probe] [--no-ptwt] > run.jsonl
+    python benchmarks/bench_wavelets_pywt.py --table run.jsonl   # the docs' tables
 """
 
 from __future__ import annotations
@@ -183,17 +185,17 @@ def _status_kb(key):
 
 
 def _measure(fn, inp):
-    """(wall s, peak RSS added MB) of one call; outputs kept alive until the peak is read."""
+    """(wall s, CPU s, peak RSS added MB) of one call; outputs kept alive until the peak is read."""
     gc.collect()
     with open("/proc/self/clear_refs", "w") as f:  # reset VmHWM to the current RSS
         f.write("5")
     before = _status_kb("VmRSS")
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     out = fn(inp)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = _status_kb("VmHWM")
     del out
-    return wall, round((peak - before) / 1024, 1)
+    return wall, cpu, round((peak - before) / 1024, 1)
 
 
 def probe(lib, name, seed):
@@ -208,15 +210,16 @@ def probe(lib, name, seed):
         return {"skipped": fn[1]}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        first, peak_first = _measure(fn, inp)
-        second, peak_steady = _measure(fn, inp)
-        new_first, _ = _measure(fn, inp_new)
-        new_second, _ = _measure(fn, inp_new)
+        first, first_cpu, peak_first = _measure(fn, inp)
+        second, second_cpu, peak_steady = _measure(fn, inp)
+        new_first, new_first_cpu, _ = _measure(fn, inp_new)
+        new_second, new_second_cpu, _ = _measure(fn, inp_new)
     r = lambda v: round(v, 4)  # noqa: E731
-    return {"import_s": r(import_s), "first_s": r(first), "second_s": r(second),
-            "new_shape": list(new_shape(name)), "new_shape_first_s": r(new_first),
-            "new_shape_second_s": r(new_second), "peak_added_first_mb": peak_first,
-            "peak_added_steady_mb": peak_steady}
+    return {"import_s": r(import_s), "first_s": r(first), "first_cpu_s": r(first_cpu),
+            "second_s": r(second), "second_cpu_s": r(second_cpu), "new_shape": list(new_shape(name)),
+            "new_shape_first_s": r(new_first), "new_shape_first_cpu_s": r(new_first_cpu),
+            "new_shape_second_s": r(new_second), "new_shape_second_cpu_s": r(new_second_cpu),
+            "peak_added_first_mb": peak_first, "peak_added_steady_mb": peak_steady}
 
 
 def run_probe(lib, name, seed, core):
@@ -310,8 +313,15 @@ def main(argv=None):
     p.add_argument("--cases", default=None, help="comma-separated substrings of case names")
     p.add_argument("--no-probe", action="store_true", help="skip the fresh-subprocess first-call/memory probes")
     p.add_argument("--no-ptwt", action="store_true", help="leave ptwt out")
+    p.add_argument("--table", metavar="JSONL", help="print the markdown tables of a saved run and exit")
     p.add_argument("--probe", nargs=2, metavar=("LIB", "CASE"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.table:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from _wavelet_tables import table
+
+        table(args.table)
+        return 0
     args.core = sorted(os.sched_getaffinity(0))[0] if args.core is None else args.core
     os.sched_setaffinity(0, [args.core])
     if args.probe:
