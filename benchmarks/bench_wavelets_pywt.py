@@ -28,7 +28,8 @@ Per case one JSON line (after an ``env`` line) with, per library:
   process CPU time (``*_cpu_s``, the steadier number on a loaded machine), and memory:
   ``peak_added_first_mb`` = peak RSS during the first call minus RSS just before it
   (``/proc/self/status`` ``VmHWM`` after resetting it through ``/proc/self/clear_refs``;
-  outputs kept alive until measured), ``peak_added_steady_mb`` the same for a later call.
+  outputs kept alive until measured; glibc's mmap threshold fixed at 128 KiB so that freed
+  blocks leave the resident set), ``peak_added_steady_mb`` the same for a later call.
 * ``max_abs_err`` against pywt on the case's input.
 
 Targets of issue #12: steady ``ratio_cpu`` vs pywt <= 0.5, ``first_s`` <= 0.5 s, peak memory
@@ -225,7 +226,11 @@ def probe(lib, name, seed):
 def run_probe(lib, name, seed, core):
     cmd = [sys.executable, os.path.abspath(__file__), "--probe", lib, name, "--seed", str(seed),
            "--core", str(core)]
-    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    # fixed glibc thresholds: every large block is its own mapping, returned on free, so the
+    # resident set follows the live memory (glibc's dynamic threshold would otherwise serve a
+    # later call from memory freed earlier and hide it)
+    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_="131072", MALLOC_TRIM_THRESHOLD_="131072")
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
     lines = [ln for ln in res.stdout.splitlines() if ln.startswith("{")]
     if res.returncode != 0 or not lines:
         return {"error": (res.stderr or res.stdout)[-400:]}
