@@ -22,8 +22,10 @@ def table(path):
     for r in rows:
         st = r["steady"]
         cell = lambda lib: _ms(st[lib]["cpu_s"]) if lib in st else "n/a"  # noqa: E731
-        ratio = lambda key: (f"**{r[f'ratio_cpu_{key}']:.2f}** ({r[f'ratio_wall_{key}']:.2f})"  # noqa: E731
-                             if f"ratio_cpu_{key}" in r else "no such mode")
+        def ratio(key, r=r):
+            if f"ratio_cpu_{key}" in r:
+                return f"**{r[f'ratio_cpu_{key}']:.2f}** ({r[f'ratio_wall_{key}']:.2f})"
+            return "no such mode" if r["not_run"].get(key, "").startswith("ptwt has no") else "not run"
         err = r["max_abs_err_vs_pywt"].get("kextras")
         out.append(f"| {r['case']} | {cell('kextras')} | {cell('pywt')} | {cell('ptwt')} | {ratio('pywt')} "
                    f"| {ratio('ptwt')} | {r.get('ratio_cpu_tf_function_vs_eager', 'n/a')} | {err:.1e} |")

@@ -51,6 +51,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import argparse  # noqa: E402
 import gc  # noqa: E402
+import importlib.util  # noqa: E402
 import json  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
@@ -274,6 +275,7 @@ def bench_case(name, args, mods):
     fns, notes = {}, {}
     for lib in ("kextras", "kextras_tf_function", "pywt", "ptwt"):
         if lib == "ptwt" and args.no_ptwt:
+            notes[lib] = "ptwt not run (--no-ptwt, or not installed)"
             continue
         fn = runner(lib, name, mods["kextras" if lib.startswith("kextras") else lib])
         if isinstance(fn, tuple):
@@ -334,6 +336,9 @@ def main(argv=None):
         return 0
     args.repeats = args.repeats or (3 if args.quick else 7)
     names = [n for n in CASES if not args.cases or any(f in n for f in args.cases.split(","))]
+    if not args.no_ptwt and importlib.util.find_spec("ptwt") is None:
+        print("# ptwt is not installed: running without it (--no-ptwt)", file=sys.stderr)
+        args.no_ptwt = True
     mods = {lib: setup_threads(lib) for lib in LIBS if not (lib == "ptwt" and args.no_ptwt)}
     import pywt
     import tensorflow as tf
