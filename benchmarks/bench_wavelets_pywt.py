@@ -1,164 +1,375 @@
-"""kextras_sci.wavelets vs PyWavelets: batched multilevel transforms, forward and inverse.
+"""kextras_sci.wavelets vs PyWavelets and ptwt: steady state, first call, new shape, memory.
 
-Prints one JSON object per line:
-``{"bench", "case", "kextras_s", "pywt_s", "ratio", "max_abs_err", "rel_err", ...}``
-(medians and minima of interleaved repeated timings; ratio = kextras / pywt, lower is better;
-``ratio_cpu`` compares the median process CPU times, the steadier number on a loaded machine;
-for the 1D cases ``kextras_tensors_s``/``ratio_tensors`` time the same call on tensors that
-are already TensorFlow tensors, without the NumPy conversions on either side).
+One interleaved run, every library on ONE thread: the process is pinned to one core
+(``os.sched_setaffinity``), ``OMP/MKL/OPENBLAS_NUM_THREADS=1``, TensorFlow one intra-op and
+one inter-op thread, ``torch.set_num_threads(1)`` (ptwt), PyWavelets is single-threaded C.
+Every call takes NumPy in and gives NumPy out (conversions counted on every side).
 
-Fairness: the process is pinned (``os.sched_setaffinity``) to ``--cores`` CPUs (default: the
-first two allowed ones); TensorFlow gets that many intra-op threads and one inter-op thread,
-PyWavelets (single-threaded C) runs in the same process on the same cores. Timings include
-converting the NumPy input to a tensor and the outputs back to NumPy. The kextras functions
-run inside a ``tf.function`` (traced once before timing).
+Cases (float32, ``numpy.random.default_rng(seed)`` standard normal, ``--seed`` default 0):
+``wavedec2``/``waverec2`` 32x3x256x256 db4 level 4 in symmetric and periodization,
+``wavedec``/``waverec`` 64x65536 db4 level 6 in symmetric and periodization, ``dwt2`` haar
+32x256x256x3 (axes 1, 2: channels last). ptwt: ``ptwt.wavedec2(level=...)``/``wavedec``/
+``waverec*`` with pywt's mode names (ptwt has no ``periodization``: those rows say so);
+``dwt2`` is ``ptwt.wavedec2(level=1, axes=(1, 2))``.
 
-    python3 benchmarks/bench_wavelets_pywt.py [--quick] [--cores 2] [--repeats 5] [--only 1d|2d]
+Per case one JSON line (after an ``env`` line) with, per library:
+
+* ``steady``: CPU and wall seconds of one call, ``min``/``median``/``max`` over ``repeats``
+  rounds (each round calls every library once, rotating the order, after one warm-up call);
+  ``ratio_cpu``/``ratio_wall`` = median(kextras) / median(other), lower is better, and
+  ``ratio_cpu_rounds`` = min/median/max of the per-round CPU ratios. ``kextras`` is the eager
+  call (what a user types), ``kextras_tf_function`` the same call traced once in a
+  ``tf.function``.
+* ``first_call`` (unless ``--no-probe``): a FRESH subprocess per library and case, pinned and
+  threaded the same way: ``import_s`` (library import), ``first_s`` (first call on the
+  case's input, compiles included), ``second_s`` (same shape again), ``new_shape_first_s`` /
+  ``new_shape_second_s`` (a new input shape: half the batch, 7/8 of every transformed size,
+  first and second call: a shape-polymorphic program costs no new compile), each also as
+  process CPU time (``*_cpu_s``, the steadier number on a loaded machine), and memory:
+  ``peak_added_first_mb`` = peak RSS during the first call minus RSS just before it
+  (``/proc/self/status`` ``VmHWM`` after resetting it through ``/proc/self/clear_refs``;
+  outputs kept alive until measured; glibc's mmap threshold fixed at 128 KiB so that freed
+  blocks leave the resident set), ``peak_added_steady_mb`` the same for a later call.
+* ``max_abs_err`` against pywt on the case's input.
+
+Targets of issue #12: steady ``ratio_cpu`` vs pywt <= 0.5, ``first_s`` <= 0.5 s, peak memory
+added <= 2x pywt's.
+
+    python benchmarks/bench_wavelets_pywt.py [--quick] [--repeats 7] [--seed 0] [--core N]
+        [--cases wavedec2,dwt2] [--no-probe] [--no-ptwt] > run.jsonl
+    python benchmarks/bench_wavelets_pywt.py --table run.jsonl   # the docs' tables
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
-import time
-import warnings
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import argparse  # noqa: E402
+import gc  # noqa: E402
+import importlib.util  # noqa: E402
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+LIBS = ("kextras", "pywt", "ptwt")
+
+# name -> (function, shape, wavelet, level, mode, axes)
+CASES = {
+    "wavedec2 symmetric": ("wavedec2", (32, 3, 256, 256), "db4", 4, "symmetric", (-2, -1)),
+    "waverec2 symmetric": ("waverec2", (32, 3, 256, 256), "db4", 4, "symmetric", (-2, -1)),
+    "wavedec2 periodization": ("wavedec2", (32, 3, 256, 256), "db4", 4, "periodization", (-2, -1)),
+    "waverec2 periodization": ("waverec2", (32, 3, 256, 256), "db4", 4, "periodization", (-2, -1)),
+    "wavedec symmetric": ("wavedec", (64, 65536), "db4", 6, "symmetric", (-1,)),
+    "waverec symmetric": ("waverec", (64, 65536), "db4", 6, "symmetric", (-1,)),
+    "wavedec periodization": ("wavedec", (64, 65536), "db4", 6, "periodization", (-1,)),
+    "waverec periodization": ("waverec", (64, 65536), "db4", 6, "periodization", (-1,)),
+    "dwt2 symmetric": ("dwt2", (32, 256, 256, 3), "haar", 1, "symmetric", (1, 2)),
+}
+PTWT_MODES = ("constant", "zero", "reflect", "periodic", "symmetric")
 
 
-def _pin(ncores: int):
-    allowed = sorted(os.sched_getaffinity(0))
-    cores = allowed[:ncores]
-    os.sched_setaffinity(0, cores)
-    return cores
+def case_label(name):
+    fn, shape, wavelet, level, mode, axes = CASES[name]
+    return f"{fn} {'x'.join(map(str, shape))} {wavelet} L{level} {mode} axes={list(axes)}"
+
+
+def new_shape(name):
+    """Half the batch, 7/8 of every transformed size (still divisible by 2**level)."""
+    fn, shape, _, _, _, axes = CASES[name]
+    out = list(shape)
+    out[0] //= 2
+    for a in axes:
+        out[a] = out[a] * 7 // 8
+    return tuple(out)
+
+
+def make_input(name, shape, seed):
+    """NumPy input of the case: the signal (forward) or pywt's coefficients of it (inverse)."""
+    import pywt
+
+    fn, _, wavelet, level, mode, axes = CASES[name]
+    x = np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
+    if fn == "waverec2":
+        return pywt.wavedec2(x, wavelet, mode, level=level, axes=axes)
+    if fn == "waverec":
+        return pywt.wavedec(x, wavelet, mode, level=level, axis=axes[0])
+    return x
+
+
+def flat(obj):
+    """Nested tuples/lists of arrays or tensors -> list of NumPy arrays, in order."""
+    if isinstance(obj, (list, tuple)):
+        return [a for item in obj for a in flat(item)]
+    if hasattr(obj, "detach"):  # torch
+        return [obj.detach().numpy()]
+    return [np.asarray(obj)]
+
+
+def setup_threads(lib):
+    """One thread for ``lib`` (imported here); returns the module-level objects it needs."""
+    if lib.startswith("kextras"):
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+        import kextras_sci.wavelets as kw
+
+        return kw
+    if lib == "ptwt":
+        import ptwt
+        import torch
+
+        torch.set_num_threads(1)
+        torch.set_num_interop_threads(1)
+        return ptwt
+    import pywt
+
+    return pywt
+
+
+def runner(lib, name, mod):
+    """``fn(inp) -> list of NumPy arrays`` for ``lib`` on case ``name``, or ``(None, why)``."""
+    fn, _, wavelet, level, mode, axes = CASES[name]
+    if lib == "pywt":
+        calls = {"wavedec2": lambda x: mod.wavedec2(x, wavelet, mode, level=level, axes=axes),
+                 "waverec2": lambda c: mod.waverec2(c, wavelet, mode, axes=axes),
+                 "wavedec": lambda x: mod.wavedec(x, wavelet, mode, level=level, axis=axes[0]),
+                 "waverec": lambda c: mod.waverec(c, wavelet, mode, axis=axes[0]),
+                 "dwt2": lambda x: mod.dwt2(x, wavelet, mode, axes=axes)}
+        return lambda inp: flat(calls[fn](inp))
+    if lib == "ptwt":
+        if mode not in PTWT_MODES:
+            return None, f"ptwt has no {mode!r} mode (its modes: {', '.join(PTWT_MODES)})"
+        import torch
+
+        t = torch.from_numpy
+        calls = {"wavedec2": lambda x: mod.wavedec2(t(x), wavelet, mode=mode, level=level, axes=axes),
+                 "waverec2": lambda c: mod.waverec2(
+                     [t(c[0])] + [tuple(t(d) for d in ds) for ds in c[1:]], wavelet, axes=axes),
+                 "wavedec": lambda x: mod.wavedec(t(x), wavelet, mode=mode, level=level, axis=axes[0]),
+                 "waverec": lambda c: mod.waverec([t(a) for a in c], wavelet, axis=axes[0]),
+                 "dwt2": lambda x: mod.wavedec2(t(x), wavelet, mode=mode, level=1, axes=axes)}
+        return lambda inp: flat(calls[fn](inp))
+    calls = {"wavedec2": lambda x: mod.wavedec2(x, wavelet, mode, level=level, axes=axes),
+             "waverec2": lambda c: mod.waverec2(c, wavelet, mode, axes=axes),
+             "wavedec": lambda x: mod.wavedec(x, wavelet, mode, level=level, axis=axes[0]),
+             "waverec": lambda c: mod.waverec(c, wavelet, mode, axis=axes[0]),
+             "dwt2": lambda x: mod.dwt2(x, wavelet, mode, axes=axes)}
+    call = calls[fn]
+    if lib == "kextras_tf_function":
+        import tensorflow as tf
+
+        traced = tf.function(call)
+        to_tensors = (lambda c: [tf.convert_to_tensor(c[0])] + [tuple(tf.convert_to_tensor(d) for d in ds)
+                                                                 for ds in c[1:]]) if fn == "waverec2" else (
+            (lambda c: [tf.convert_to_tensor(a) for a in c]) if fn == "waverec" else tf.convert_to_tensor)
+        return lambda inp: flat(traced(to_tensors(inp)))
+    return lambda inp: flat(call(inp))
+
+
+# ----------------------------------------------------------------------------- probe (subprocess)
+
+
+def _status_kb(key):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key):
+                return int(line.split()[1])
+    raise KeyError(key)
+
+
+def _measure(fn, inp):
+    """(wall s, CPU s, peak RSS added MB) of one call; outputs kept alive until the peak is read."""
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as f:  # reset VmHWM to the current RSS
+        f.write("5")
+    before = _status_kb("VmRSS")
+    c0, t0 = time.process_time(), time.perf_counter()
+    out = fn(inp)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    peak = _status_kb("VmHWM")
+    del out
+    return wall, cpu, round((peak - before) / 1024, 1)
+
+
+def probe(lib, name, seed):
+    """First call, second call, new-shape calls and memory of ``lib`` in this fresh process."""
+    t0 = time.perf_counter()
+    mod = setup_threads(lib)
+    import_s = time.perf_counter() - t0
+    inp = make_input(name, CASES[name][1], seed)
+    inp_new = make_input(name, new_shape(name), seed + 1)
+    fn = runner(lib, name, mod)
+    if isinstance(fn, tuple):
+        return {"skipped": fn[1]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        first, first_cpu, peak_first = _measure(fn, inp)
+        second, second_cpu, peak_steady = _measure(fn, inp)
+        new_first, new_first_cpu, _ = _measure(fn, inp_new)
+        new_second, new_second_cpu, _ = _measure(fn, inp_new)
+    r = lambda v: round(v, 4)  # noqa: E731
+    return {"import_s": r(import_s), "first_s": r(first), "first_cpu_s": r(first_cpu),
+            "second_s": r(second), "second_cpu_s": r(second_cpu), "new_shape": list(new_shape(name)),
+            "new_shape_first_s": r(new_first), "new_shape_first_cpu_s": r(new_first_cpu),
+            "new_shape_second_s": r(new_second), "new_shape_second_cpu_s": r(new_second_cpu),
+            "peak_added_first_mb": peak_first, "peak_added_steady_mb": peak_steady}
+
+
+def run_probe(lib, name, seed, core):
+    cmd = [sys.executable, os.path.abspath(__file__), "--probe", lib, name, "--seed", str(seed),
+           "--core", str(core)]
+    # fixed glibc thresholds: every large block is its own mapping, returned on free, so the
+    # resident set follows the live memory (glibc's dynamic threshold would otherwise serve a
+    # later call from memory freed earlier and hide it)
+    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_="131072", MALLOC_TRIM_THRESHOLD_="131072")
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
+    lines = [ln for ln in res.stdout.splitlines() if ln.startswith("{")]
+    if res.returncode != 0 or not lines:
+        return {"error": (res.stderr or res.stdout)[-400:]}
+    return json.loads(lines[-1])
+
+
+# ----------------------------------------------------------------------------- steady state
+
+
+def spread(values):
+    v = np.asarray(values, dtype=float)
+    return {"min": round(float(v.min()), 5), "median": round(float(np.median(v)), 5),
+            "max": round(float(v.max()), 5)}
+
+
+def steady(fns, inp, repeats):
+    """Per library lists of (cpu, wall) over ``repeats`` rounds, rotating the call order."""
+    names = list(fns)
+    for n in names:  # warm-up (compiles, caches)
+        fns[n](inp)
+    out = {n: ([], []) for n in names}
+    for r in range(repeats):
+        order = names[r % len(names):] + names[:r % len(names)]
+        for n in order:
+            gc.collect()
+            c0, t0 = time.process_time(), time.perf_counter()
+            fns[n](inp)
+            out[n][1].append(time.perf_counter() - t0)
+            out[n][0].append(time.process_time() - c0)
+    return out
+
+
+def max_err(got, ref):
+    if [a.shape for a in got] != [a.shape for a in ref]:
+        return f"shapes differ: {[a.shape for a in got]} vs {[a.shape for a in ref]}"
+    return max(float(np.max(np.abs(a.astype(np.float64) - b.astype(np.float64)))) for a, b in zip(got, ref))
+
+
+def bench_case(name, args, mods):
+    inp = make_input(name, CASES[name][1], args.seed)
+    fns, notes = {}, {}
+    for lib in ("kextras", "kextras_tf_function", "pywt", "ptwt"):
+        if lib == "ptwt" and args.no_ptwt:
+            notes[lib] = "ptwt not run (--no-ptwt, or not installed)"
+            continue
+        fn = runner(lib, name, mods["kextras" if lib.startswith("kextras") else lib])
+        if isinstance(fn, tuple):
+            notes[lib] = fn[1]
+        else:
+            fns[lib] = fn
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = fns["pywt"](inp)
+        errors = {lib: max_err(fns[lib](inp), ref) for lib in fns if lib != "pywt"}
+        times = steady(fns, inp, args.repeats)
+    row = {"bench": "wavelets_pywt", "case": case_label(name), "dtype": "float32",
+           "repeats": args.repeats, "seed": args.seed, "max_abs_err_vs_pywt": errors, "not_run": notes,
+           "steady": {lib: {"cpu_s": spread(c), "wall_s": spread(w)} for lib, (c, w) in times.items()}}
+    kc, kw_ = np.asarray(times["kextras"][0]), np.asarray(times["kextras"][1])
+    for lib in fns:
+        if lib == "kextras":
+            continue
+        oc, ow = np.asarray(times[lib][0]), np.asarray(times[lib][1])
+        key = lib if lib != "kextras_tf_function" else "tf_function_vs_eager"
+        a, b = (oc, kc) if lib == "kextras_tf_function" else (kc, oc)
+        aw, bw = (ow, kw_) if lib == "kextras_tf_function" else (kw_, ow)
+        row[f"ratio_cpu_{key}"] = round(float(np.median(a) / np.median(b)), 3)
+        row[f"ratio_wall_{key}"] = round(float(np.median(aw) / np.median(bw)), 3)
+        row[f"ratio_cpu_rounds_{key}"] = spread(a / b)
+    if not args.no_probe:
+        row["first_call"] = {lib: run_probe(lib, name, args.seed, args.core) for lib in LIBS
+                             if not (lib == "ptwt" and args.no_ptwt)}
+        for when in ("first", "steady"):
+            pk, pp = (row["first_call"][lib].get(f"peak_added_{when}_mb") for lib in ("kextras", "pywt"))
+            if pk is not None and pp:
+                row[f"memory_ratio_{when}_vs_pywt"] = round(pk / pp, 2)
+    print(json.dumps(row), flush=True)
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="fewer repeats and cases (< 2 minutes)")
-    p.add_argument("--cores", type=int, default=2)
-    p.add_argument("--repeats", type=int, default=None)
-    p.add_argument("--only", choices=["1d", "2d"], default=None, help="run only the 1D or the 2D cases")
+    p.add_argument("--quick", action="store_true", help="3 repeats (about 3 minutes with the probes)")
+    p.add_argument("--repeats", type=int, default=None, help="steady-state rounds (default 7, quick 3)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--core", type=int, default=None, help="CPU to pin to (default: the first allowed)")
+    p.add_argument("--cases", default=None, help="comma-separated substrings of case names")
+    p.add_argument("--no-probe", action="store_true", help="skip the fresh-subprocess first-call/memory probes")
+    p.add_argument("--no-ptwt", action="store_true", help="leave ptwt out")
+    p.add_argument("--table", metavar="JSONL", help="print the markdown tables of a saved run and exit")
+    p.add_argument("--probe", nargs=2, metavar=("LIB", "CASE"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    cores = _pin(args.cores)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if args.table:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from _wavelet_tables import table
 
-    import numpy as np
+        table(args.table)
+        return 0
+    args.core = sorted(os.sched_getaffinity(0))[0] if args.core is None else args.core
+    os.sched_setaffinity(0, [args.core])
+    if args.probe:
+        print(json.dumps(probe(args.probe[0], args.probe[1], args.seed)), flush=True)
+        return 0
+    args.repeats = args.repeats or (3 if args.quick else 7)
+    names = [n for n in CASES if not args.cases or any(f in n for f in args.cases.split(","))]
+    if not args.no_ptwt and importlib.util.find_spec("ptwt") is None:
+        print("# ptwt is not installed: running without it (--no-ptwt)", file=sys.stderr)
+        args.no_ptwt = True
+    mods = {lib: setup_threads(lib) for lib in LIBS if not (lib == "ptwt" and args.no_ptwt)}
     import pywt
     import tensorflow as tf
 
-    tf.config.threading.set_intra_op_parallelism_threads(len(cores))
-    tf.config.threading.set_inter_op_parallelism_threads(1)
-    import kextras_sci.wavelets as kw
+    env = {"core": args.core, "threads_per_library": 1, "tensorflow": tf.__version__, "pywt": pywt.__version__,
+           "numpy": np.__version__, "repeats": args.repeats, "seed": args.seed, "dtype": "float32",
+           "load_avg_1min": round(os.getloadavg()[0], 2), "commit": _commit(),
+           "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime())}
+    if "ptwt" in mods:
+        import torch
 
-    repeats = args.repeats or (3 if args.quick else 7)
-    rng = np.random.default_rng(0)
-    env = {"cores": cores, "tf_intra_threads": len(cores), "tf_inter_threads": 1,
-           "tensorflow": tf.__version__, "pywt": pywt.__version__, "repeats": repeats,
-           "load_avg_1min": os.getloadavg()[0]}
+        env.update(ptwt=_version("ptwt"), torch=torch.__version__)
     print(json.dumps({"bench": "wavelets_pywt", "env": env}), flush=True)
-
-    def timed_pair(fn_k, fn_p, fn_t=None):
-        """Median (and min) of interleaved repeats, so load changes hit both sides.
-
-        Also the process CPU time of each call (all threads summed: TensorFlow's threads
-        count against it), which other jobs on a loaded machine disturb far less than the
-        wall-clock time."""
-        fn_k(), fn_p()
-        tk, tp, ck, cp, tt = [], [], [], [], []
-        for _ in range(repeats):
-            if fn_t is not None:  # the same call on tensors, no NumPy conversions
-                t0 = time.perf_counter()
-                fn_t()
-                tt.append(time.perf_counter() - t0)
-            c0, t0 = time.process_time(), time.perf_counter()
-            fn_k()
-            tk.append(time.perf_counter() - t0)
-            ck.append(time.process_time() - c0)
-            c0, t0 = time.process_time(), time.perf_counter()
-            fn_p()
-            tp.append(time.perf_counter() - t0)
-            cp.append(time.process_time() - c0)
-        cpu.append((float(np.median(ck)), float(np.median(cp)), float(np.median(tt)) if tt else None))
-        return float(np.median(tk)), float(np.median(tp)), float(np.min(tk)), float(np.min(tp))
-
-    cpu = []
-
-    def to_np(obj):
-        return [np.asarray(t) for t in tf.nest.flatten(obj)]
-
-    def err(got, ref):
-        g, r = to_np(got), [np.asarray(a) for a in tf.nest.flatten(ref)]
-        assert [a.shape for a in g] == [a.shape for a in r]
-        e = max(float(np.max(np.abs(a.astype(np.float64) - b.astype(np.float64)))) for a, b in zip(g, r))
-        scale = max(float(np.max(np.abs(b))) for b in r)
-        return e, e / scale
-
-    def report(case, times, e, rel, **extra):
-        t_k, t_p, m_k, m_p = times
-        row = {"bench": "wavelets_pywt", "case": case, "kextras_s": round(t_k, 5), "pywt_s": round(t_p, 5),
-               "ratio": round(t_k / t_p, 3), "max_abs_err": e, "rel_err": rel,
-               "kextras_min_s": round(m_k, 5), "pywt_min_s": round(m_p, 5), "ratio_min": round(m_k / m_p, 3)}
-        c_k, c_p, t_t = cpu[-1]
-        row.update({"kextras_cpu_s": round(c_k, 5), "pywt_cpu_s": round(c_p, 5), "ratio_cpu": round(c_k / c_p, 3)})
-        if t_t is not None:
-            row.update({"kextras_tensors_s": round(t_t, 5), "ratio_tensors": round(t_t / t_p, 3)})
-        row.update(extra)
-        print(json.dumps(row), flush=True)
-
-    # ---------------------------------------------------------------- 2D batched wavedec2
-    modes2 = ["symmetric", "periodization", "zero"] if args.quick else list(pywt.Modes.modes)
-    if args.only == "1d":
-        modes2 = []
-    shape2 = (32, 3, 256, 256)
-    x2 = rng.standard_normal(shape2).astype(np.float32)
-    wavelet, level = "db4", 4
-    for mode in modes2:
-        fwd = tf.function(lambda x, m=mode: kw.wavedec2(x, wavelet, m, level=level))
-        inv = tf.function(lambda c, m=mode: kw.waverec2(c, wavelet, m))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ref = pywt.wavedec2(x2, wavelet, mode, level=level)
-            got = fwd(tf.constant(x2))
-        times = timed_pair(lambda: to_np(fwd(tf.convert_to_tensor(x2))),
-                           lambda: pywt.wavedec2(x2, wavelet, mode, level=level))
-        e, rel = err(got, ref)
-        report(f"wavedec2 {shape2} {wavelet} L{level} {mode} forward", times, e, rel)
-        ref_in = tf.nest.map_structure(np.asarray, ref)
-        rec_ref = pywt.waverec2(ref, wavelet, mode)
-        rec = inv(tf.nest.map_structure(tf.constant, ref_in))
-        times = timed_pair(lambda: inv(tf.nest.map_structure(tf.convert_to_tensor, ref_in)).numpy(),
-                           lambda: pywt.waverec2(ref, wavelet, mode))
-        e, rel = err(rec, rec_ref)
-        report(f"waverec2 {shape2} {wavelet} L{level} {mode} inverse", times, e, rel)
-
-    # ---------------------------------------------------------------- 1D batched wavedec
-    shape1 = (64, 65536)
-    x1 = rng.standard_normal(shape1).astype(np.float32)
-    level1 = 6
-    modes1 = ["symmetric", "periodization"] if args.quick else ["symmetric", "periodization", "zero", "smooth"]
-    if args.only == "2d":
-        modes1 = []
-    for mode in modes1:
-        fwd = tf.function(lambda x, m=mode: kw.wavedec(x, wavelet, m, level=level1))
-        inv = tf.function(lambda c, m=mode: kw.waverec(c, wavelet, m))
-        ref = pywt.wavedec(x1, wavelet, mode, level=level1)
-        got = fwd(tf.constant(x1))
-        xt = tf.constant(x1)
-        times = timed_pair(lambda: to_np(fwd(tf.convert_to_tensor(x1))),
-                           lambda: pywt.wavedec(x1, wavelet, mode, level=level1),
-                           lambda: fwd(xt))
-        e, rel = err(got, ref)
-        report(f"wavedec {shape1} {wavelet} L{level1} {mode} forward", times, e, rel)
-        rec_ref = pywt.waverec(ref, wavelet, mode)
-        rec = inv([tf.constant(c) for c in ref])
-        ref_t = [tf.constant(c) for c in ref]
-        times = timed_pair(lambda: inv([tf.convert_to_tensor(c) for c in ref]).numpy(),
-                           lambda: pywt.waverec(ref, wavelet, mode),
-                           lambda: inv(ref_t))
-        e, rel = err(rec, rec_ref)
-        report(f"waverec {shape1} {wavelet} L{level1} {mode} inverse", times, e, rel)
+    for name in names:
+        bench_case(name, args, mods)
     return 0
+
+
+def _version(dist):
+    from importlib.metadata import version
+
+    return version(dist)
+
+
+def _commit():
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                             cwd=os.path.dirname(os.path.abspath(__file__)), timeout=10)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
 
 
 if __name__ == "__main__":

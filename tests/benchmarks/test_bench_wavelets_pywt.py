@@ -1,0 +1,68 @@
+"""The wavelet benchmark times what it claims: every library's call on every case gives
+pywt's coefficients (small inputs of the same layout), and the probe's fields are there."""
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_wavelets_pywt", ROOT / "benchmarks" / "bench_wavelets_pywt.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_wavelets_pywt", module)
+    saved = dict(os.environ)
+    try:
+        spec.loader.exec_module(module)  # sets the thread variables of a benchmark run
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return module
+
+
+def _small(shape, axes):
+    """Batch 2 and the smallest sizes at which the case's level is not "too high"."""
+    out = list(shape)
+    out[0] = 2
+    for a in axes:
+        out[a] = 128 if len(axes) == 2 else 512
+    return tuple(out)
+
+
+@pytest.mark.parametrize("lib", ["kextras", "kextras_tf_function", "ptwt"])
+def test_every_case_matches_pywt(bench, lib):
+    if lib == "ptwt":
+        pytest.importorskip("ptwt")
+    mods = {"pywt": bench.setup_threads("pywt"),
+            lib: bench.setup_threads(lib if lib != "kextras_tf_function" else "kextras")}
+    for name, (fn, shape, wavelet, level, mode, axes) in bench.CASES.items():
+        inp = bench.make_input(name, _small(shape, axes), seed=3)
+        ref = bench.runner("pywt", name, mods["pywt"])(inp)
+        run = bench.runner(lib, name, mods[lib])
+        if isinstance(run, tuple):  # ptwt without this mode: said so, and only then
+            assert lib == "ptwt" and mode not in bench.PTWT_MODES and "ptwt has no" in run[1]
+            continue
+        got = run(inp)
+        assert [g.shape for g in got] == [r.shape for r in ref], name
+        for g, r in zip(got, ref):
+            np.testing.assert_allclose(g, r, rtol=0, atol=2e-5, err_msg=name)
+
+
+def test_new_shape_keeps_levels_valid(bench):
+    for name, (fn, shape, wavelet, level, mode, axes) in bench.CASES.items():
+        new = bench.new_shape(name)
+        assert new != shape and new[0] == shape[0] // 2
+        assert all(new[a] % 2 ** level == 0 for a in axes), name
+
+
+def test_spread_and_error(bench):
+    assert bench.spread([3.0, 1.0, 2.0]) == {"min": 1.0, "median": 2.0, "max": 3.0}
+    a = [np.zeros((2, 3)), np.ones(4)]
+    assert bench.max_err(a, [np.zeros((2, 3)), np.full(4, 1.5)]) == 0.5
+    assert "shapes differ" in bench.max_err(a, [np.zeros((3, 2)), np.ones(4)])
