@@ -53,6 +53,10 @@ THRESHOLDS = {
     # inner size Q up to this: block-diagonal ``conv1d`` (oneDNN is fast when the filtered
     # axis is the convolution's width and channels are few); above: ``conv2d`` along height
     "small_inner": 16,
+    # inverse along the innermost axis (Q = 1) this short: one GEMM of all rows with the
+    # dense [out_len, 2 L] synthesis matrix (2x faster than the blocked conv1d at L = 69,
+    # 1.1x at 131, 2x slower at 262; one thread)
+    "gemm_max_len": 160,
     # inverse with Q up to this: coefficients folded into blocks of samples (``conv1d``)
     "block_inner": 2,
     # inverse along an outer axis this short: one matmul with the dense synthesis matrix
@@ -63,10 +67,12 @@ THRESHOLDS = {
 def select(P, n, Q, inverse=False):
     """The kernel of one pass over a ``[P, n, Q]`` view, from :data:`THRESHOLDS`.
 
-    For the inverse ``"block"`` or ``"matmul"``; else ``"conv1d"`` (block-diagonal, small
-    ``Q``) or ``"conv2d"``.
+    For the inverse ``"gemm"``, ``"block"`` or ``"matmul"``; else ``"conv1d"``
+    (block-diagonal, small ``Q``) or ``"conv2d"``.
     """
     if inverse:
+        if _is_static(Q, n) and Q == 1 and n <= THRESHOLDS["gemm_max_len"]:
+            return "gemm"
         if _is_static(Q) and Q <= THRESHOLDS["block_inner"]:
             return "block"
         if _is_static(n) and n <= THRESHOLDS["matmul_max_len"]:

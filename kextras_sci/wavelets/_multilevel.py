@@ -10,6 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from kextras import validation
+from kextras_sci.wavelets import _passes
 from kextras_sci.wavelets._common import (
     _analysis_pair, _analysis_stacked, _as_tensor, _banks, _modes, _no_autograph, _norm_axes,
     _prepare, _rank, check_lengths,
@@ -78,7 +79,7 @@ def wavedecn(data, wavelet, mode="symmetric", level=None, axes=None):
             details.append({"d": d})
             continue
         y = _analysis_stacked(a, banks, modes, axes)
-        parts = tf.unstack(y, num=len(keys), axis=-1)
+        parts = _passes.split_bands(y, len(keys))
         a = parts[0]
         details.append(dict(zip(keys[1:], parts[1:])))
     return [a] + details[::-1]

@@ -180,8 +180,16 @@ def analysis_pair(x, axis, bank, mode):
     shape = static_or_dynamic_shape(x)
     n = shape[axis]
     _check_static_len(n, axis, mode)
-    y = analysis_axis(x[..., None], axis, bank, mode)
-    return y[..., 0], y[..., 1]
+    return tuple(split_bands(analysis_axis(x[..., None], axis, bank, mode), 2))
+
+
+def split_bands(y, num):
+    """The ``num`` trailing bands of ``y`` as separate tensors.
+
+    One transpose moving the band axis to the front, then an ``unstack`` along axis 0,
+    whose outputs share the transposed buffer (cheaper than slicing a trailing axis)."""
+    rank = y.shape.rank
+    return tf.unstack(tf.transpose(y, [rank - 1] + list(range(rank - 1))), num=num, axis=0)
 
 
 def synthesis_pair(a, d, axis, bank, mode):
@@ -204,8 +212,14 @@ def synthesis_pair(a, d, axis, bank, mode):
         a = _crop_axis(a, axis, L)
     a3 = _reshape(a, [P, L, Q])
     d3 = _reshape(d, [P, L, Q])
-    if kernel == "matmul":
+    if kernel in ("matmul", "gemm"):
         out_len = 2 * L if mode == "periodization" else 2 * L - F + 2
+        if out_len >= 1 and kernel == "gemm":
+            # innermost axis, short rows: [P, 2 L] @ S^T, all rows in one GEMM
+            S = as_kernel(_synthesis_matrix(bank, L, mode), dtype)
+            rows = [_reshape(t, [P, L]) for t in (a3, d3)]
+            rec = tf.linalg.matmul(tf.concat(rows, axis=1), S, transpose_b=True)
+            return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
         if out_len >= 1:
             # outer axis, short: one batched matmul with the [out_len, 2L] synthesis matrix
             # (borders included) beats single-channel convolutions along a strided axis

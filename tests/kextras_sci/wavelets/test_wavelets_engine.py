@@ -23,9 +23,11 @@ def _tensor_bank(name, dtype=tf.float64):
     return _kernels.TensorBank(*(tf.constant(f, dtype) for f in (b.dec_lo, b.dec_hi, b.rec_lo, b.rec_hi)))
 
 
-# shapes [P, n, Q] that route each pass to every kernel of ``_kernels.select``:
-# Q = 1, 2 (block inverse, conv1d), Q = 5 (conv1d / matmul inverse), Q = 40 (conv2d), n = 300 > 192
-CASES = [((3, 17, 1), 0), ((2, 11, 2), 1), ((4, 9, 5), 1), ((2, 13, 40), 1), ((300, 2, 5), 0)]
+# (shape, axis) routing each pass to every kernel of ``_kernels.select`` (analysis / inverse):
+# Q = 1 (conv1d / gemm, block), Q = 2 (conv1d / block), Q = 5 (conv1d / matmul, conv1d),
+# Q = 20 (conv2d / matmul, conv2d)
+CASES = [((3, 17), 1), ((2, 400), 1), ((11, 2), 0), ((9, 5), 0), ((500, 5), 0), ((13, 20), 0),
+         ((400, 20), 0)]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -49,6 +51,7 @@ def test_passes_every_kernel_match_pywt(mode, tensor_filters):
 def test_kernel_choice_table():
     sel = _kernels.select
     assert sel(4, 100, 1) == "conv1d" and sel(4, 100, 17) == "conv2d"
+    assert sel(4, 100, 1, inverse=True) == "gemm" and sel(4, 300, 1, inverse=True) == "block"
     assert sel(4, 100, 2, inverse=True) == "block" and sel(4, 100, 5, inverse=True) == "matmul"
     assert sel(4, 300, 5, inverse=True) == "conv1d" and sel(4, 300, 17, inverse=True) == "conv2d"
     assert sel(4, tf.constant(3), tf.constant(2)) == "conv2d"  # dynamic sizes: the general kernel
