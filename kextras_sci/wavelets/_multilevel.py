@@ -153,7 +153,10 @@ def waverecn(coeffs, wavelet, mode="symmetric", axes=None):
     ds = [_check_detail_dict(d) for d in ds]
     if a is None and not any(ds):
         raise ValueError("At least one coefficient must contain a valid value.")
-    ranks = {_as_tensor(v, "coeffs").shape.rank for v in ([a] if a is not None else []) + [v for d in ds for v in d.values()]}
+    # every array converted once (NumPy inputs: one copy each), then only tensors below
+    a = None if a is None else _as_tensor(a, "coeffs")
+    ds = [{k: _as_tensor(v, "coeffs") for k, v in d.items()} for d in ds]
+    ranks = {v.shape.rank for v in ([a] if a is not None else []) + [v for d in ds for v in d.values()]}
     if len(ranks) != 1:
         raise ValueError("All coefficients must have a matching number of dimensions")
     ndim = ranks.pop()
