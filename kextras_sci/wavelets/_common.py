@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from numbers import Integral
 
 import numpy as np
@@ -157,15 +156,6 @@ def _analysis_pair(x, bank, mode, axis):
     return _passes.analysis_pair(x, axis, bank, mode)
 
 
-def _synthesis_stacked(y, banks, modes, axes):
-    def run(t):
-        for ax, b, m in reversed(list(zip(axes, banks, modes))):
-            t = _passes.synthesis_axis(t, ax, b, m)
-        return t[..., 0]
-
-    return _real_call(run, y)
-
-
 def _prepare(x, wavelet, mode, axes, what="data", unique=None, check_len=True):
     """Tensor, per-axis filter banks and modes, normalized axes. ``unique``: the function
     name when repeated axes are an error (as in pywt's multilevel transforms)."""
@@ -191,52 +181,3 @@ def check_lengths(x, axes, modes):
     for a, m in zip(axes, modes):
         if static[a] is not None:
             _check_len(static[a], m, a)
-
-
-@_no_autograph
-def _analysis(x, bank, mode, axes):
-    """Fast single-level analysis used by the layers (internal API).
-
-    Args:
-        x: tensor of any rank (float16/32/64, complex).
-        bank: wavelet name, :class:`FilterBank`, or one per axis.
-        mode: extension mode, or one per axis.
-        axes: sequence of axes to transform (negative allowed, repeats allowed).
-
-    Returns:
-        ``(stacked, keys)``: ``stacked`` has shape ``out_spatial + [2**len(axes)]`` with the
-        sub-bands on a new trailing axis in ``dwtn`` key order, ``keys`` the matching list
-        of ``'a'``/``'d'`` strings. For a channels-last image batch ``[N, H, W, C]`` with
-        ``axes=(1, 2)`` the result is ``[N, H', W', C, 4]`` (bands ``aa, ad, da, dd``):
-        reshape to ``[N, H', W', 4 C]`` for the CNN layout.
-    """
-    x, banks, modes, axes = _prepare(x, bank, mode, axes)
-    keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
-    return _analysis_stacked(x, banks, modes, axes), keys
-
-
-@_no_autograph
-def _synthesis(stacked, bank, mode, axes):
-    """Inverse of :func:`_analysis` (internal API for the layers).
-
-    Args:
-        stacked: tensor ``spatial + [2**len(axes)]``, bands in ``dwtn`` key order.
-        bank, mode, axes: as used for the analysis (axes refer to ``stacked`` without its
-            trailing band axis).
-
-    Returns:
-        The reconstruction, ``2 L - F + 2`` samples per axis (``2 L`` for periodization),
-        exactly as ``pywt.idwtn``.
-    """
-    y = _as_tensor(stacked, "stacked")
-    ndim = _rank(y, "stacked") - 1
-    if isinstance(axes, (Integral, np.integer)):
-        axes = (axes,)
-    axes = _norm_axes(tuple(axes), ndim, "coefficients")
-    nb = y.shape[-1]
-    if nb is not None and nb != 2 ** len(axes):
-        raise ValueError(
-            f"The trailing band axis must have {2 ** len(axes)} entries for {len(axes)} axes. "
-            f"Received {nb}."
-        )
-    return _synthesis_stacked(y, _banks(bank, len(axes)), _modes(mode, len(axes)), axes)

@@ -39,7 +39,7 @@ def dwtn(data, wavelet, mode="symmetric", axes=None):
     x, banks, modes, axes = _prepare(data, wavelet, mode, axes)
     y = _analysis_stacked(x, banks, modes, axes)
     keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
-    parts = tf.unstack(y, num=len(keys), axis=-1)
+    parts = _passes.split_bands(y, len(keys))
     return dict(zip(keys, parts))
 
 

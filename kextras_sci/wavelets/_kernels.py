@@ -48,15 +48,15 @@ def _reshape(x, shape):
 
 # ----------------------------------------------------------------------------- kernel choice
 
-# Every threshold of the kernel choice, in one table (tests lower ``fused_min_size`` to 0 to
-# run the fused kernels on small shapes):
+# Every threshold of the kernel choice, in one table:
 THRESHOLDS = {
-    # static passes over at least this many elements: one XLA-compiled polyphase program
-    # (2-3x faster on CPU; ~0.5 s compile per new shape, so small inputs keep convolutions)
-    "fused_min_size": 1 << 16,
     # inner size Q up to this: block-diagonal ``conv1d`` (oneDNN is fast when the filtered
     # axis is the convolution's width and channels are few); above: ``conv2d`` along height
     "small_inner": 16,
+    # inverse along the innermost axis (Q = 1) this short: one GEMM of all rows with the
+    # dense [out_len, 2 L] synthesis matrix (2x faster than the blocked conv1d at L = 69,
+    # 1.1x at 131, 2x slower at 262; one thread)
+    "gemm_max_len": 160,
     # inverse with Q up to this: coefficients folded into blocks of samples (``conv1d``)
     "block_inner": 2,
     # inverse along an outer axis this short: one matmul with the dense synthesis matrix
@@ -64,20 +64,15 @@ THRESHOLDS = {
 }
 
 
-def fused_ok(*dims):
-    """Whether a pass over ``prod(dims)`` elements takes the fused XLA kernel."""
-    return _is_static(*dims) and _prod(dims) >= THRESHOLDS["fused_min_size"]
-
-
-def select(P, n, Q, inverse=False, fused=True):
+def select(P, n, Q, inverse=False):
     """The kernel of one pass over a ``[P, n, Q]`` view, from :data:`THRESHOLDS`.
 
-    ``"fused"`` (unless ``fused=False``); then for the inverse ``"block"`` or ``"matmul"``;
-    else ``"conv1d"`` (block-diagonal, small ``Q``) or ``"conv2d"``.
+    For the inverse ``"gemm"``, ``"block"`` or ``"matmul"``; else ``"conv1d"``
+    (block-diagonal, small ``Q``) or ``"conv2d"``.
     """
-    if fused and fused_ok(P, n, Q):
-        return "fused"
     if inverse:
+        if _is_static(Q, n) and Q == 1 and n <= THRESHOLDS["gemm_max_len"]:
+            return "gemm"
         if _is_static(Q) and Q <= THRESHOLDS["block_inner"]:
             return "block"
         if _is_static(n) and n <= THRESHOLDS["matmul_max_len"]:
@@ -85,20 +80,120 @@ def select(P, n, Q, inverse=False, fused=True):
     return "conv1d" if _is_static(Q) and Q <= THRESHOLDS["small_inner"] else "conv2d"
 
 
-def _analysis_kernel(bank):
-    return np.stack([bank.dec_lo[::-1], bank.dec_hi[::-1]], axis=-1)[:, None, :]  # [F, 1, 2]
+# ----------------------------------------------------------------------------- filters
+
+
+class TensorBank:
+    """The four filters of a bank as tensors (trainable filters): ``FilterBank``'s attributes."""
+
+    def __init__(self, dec_lo, dec_hi, rec_lo, rec_hi):
+        self.dec_lo, self.dec_hi, self.rec_lo, self.rec_hi = (
+            tf.convert_to_tensor(f) for f in (dec_lo, dec_hi, rec_lo, rec_hi)
+        )
+        for f in (self.dec_lo, self.dec_hi, self.rec_lo, self.rec_hi):
+            if f.shape.rank != 1 or f.shape[0] is None:
+                raise ValueError(f"Filters must be 1D with a static length. Received shape {f.shape}.")
+
+    @property
+    def dec_len(self) -> int:
+        return int(self.dec_lo.shape[0])
+
+    @property
+    def rec_len(self) -> int:
+        return int(self.rec_lo.shape[0])
+
+
+class _NP:
+    """Array operations of the kernel builders on NumPy filters (kernels become constants)."""
+
+    einsum = staticmethod(np.einsum)
+    stack = staticmethod(np.stack)
+    reshape = staticmethod(np.reshape)
+    concat = staticmethod(np.concatenate)
+
+    @staticmethod
+    def flip(a):
+        return a[::-1]
+
+    @staticmethod
+    def take(a, idx):
+        return a[idx]
+
+
+class _TF:
+    """The same operations on tensor filters (kernels stay differentiable in the filters)."""
+
+    stack = staticmethod(tf.stack)
+    reshape = staticmethod(tf.reshape)
+    concat = staticmethod(tf.concat)
+
+    @staticmethod
+    def einsum(spec, *args):
+        dt = next(a.dtype for a in args if tf.is_tensor(a))
+        return tf.einsum(spec, *[a if tf.is_tensor(a) else tf.constant(a, dt) for a in args])
+
+    @staticmethod
+    def flip(a):
+        return tf.reverse(a, [0])
+
+    @staticmethod
+    def take(a, idx):
+        return tf.gather(a, idx)
+
+
+def _ops(*filters):
+    return _NP if all(isinstance(f, np.ndarray) for f in filters) else _TF
+
+
+def as_kernel(k, dtype):
+    """A kernel built by the functions below as a tensor of ``dtype``."""
+    return tf.constant(k, dtype=dtype) if isinstance(k, np.ndarray) else tf.cast(k, dtype)
+
+
+def _analysis_kernel(bank, lowpass=False):
+    """``[F, 1, 2]`` (``[F, 1, 1]`` with ``lowpass``): the reversed analysis filters."""
+    filters = (bank.dec_lo,) if lowpass else (bank.dec_lo, bank.dec_hi)
+    xp = _ops(*filters)
+    return xp.stack([xp.flip(f) for f in filters], -1)[:, None, :]
 
 
 def _synthesis_kernel(bank):
     """Polyphase kernel ``[F/2, 2 (a, d), 2 (phase)]``: ``k[u, s, r] = rec_s[F - 2 - 2u + r]``."""
     F = bank.rec_len
-    K = F // 2
-    k = np.zeros((K, 2, 2))
-    for s_, rec in enumerate((bank.rec_lo, bank.rec_hi)):
-        for u in range(K):
-            for r in range(2):
-                k[u, s_, r] = rec[F - 2 - 2 * u + r]
-    return k
+    idx = np.array([[F - 2 - 2 * u + r for r in range(2)] for u in range(F // 2)])
+    xp = _ops(bank.rec_lo, bank.rec_hi)
+    return xp.stack([xp.take(bank.rec_lo, idx), xp.take(bank.rec_hi, idx)], 1)
+
+
+def _iswt_kernel(bank):
+    """``[F, 2 (a, d), 1]``: half the reversed synthesis filters (the two shifts' average)."""
+    xp = _ops(bank.rec_lo, bank.rec_hi)
+    return xp.stack([0.5 * xp.flip(bank.rec_lo), 0.5 * xp.flip(bank.rec_hi)], 1)[:, :, None]
+
+
+def block_diagonal(kern, Q, out_major=False):
+    """``[F, Q cin, Q cout]``: ``kern [F, cin, cout]`` repeated for each of ``Q`` columns.
+
+    Output column ``q cout + co`` (``co Q + q`` with ``out_major``)."""
+    F, cin, cout = kern.shape
+    xp = _ops(kern)
+    big = xp.einsum("fio,qp->fqiop" if out_major else "fio,qp->fqipo", kern, np.eye(Q))
+    return xp.reshape(big, [F, Q * cin, Q * cout])
+
+
+def block_synthesis_kernel(kern, R, Q):
+    """``[T, 2 R Q, 2 R Q]`` of the blocked polyphase inverse (see ``_passes._block_synthesis``):
+    ``W[t, (s, jj, q), (j, r, q)] = kern[u, s, r]`` where ``t R + jj = j + u``."""
+    K = kern.shape[0]
+    T = 1 + -(-(K - 1) // R)
+    basis = np.zeros((K, T, R, R))
+    for u in range(K):
+        for j in range(R):
+            t, jj = divmod(j + u, R)
+            basis[u, t, jj, j] = 1.0
+    xp = _ops(kern)
+    W = xp.einsum("usr,utkj,qp->tskqjrp", kern, basis, np.eye(Q))
+    return xp.reshape(W, [T, 2 * R * Q, 2 * R * Q])
 
 
 def _check_static_len(n, axis, mode):
@@ -135,24 +230,16 @@ def _synthesis_lengths(L, F, mode):
 def _synthesis_matrix(bank, L, mode):
     """Dense ``[out_len, 2 L]`` matrix of one inverse pass (columns: ``a`` then ``d``)."""
     F = bank.rec_len
-    if mode == "periodization":
-        n_out = 2 * L
-        S = np.zeros((n_out, 2 * L))
-        for i in range(L):
-            for j in range(F):
-                n = (2 * i + j - F // 2 + 1) % n_out
-                S[n, i] += bank.rec_lo[j]
-                S[n, L + i] += bank.rec_hi[j]
-        return S
-    n_out = 2 * L - F + 2
-    S = np.zeros((n_out, 2 * L))
+    n_out = 2 * L if mode == "periodization" else 2 * L - F + 2
+    basis = np.zeros((F, n_out, L))  # basis[j, n, i] = 1 where rec[j] maps c[i] to sample n
     for i in range(L):
         for j in range(F):
-            n = 2 * i + j - F + 2
-            if 0 <= n < n_out:
-                S[n, i] += bank.rec_lo[j]
-                S[n, L + i] += bank.rec_hi[j]
-    return S
+            if mode == "periodization":
+                basis[j, (2 * i + j - F // 2 + 1) % n_out, i] += 1.0
+            elif 0 <= 2 * i + j - F + 2 < n_out:
+                basis[j, 2 * i + j - F + 2, i] += 1.0
+    xp = _ops(bank.rec_lo, bank.rec_hi)
+    return xp.concat([xp.einsum("j,jni->ni", bank.rec_lo, basis), xp.einsum("j,jni->ni", bank.rec_hi, basis)], 1)
 
 
 def _crop_axis(a, axis, n):

@@ -10,13 +10,13 @@ import numpy as np
 import tensorflow as tf
 
 from kextras import validation
-from kextras_sci.wavelets import _extend, _fused, _kernels
+from kextras_sci.wavelets import _passes
 from kextras_sci.wavelets._common import (
     _analysis_pair, _analysis_stacked, _as_tensor, _banks, _modes, _no_autograph, _norm_axes,
     _prepare, _rank, check_lengths,
 )
 from kextras_sci.wavelets._dwt import _synthesis_list, idwtn
-from kextras_sci.wavelets._filters import dwt_max_level, get_wavelet
+from kextras_sci.wavelets._filters import dwt_max_level
 
 
 def _check_level(sizes, dec_lens, level):
@@ -70,10 +70,6 @@ def wavedecn(data, wavelet, mode="symmetric", level=None, axes=None):
         return [x]
     check_lengths(x, axes, modes)
     keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
-    if len(axes) == 1 and level >= 1:
-        fused = _fused_wavedec(x, banks[0], modes[0], level, axes[0])
-        if fused is not None:
-            return [fused[0]] + [{"d": d} for d in fused[1:]]
     details = []
     a = x
     for _ in range(level):
@@ -83,7 +79,7 @@ def wavedecn(data, wavelet, mode="symmetric", level=None, axes=None):
             details.append({"d": d})
             continue
         y = _analysis_stacked(a, banks, modes, axes)
-        parts = tf.unstack(y, num=len(keys), axis=-1)
+        parts = _passes.split_bands(y, len(keys))
         a = parts[0]
         details.append(dict(zip(keys[1:], parts[1:])))
     return [a] + details[::-1]
@@ -119,57 +115,6 @@ def _trim_to(a, d, axes, check_only=False):
     if any(tf.is_tensor(s) for s in size):
         size = tf.stack([tf.cast(s, tf.int32) for s in size])
     return tf.slice(a, begin, size)
-
-
-def _split3(shape, axis):
-    return _kernels._prod(shape[:axis]), shape[axis], _kernels._prod(shape[axis + 1:])
-
-
-def _fused_wavedec(x, bank, mode, level, axis):
-    """All levels of a large static 1D ``wavedec`` in one XLA program, or None."""
-    shape = x.shape.as_list()
-    if x.dtype not in (tf.float32, tf.float64) or None in shape:
-        return None
-    P, n, Q = _split3(shape, axis)
-    if not _kernels.fused_ok(P, n, Q):
-        return None
-    outs = _fused.fused_wavedec(tf.reshape(x, [P, n, Q]), bank, mode, level)
-    return [tf.reshape(t, shape[:axis] + [t.shape[1]] + shape[axis + 1:]) for t in outs]
-
-
-def _fused_waverec(coeffs, wavelet, mode, axis):
-    """A large static 1D ``waverec`` in one XLA program (shapes checked like pywt), or None."""
-    if any(c is None for c in coeffs):
-        return None
-    ts = [_as_tensor(c, "coeffs") for c in coeffs]
-    dtype = ts[0].dtype
-    shapes = [t.shape.as_list() for t in ts]
-    rank = len(shapes[0])
-    if dtype not in (tf.float32, tf.float64) or any(t.dtype != dtype for t in ts) or rank < 1:
-        return None
-    if any(len(s_) != rank or None in s_ for s_ in shapes):
-        return None
-    (ax,) = _norm_axes((axis,), rank, "coefficients")
-    outer = [s_[:ax] + s_[ax + 1:] for s_ in shapes]
-    if any(o != outer[0] for o in outer):
-        return None
-    bank = get_wavelet(wavelet)
-    mode = _extend.check_mode(mode)
-    P, _, Q = _split3(shapes[-1], ax)
-    if not _kernels.fused_ok(P, shapes[-1][ax], Q):
-        return None
-    la = shapes[0][ax]
-    for s_ in shapes[1:]:
-        ld = s_[ax]
-        if la not in (ld, ld + 1):
-            raise ValueError(
-                f"coefficient shape mismatch: approximation length {la} vs detail "
-                f"length {ld} along axis {ax}."
-            )
-        la = _kernels._synthesis_lengths(ld, bank.rec_len, mode)[2]
-    views = [tf.reshape(t, [P, s_[ax], Q]) for t, s_ in zip(ts, shapes)]
-    rec = _fused.fused_waverec(views, bank, mode)
-    return tf.reshape(rec, shapes[-1][:ax] + [la] + shapes[-1][ax + 1:])
 
 
 def _check_detail_dict(d):
@@ -208,7 +153,10 @@ def waverecn(coeffs, wavelet, mode="symmetric", axes=None):
     ds = [_check_detail_dict(d) for d in ds]
     if a is None and not any(ds):
         raise ValueError("At least one coefficient must contain a valid value.")
-    ranks = {_as_tensor(v, "coeffs").shape.rank for v in ([a] if a is not None else []) + [v for d in ds for v in d.values()]}
+    # every array converted once (NumPy inputs: one copy each), then only tensors below
+    a = None if a is None else _as_tensor(a, "coeffs")
+    ds = [{k: _as_tensor(v, "coeffs") for k, v in d.items()} for d in ds]
+    ranks = {v.shape.rank for v in ([a] if a is not None else []) + [v for d in ds for v in d.values()]}
     if len(ranks) != 1:
         raise ValueError("All coefficients must have a matching number of dimensions")
     ndim = ranks.pop()
@@ -265,10 +213,6 @@ def waverec(coeffs, wavelet, mode="symmetric", axis=-1):
                 f"Unexpected detail coefficient type: {type(d).__name__}. Detail coefficients "
                 "must be arrays as returned by wavedec."
             )
-    if isinstance(axis, (Integral, np.integer)) and not isinstance(axis, bool):
-        fused = _fused_waverec(coeffs, wavelet, mode, int(axis))
-        if fused is not None:
-            return fused
     ds = [{} if d is None else {"d": d} for d in coeffs[1:]]
     return waverecn([coeffs[0]] + ds, wavelet, mode, axes=(axis,))
 

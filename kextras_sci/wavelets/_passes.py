@@ -5,21 +5,21 @@ holds the ``B = 2**k`` sub-bands produced so far, in PyWavelets ``dwtn`` key ord
 (``'aa', 'ad', 'da', 'dd'`` for two axes: the band of the first transformed axis is the most
 significant "digit"). An analysis pass along ``axis`` turns the trailing ``B`` into ``2 B``
 (the new band is the least significant digit); a synthesis pass does the opposite. Every
-pass is one extension (``_extend``) plus one strided convolution, or, for large static
-shapes, one fused XLA kernel (``_fused``). Index conventions: see ``_kernels``.
+pass is one extension (``_extend``) plus one strided convolution (kernel choice:
+``_kernels.select``). ``bank`` is a ``FilterBank`` (NumPy filters: constant kernels) or a
+``_kernels.TensorBank`` (tensor filters, e.g. trainable: the kernels are built from them by
+differentiable ops). Index conventions: see ``_kernels``.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import tensorflow as tf
 
-from kextras_sci.wavelets import _fused
 from kextras_sci.wavelets._extend import extend
 from kextras_sci.wavelets._kernels import (
-    THRESHOLDS, _analysis_kernel, _check_static_len, _crop_axis, _is_static, _prod, _reshape,
-    _synthesis_kernel, _synthesis_lengths, _synthesis_matrix, fused_ok, select,
-    static_or_dynamic_shape,
+    _analysis_kernel, _check_static_len, _crop_axis, _is_static, _iswt_kernel, _prod,
+    _reshape, _synthesis_kernel, _synthesis_lengths, _synthesis_matrix, as_kernel,
+    block_diagonal, block_synthesis_kernel, select, static_or_dynamic_shape,
 )
 
 # ----------------------------------------------------------------------------- passes
@@ -34,25 +34,23 @@ def _filt(x, kern, Q, stride=1, dilation=1, out_major=False):
     F, cin, cout = kern.shape
     shape = static_or_dynamic_shape(x)
     P, N = shape[0], shape[1]
-    if _is_static(Q) and Q <= THRESHOLDS["small_inner"]:
-        big = np.zeros((F, Q * cin, Q * cout))
-        for q in range(Q):
-            for co in range(cout):
-                col = co * Q + q if out_major else q * cout + co
-                big[:, q * cin:(q + 1) * cin, col] = kern[:, :, co]
+    if select(P, N, Q) == "conv1d":
         x3 = _reshape(x, [P, N, Q * cin])
-        y = tf.nn.conv1d(x3, tf.constant(big, dtype=dtype), stride=stride, padding="VALID", dilations=dilation)
+        big = as_kernel(block_diagonal(kern, Q, out_major), dtype)
+        y = tf.nn.conv1d(x3, big, stride=stride, padding="VALID", dilations=dilation)
         ys = static_or_dynamic_shape(y)
         return _reshape(y, [P, ys[1], cout, Q] if out_major else [P, ys[1], Q, cout])
-    k4 = tf.constant(kern[:, None, :, :], dtype=dtype)
+    k4 = as_kernel(kern, dtype)[:, None, :, :]
     y = tf.nn.conv2d(x, k4, strides=[1, stride, 1, 1], padding="VALID", dilations=[1, dilation, 1, 1])
     if out_major:
         y = tf.transpose(y, [0, 1, 3, 2])
     return y
 
 
-def analysis_axis(y, axis, bank, mode):
-    """One analysis pass along ``axis`` of a band-trailing tensor (see module docstring)."""
+def analysis_axis(y, axis, bank, mode, lowpass=False):
+    """One analysis pass along ``axis`` of a band-trailing tensor (see module docstring).
+
+    ``lowpass``: only the approximation (the trailing ``B`` bands stay ``B``)."""
     shape = static_or_dynamic_shape(y)
     F = bank.dec_len
     n = shape[axis]
@@ -60,11 +58,6 @@ def analysis_axis(y, axis, bank, mode):
     P = _prod(shape[:axis])
     Q = _prod(shape[axis + 1:])
     y3 = _reshape(y, [P, n, Q])
-    if select(P, n, Q) == "fused":
-        out = _fused._fused_analysis(y3, bank, mode, pair=False)
-        L = out.shape[1]
-        new_shape = list(shape[:axis]) + [L] + list(shape[axis + 1:-1]) + [shape[-1] * 2]
-        return _reshape(out, new_shape)
     if mode == "periodization":
         M = n + n % 2
         L = M // 2
@@ -80,8 +73,8 @@ def analysis_axis(y, axis, bank, mode):
         start = 2 - F
         length = 2 * L + F - 2
         xe = extend(y3, n, start, length, mode)
-    out = _filt(_reshape(xe, [P, length, Q, 1]), _analysis_kernel(bank), Q, stride=2)
-    new_shape = list(shape[:axis]) + [L] + list(shape[axis + 1:-1]) + [shape[-1] * 2]
+    out = _filt(_reshape(xe, [P, length, Q, 1]), _analysis_kernel(bank, lowpass), Q, stride=2)
+    new_shape = list(shape[:axis]) + [L] + list(shape[axis + 1:-1]) + [shape[-1] * (1 if lowpass else 2)]
     return _reshape(out, new_shape)
 
 
@@ -95,10 +88,6 @@ def synthesis_axis(y, axis, bank, mode):
     Q = _prod(shape[axis + 1:-1]) * (B2 // 2)
     y4 = _reshape(y, [P, L, Q, 2])
     pad, offset, out_len = _synthesis_lengths(L, F, mode)
-    if fused_ok(P, L, Q, 2):
-        rec = _fused._fused_synthesis(y4, None, L, bank, mode)
-        new_shape = list(shape[:axis]) + [out_len] + list(shape[axis + 1:-1]) + [B2 // 2]
-        return _reshape(rec, new_shape)
     Le = L + 2 * pad
     if mode == "periodization":
         y4 = _reshape(extend(_reshape(y4, [P, L, Q * 2]), L, -pad, Le, "periodic"), [P, Le, Q, 2])
@@ -154,8 +143,7 @@ def iswt_axis(y, axis, bank, dilation):
     start = -(F // 2) * dilation
     length = n + (F - 1) * dilation
     xe = _reshape(extend(_reshape(y4, [P, n, Q * 2]), n, start, length, "periodic"), [P, length, Q, 2])
-    kern = np.stack([0.5 * bank.rec_lo[::-1], 0.5 * bank.rec_hi[::-1]], axis=1)[:, :, None]  # [F,2,1]
-    out = _dilated_filt(xe, kern, P, length, Q, 2, dilation)
+    out = _dilated_filt(xe, _iswt_kernel(bank), P, length, Q, 2, dilation)
     new_shape = list(shape[:axis]) + [n] + list(shape[axis + 1:-1]) + [B2 // 2]
     return _reshape(out, new_shape)
 
@@ -172,14 +160,7 @@ def _block_synthesis(a3, d3, L, Q, kern):
     K = kern.shape[0]
     R = 8 if Q == 1 else 4
     T = 1 + -(-(K - 1) // R)
-    W = np.zeros((T, 2 * R * Q, 2 * R * Q))
-    for u in range(K):
-        for j in range(R):
-            t, jj = divmod(j + u, R)
-            for s_ in range(2):
-                for r in range(2):
-                    for q in range(Q):
-                        W[t, s_ * R * Q + jj * Q + q, j * 2 * Q + r * Q + q] += kern[u, s_, r]
+    W = as_kernel(block_synthesis_kernel(kern, R, Q), a3.dtype)
     shape = static_or_dynamic_shape(a3)
     P = shape[0]
     M = L - K + 1
@@ -189,7 +170,7 @@ def _block_synthesis(a3, d3, L, Q, kern):
     for t_ in (a3, d3):
         t_ = tf.pad(t_, [[0, 0], [0, pad], [0, 0]])
         blocks.append(_reshape(t_, [P, nb, R * Q]))
-    y = tf.nn.conv1d(tf.concat(blocks, axis=-1), tf.constant(W, dtype=a3.dtype), stride=1, padding="VALID")
+    y = tf.nn.conv1d(tf.concat(blocks, axis=-1), W, stride=1, padding="VALID")
     y = _reshape(y, [P, (nb - T + 1) * 2 * R, Q])
     return y[:, : 2 * M]
 
@@ -199,14 +180,16 @@ def analysis_pair(x, axis, bank, mode):
     shape = static_or_dynamic_shape(x)
     n = shape[axis]
     _check_static_len(n, axis, mode)
-    P = _prod(shape[:axis])
-    Q = _prod(shape[axis + 1:])
-    if select(P, n, Q) == "fused":
-        a, d = _fused._fused_analysis(_reshape(x, [P, n, Q]), bank, mode, pair=True)
-        new_shape = list(shape[:axis]) + [a.shape[1]] + list(shape[axis + 1:])
-        return _reshape(a, new_shape), _reshape(d, new_shape)
-    y = analysis_axis(x[..., None], axis, bank, mode)
-    return y[..., 0], y[..., 1]
+    return tuple(split_bands(analysis_axis(x[..., None], axis, bank, mode), 2))
+
+
+def split_bands(y, num):
+    """The ``num`` trailing bands of ``y`` as separate tensors.
+
+    One transpose moving the band axis to the front, then an ``unstack`` along axis 0,
+    whose outputs share the transposed buffer (cheaper than slicing a trailing axis)."""
+    rank = y.shape.rank
+    return tf.unstack(tf.transpose(y, [rank - 1] + list(range(rank - 1))), num=num, axis=0)
 
 
 def synthesis_pair(a, d, axis, bank, mode):
@@ -224,21 +207,23 @@ def synthesis_pair(a, d, axis, bank, mode):
     Q = _prod(shape[axis + 1:])
     dtype = d.dtype
     La = a.shape[axis]
-    kernel = select(P, L, Q, inverse=True, fused=_is_static(La))
-    if kernel == "fused":
-        out_len = _synthesis_lengths(L, F, mode)[2]
-        rec = _fused._fused_synthesis(_reshape(a, [P, La, Q]), _reshape(d, [P, L, Q]), L, bank, mode)
-        return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
+    kernel = select(P, L, Q, inverse=True)
     if La is None or La != L:
         a = _crop_axis(a, axis, L)
     a3 = _reshape(a, [P, L, Q])
     d3 = _reshape(d, [P, L, Q])
-    if kernel == "matmul":
+    if kernel in ("matmul", "gemm"):
         out_len = 2 * L if mode == "periodization" else 2 * L - F + 2
+        if out_len >= 1 and kernel == "gemm":
+            # innermost axis, short rows: [P, 2 L] @ S^T, all rows in one GEMM
+            S = as_kernel(_synthesis_matrix(bank, L, mode), dtype)
+            rows = [_reshape(t, [P, L]) for t in (a3, d3)]
+            rec = tf.linalg.matmul(tf.concat(rows, axis=1), S, transpose_b=True)
+            return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
         if out_len >= 1:
             # outer axis, short: one batched matmul with the [out_len, 2L] synthesis matrix
             # (borders included) beats single-channel convolutions along a strided axis
-            S = tf.constant(_synthesis_matrix(bank, L, mode)[None], dtype=dtype)
+            S = as_kernel(_synthesis_matrix(bank, L, mode), dtype)[None]
             rec = tf.linalg.matmul(S, tf.concat([a3, d3], axis=1))
             return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
     pad, offset, out_len = _synthesis_lengths(L, F, mode)
@@ -254,20 +239,16 @@ def synthesis_pair(a, d, axis, bank, mode):
     elif kernel == "conv1d":
         outs = []
         for s_, t in enumerate((a3, d3)):
-            big = np.zeros((K, Q, 2 * Q))
-            for q in range(Q):
-                for r in range(2):
-                    big[:, q, r * Q + q] = kern[:, s_, r]
-            outs.append(tf.nn.conv1d(t, tf.constant(big, dtype=dtype), stride=1, padding="VALID"))
+            big = as_kernel(block_diagonal(kern[:, s_:s_ + 1, :], Q, out_major=True), dtype)  # [K, Q, 2 Q]
+            outs.append(tf.nn.conv1d(t, big, stride=1, padding="VALID"))
         rec = _reshape(outs[0] + outs[1], [P, 2 * M, Q])
     else:
         a4 = a3[..., None]
         d4 = d3[..., None]
+        k4 = tf.reshape(as_kernel(kern, dtype), [K, 1, 2, 2])
         phases = []
         for r in range(2):
-            ka = tf.constant(kern[:, 0, r].reshape(K, 1, 1, 1), dtype=dtype)
-            kd = tf.constant(kern[:, 1, r].reshape(K, 1, 1, 1), dtype=dtype)
-            y = tf.nn.conv2d(a4, ka, 1, "VALID") + tf.nn.conv2d(d4, kd, 1, "VALID")
+            y = tf.nn.conv2d(a4, k4[:, :, :1, r:r + 1], 1, "VALID") + tf.nn.conv2d(d4, k4[:, :, 1:, r:r + 1], 1, "VALID")
             phases.append(y[..., 0])
         rec = _reshape(tf.stack(phases, axis=2), [P, 2 * M, Q])
     if mode == "periodization":

@@ -125,7 +125,7 @@ def _swtn(data, wavelet, level, start_level, axes, trim_approx, norm, what):
                                                     _levels(tf.math.imag(x), banks, axes, levels))]
     else:
         stacked = _levels(x, banks, axes, levels)
-    out = [dict(zip(keys, tf.unstack(y, num=len(keys), axis=-1))) for y in stacked[::-1]]
+    out = [dict(zip(keys, _passes.split_bands(y, len(keys)))) for y in stacked[::-1]]
     if not trim_approx:
         return out
     if not out:

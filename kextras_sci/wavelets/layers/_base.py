@@ -3,9 +3,10 @@
 * argument checking (wavelet, mode, level, output layout) with clear errors;
 * :class:`FilterMixin`: fixed filters from a named wavelet / filter bank, or learnable
   filters kept orthogonal by construction (lattice angles, see ``_lattice.py``);
-* one-level analysis / synthesis in the band-major CNN layout for every mode, on the
-  layers' fused engine (``_engine.py``: one depthwise convolution per level, filters as
-  tensors, PyWavelets' signal extensions from ``kextras_sci.wavelets._extend.extend``).
+* one-level analysis / synthesis in the band-major CNN layout for every mode: the
+  functions' single-axis passes (``kextras_sci.wavelets._passes``, filters as tensors when
+  learnable) behind a layout adapter (sub-bands moved from the trailing axis of the
+  passes to the channel axis).
 
 CNN layout ("stacked"): ``[batch, *spatial, C]`` -> ``[batch, *spatial', 2**d * C]``,
 band-major: channels ``band * C .. band * C + C - 1`` hold sub-band ``band``, where the
@@ -25,7 +26,8 @@ import tensorflow as tf
 from kextras import validation
 from kextras_sci.wavelets._extend import check_mode
 from kextras_sci.wavelets._filters import get_wavelet
-from kextras_sci.wavelets.layers import _engine, _lattice
+from kextras_sci.wavelets import _kernels, _passes
+from kextras_sci.wavelets.layers import _lattice
 
 _AXIS_NAMES = {1: "(batch, length, channels)", 2: "(batch, height, width, channels)",
                3: "(batch, depth, height, width, channels)"}
@@ -168,12 +170,35 @@ def _half(x):
     return x.dtype in (tf.float16, tf.bfloat16)
 
 
+def _engine_bank(filters, bank):
+    """The fixed ``FilterBank``, or the current (learnable) filters as a ``TensorBank``."""
+    if all(isinstance(f, np.ndarray) for f in filters):
+        return bank
+    return _kernels.TensorBank(*filters)
+
+
+def _shape(x):
+    return _kernels.static_or_dynamic_shape(x)
+
+
+def _analysis_passes(x, filters, bank, mode, ndim, lowpass):
+    """``[B, *S, C]`` -> ``[B, *S', C, nb]`` (``nb = 2**ndim``, or 1 with ``lowpass``)."""
+    b = _engine_bank(filters, bank)
+    y = x[..., None]
+    for axis in range(1, ndim + 1):
+        y = _passes.analysis_axis(y, axis, b, mode, lowpass=lowpass)
+    return y
+
+
 def analysis(x, filters, bank, mode, ndim):
     """One level, band-major stacked output (see module docstring)."""
     dtype = x.dtype
     if _half(x):  # transform in float32 (precision and CPU kernel support), return the input dtype
         x = tf.cast(x, tf.float32)
-    y = _engine.analysis(x, filters[0], filters[1], ndim, mode)
+    y = _analysis_passes(x, filters, bank, mode, ndim, lowpass=False)  # [B, *S', C, nb]
+    shape = _shape(y)
+    y = tf.transpose(y, list(range(ndim + 1)) + [ndim + 2, ndim + 1])
+    y = _kernels._reshape(y, shape[:ndim + 1] + [shape[-2] * shape[-1]])
     return tf.cast(y, dtype)
 
 
@@ -182,7 +207,17 @@ def synthesis(y, filters, bank, mode, ndim, output_size=None):
     dtype = y.dtype
     if _half(y):
         y = tf.cast(y, tf.float32)
-    x = _engine.synthesis(y, filters[2], filters[3], ndim, output_size, mode)
+    nb = 2**ndim
+    shape = _shape(y)
+    y = _kernels._reshape(y, shape[:-1] + [nb, shape[-1] // nb])
+    y = tf.transpose(y, list(range(ndim + 1)) + [ndim + 2, ndim + 1])  # [B, *S', C, nb]
+    b = _engine_bank(filters, bank)
+    for axis in range(ndim, 0, -1):
+        y = _passes.synthesis_axis(y, axis, b, mode)
+    x = y[..., 0]
+    if output_size is not None:
+        for axis, n in enumerate(output_size, start=1):
+            x = _kernels._crop_axis(x, axis, n)
     return tf.cast(x, dtype)
 
 
@@ -249,8 +284,5 @@ def approximation(x, filters, bank, mode, ndim):
     dtype = x.dtype
     if _half(x):
         x = tf.cast(x, tf.float32)
-    if ndim in (1, 2):
-        y = _engine.approximation(x, filters[0], ndim, mode)
-    else:
-        y = _engine.analysis(x, filters[0], filters[1], ndim, mode)[..., : x.shape[-1]]
+    y = _analysis_passes(x, filters, bank, mode, ndim, lowpass=True)[..., 0]
     return tf.cast(y, dtype)

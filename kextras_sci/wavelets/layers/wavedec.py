@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 
 import keras
-import tensorflow as tf
 
 from kextras import validation
 from kextras_sci.wavelets._filters import dwt_max_level

@@ -6,7 +6,6 @@ import pywt
 import tensorflow as tf
 
 import kextras_sci.wavelets as kw
-from kextras_sci.wavelets._common import _analysis, _synthesis
 from wavelets_oracle import assert_same_structure_close
 
 RNG = np.random.default_rng(11)
@@ -171,20 +170,6 @@ def test_gradient_swt_and_multilevel():
     f = tf.function(lambda x: kw.waverec(kw.wavedec(x, "sym3", level=2), "sym3") ** 2)
     theo, num = tf.test.compute_gradient(f, [x])
     np.testing.assert_allclose(theo[0], num[0], atol=1e-6)
-
-
-def test_internal_analysis_synthesis_layout():
-    x = RNG.standard_normal((2, 9, 8, 3)).astype(np.float32)
-    stacked, keys = _analysis(x, "db2", "symmetric", (1, 2))
-    ref = pywt.dwtn(x.astype(np.float64), "db2", "symmetric", axes=(1, 2))
-    assert keys == list(ref) and stacked.shape == (2, 6, 5, 3, 4)
-    for i, k in enumerate(keys):
-        np.testing.assert_allclose(np.asarray(stacked[..., i]), ref[k], atol=1e-5)
-    rec = _synthesis(stacked, "db2", "symmetric", (1, 2))
-    np.testing.assert_allclose(np.asarray(rec), pywt.idwtn(ref, "db2", "symmetric", axes=(1, 2)), atol=1e-5)
-    stacked, _ = _analysis(x, "sym4", "periodization", (1, 2))
-    rec = _synthesis(stacked, "sym4", "periodization", (1, 2))
-    np.testing.assert_allclose(np.asarray(rec)[:, :9], x, atol=1e-5)
 
 
 @pytest.mark.parametrize("mode", ["symmetric", "periodization"])

@@ -1,0 +1,127 @@
+"""The one DWT engine (``_passes``): every kernel choice, NumPy and tensor filters, the
+layers' layout adapter, gradients with respect to the filters; PyWavelets is the reference."""
+
+import itertools
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+import pywt
+import tensorflow as tf
+
+import kextras_sci.wavelets as kw
+from kextras_sci.wavelets import _kernels, _passes
+from kextras_sci.wavelets._filters import get_wavelet
+from kextras_sci.wavelets.layers import _base
+
+RNG = np.random.default_rng(11)
+MODES = pywt.Modes.modes
+
+
+def _tensor_bank(name, dtype=tf.float64):
+    b = get_wavelet(name)
+    return _kernels.TensorBank(*(tf.constant(f, dtype) for f in (b.dec_lo, b.dec_hi, b.rec_lo, b.rec_hi)))
+
+
+# (shape, axis) routing each pass to every kernel of ``_kernels.select`` (analysis / inverse):
+# Q = 1 (conv1d / gemm, block), Q = 2 (conv1d / block), Q = 5 (conv1d / matmul, conv1d),
+# Q = 20 (conv2d / matmul, conv2d)
+CASES = [((3, 17), 1), ((2, 400), 1), ((11, 2), 0), ((9, 5), 0), ((500, 5), 0), ((13, 20), 0),
+         ((400, 20), 0)]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("tensor_filters", [False, True])
+def test_passes_every_kernel_match_pywt(mode, tensor_filters):
+    for (shape, axis), name in itertools.product(CASES, ("db2", "bior2.4")):
+        x = RNG.standard_normal(shape)
+        bank = _tensor_bank(name) if tensor_filters else get_wavelet(name)
+        a, d = _passes.analysis_pair(tf.constant(x), axis, bank, mode)
+        ra, rd = pywt.dwt(x, name, mode, axis=axis)
+        np.testing.assert_allclose(a.numpy(), ra, atol=1e-12, err_msg=f"{shape} {name}")
+        np.testing.assert_allclose(d.numpy(), rd, atol=1e-12)
+        rec = _passes.synthesis_pair(tf.constant(ra), tf.constant(rd), axis, bank, mode)
+        np.testing.assert_allclose(rec.numpy(), pywt.idwt(ra, rd, name, mode, axis=axis), atol=1e-12)
+        y = _passes.analysis_axis(tf.constant(x)[..., None], axis, bank, mode)
+        np.testing.assert_allclose(y.numpy()[..., 1], rd, atol=1e-12)
+        rec = _passes.synthesis_axis(y, axis, bank, mode)[..., 0]
+        np.testing.assert_allclose(rec.numpy(), pywt.idwt(ra, rd, name, mode, axis=axis), atol=1e-12)
+
+
+def test_kernel_choice_table():
+    sel = _kernels.select
+    assert sel(4, 100, 1) == "conv1d" and sel(4, 100, 17) == "conv2d"
+    assert sel(4, 100, 1, inverse=True) == "gemm" and sel(4, 300, 1, inverse=True) == "block"
+    assert sel(4, 100, 2, inverse=True) == "block" and sel(4, 100, 5, inverse=True) == "matmul"
+    assert sel(4, 300, 5, inverse=True) == "conv1d" and sel(4, 300, 17, inverse=True) == "conv2d"
+    assert sel(4, tf.constant(3), tf.constant(2)) == "conv2d"  # dynamic sizes: the general kernel
+
+
+@pytest.mark.parametrize("dilation", [1, 2])
+def test_swt_passes_with_tensor_filters(dilation):
+    """Level ``j`` of pywt.swt filters with taps ``2**(j - 1)`` apart (start_level = j - 1)."""
+    x = RNG.standard_normal((3, 16))
+    ((ra, rd),) = pywt.swt(x, "db2", level=1, start_level=dilation - 1)
+    y = _passes.swt_axis(tf.constant(x)[..., None], 1, _tensor_bank("db2"), dilation)
+    np.testing.assert_allclose(y.numpy()[..., 0], ra, atol=1e-12)
+    np.testing.assert_allclose(y.numpy()[..., 1], rd, atol=1e-12)
+    rec = _passes.iswt_axis(y, 1, _tensor_bank("db2"), dilation)[..., 0]
+    np.testing.assert_allclose(rec.numpy(), x, atol=1e-12)  # one level inverts alone (pywt.iswt's average)
+
+
+@pytest.mark.parametrize("ndim", [1, 2, 3])
+@pytest.mark.parametrize("mode", ["periodization", "symmetric", "zero"])
+def test_layer_adapter_band_major_layout(ndim, mode):
+    """``[B, *S, C]`` -> channels ``band * C + c`` in ``dwtn`` key order, and back."""
+    C = 3
+    x = RNG.standard_normal((2,) + (7, 6, 5)[:ndim] + (C,))
+    axes = tuple(range(1, ndim + 1))
+    bank = get_wavelet("db2")
+    filters = (bank.dec_lo, bank.dec_hi, bank.rec_lo, bank.rec_hi)
+    y = _base.analysis(tf.constant(x), filters, bank, mode, ndim).numpy()
+    ref = pywt.dwtn(x, "db2", mode, axes=axes)
+    keys = ["".join(k) for k in itertools.product("ad", repeat=ndim)]
+    for i, k in enumerate(keys):
+        np.testing.assert_allclose(y[..., i * C:(i + 1) * C], ref[k], atol=1e-12)
+    rec = _base.synthesis(tf.constant(y), filters, bank, mode, ndim).numpy()
+    np.testing.assert_allclose(rec, pywt.idwtn(ref, "db2", mode, axes=axes), atol=1e-12)
+    low = _base.approximation(tf.constant(x), filters, bank, mode, ndim).numpy()
+    np.testing.assert_allclose(low, ref["a" * ndim], atol=1e-12)
+
+
+def test_gradient_with_respect_to_filters():
+    """Tensor filters: d(loss)/d(filters) through analysis and synthesis equals finite differences."""
+    x = tf.constant(RNG.standard_normal((2, 6, 5, 2)))
+    b = get_wavelet("db2")
+    f0 = [tf.constant(f) for f in (b.dec_lo, b.dec_hi, b.rec_lo, b.rec_hi)]
+
+    def loss(dec_lo, dec_hi, rec_lo, rec_hi):
+        filters = (dec_lo, dec_hi, rec_lo, rec_hi)
+        y = _base.analysis(x, filters, b, "symmetric", 2)
+        r = _base.synthesis(y ** 2, filters, b, "symmetric", 2)
+        return tf.reduce_sum(r * r)
+
+    theo, num = tf.test.compute_gradient(loss, f0, delta=1e-6)
+    for t, n in zip(theo, num):
+        np.testing.assert_allclose(t, n, rtol=1e-6, atol=1e-6)
+
+
+def test_functions_are_thread_safe():
+    rng = np.random.default_rng(3)
+    xs = [rng.standard_normal((2, n)) for n in (33, 40, 57, 64)]
+
+    def run(x):
+        return kw.waverec(kw.wavedec(x, "db2", "symmetric", level=2), "db2", "symmetric")
+
+    with ThreadPoolExecutor(4) as pool:
+        outs = list(pool.map(run, xs))
+    for x, out in zip(xs, outs):
+        np.testing.assert_allclose(out.numpy()[:, : x.shape[1]], x, atol=1e-12)
+
+
+def test_gradients_with_respect_to_data():
+    x = tf.constant(np.random.default_rng(10).standard_normal((1, 12)))
+    f = tf.function(lambda x: kw.waverec(kw.wavedec(x, "sym3", "periodization", level=1), "sym3",
+                                         "periodization") ** 2)
+    theo, num = tf.test.compute_gradient(f, [x])
+    np.testing.assert_allclose(theo[0], num[0], atol=1e-6)
