@@ -1,8 +1,8 @@
-"""Adam step time of the kextras Burgers PINN (hard constraints): graph step, XLA step, forward-mode residual.
+"""Adam step time of the kextras Burgers PINN (hard constraints): nested tapes, Taylor mode (jet), XLA, forward mode.
 
 The variants are interleaved (``--rounds`` rounds of ``--steps`` steps each, the same
 initial weights and points, one thread); prints one JSON object with the median and all
-per-round ms/step and the loss after training, per variant.
+per-round ms/step (wall and CPU) and the loss after training, per variant.
 
     python3 benchmarks/bench_pde_adam_variants.py --dtype float32 --rounds 8 --steps 50
 """
@@ -22,7 +22,8 @@ import numpy as np  # noqa: E402
 
 import bench_pde_accuracy as acc  # noqa: E402
 
-VARIANTS = {"reverse": ("reverse", False), "reverse+xla": ("reverse", True), "forward": ("forward", False)}
+VARIANTS = {"reverse": ("reverse", False), "reverse+xla": ("reverse", True), "forward": ("forward", False),
+            "jet": ("jet", False), "jet+xla": ("jet", True)}
 
 
 def main(argv=None):
@@ -31,6 +32,7 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--steps", type=int, default=50)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--variants", default=",".join(VARIANTS), help=f"comma-separated subset of {tuple(VARIANTS)}")
     args = parser.parse_args(argv)
     acc.set_threads(1)
     import keras
@@ -45,7 +47,8 @@ def main(argv=None):
         return u_t + u * u_x - nu * u_xx
 
     pinns = {}
-    for name, (mode, jit) in VARIANTS.items():
+    for name in args.variants.split(","):
+        mode, jit = VARIANTS[name]
         residual = pde.PDEResidual(burgers, problem["x_pde"], name="pde", mode=mode)
         pinn = pde.PINN(acc.build_net(args.seed), [residual], domain=problem["ref"].domain,
                         output_transform=acc.burgers_hard)
@@ -53,14 +56,17 @@ def main(argv=None):
         pinn.fit(epochs=1, steps_per_epoch=args.steps, verbose=0)  # tracing / compilation
         pinns[name] = pinn
     times = {k: [] for k in pinns}
+    cpu = {k: [] for k in pinns}
     for _ in range(args.rounds):
         for name, pinn in pinns.items():
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             pinn.fit(epochs=1, steps_per_epoch=args.steps, verbose=0)
             times[name].append(1e3 * (time.perf_counter() - t) / args.steps)
+            cpu[name].append(1e3 * (time.process_time() - c) / args.steps)
     row = {"bench": "pde_adam_variants", "dtype": args.dtype, "seed": args.seed, "steps": args.steps}
     for name, pinn in pinns.items():
         row[name] = {"ms_median": float(np.median(times[name])), "ms_all": [round(v, 2) for v in times[name]],
+                     "cpu_ms_median": float(np.median(cpu[name])), "cpu_ms_all": [round(v, 2) for v in cpu[name]],
                      "loss": float(pinn.compute_terms()[0])}
     print(json.dumps(row))
 

@@ -41,6 +41,17 @@ class Solution:
     def __call__(self, x):
         return self._pinn.solution(x, training=self.training)
 
+    def decompose(self):
+        """``(net, transform)`` with ``u(x) = transform(x, net(x))`` (``transform`` None: identity).
+
+        The derivative engine (:func:`kextras_sci.pde.operators.derivatives`) uses it
+        to take Taylor-mode derivatives of an MLP ``net``.
+        """
+        pinn = self._pinn
+        if pinn.output_transform is None:
+            return pinn.net, None
+        return pinn.net, lambda x, y: pinn.output_transform([x, y])
+
 
 def condition_residual(pinn, cond, arrays, training=True):
     """``r`` of ``cond`` on ``arrays`` (tensors), normalised to ``[n, K]`` in the compute dtype."""
