@@ -2,7 +2,7 @@
 
 :func:`derivatives` is what every condition calls. It picks the method:
 Taylor mode (:mod:`~kextras_sci.pde.operators.jet`) when ``u`` is a recognised
-MLP, or exposes ``u.decompose() -> (net, transform)`` (``u(x) = transform(x, net(x))``,
+MLP (where :func:`prefers_jet` says it is cheaper), or exposes ``u.decompose() -> (net, transform)`` (``u(x) = transform(x, net(x))``,
 ``transform`` ``None`` for the identity) with a recognised MLP ``net``, as the
 PINN's solution does; nested ``tf.GradientTape`` s otherwise.
 """
@@ -29,6 +29,20 @@ def jet_plan(u):
     return None if chain is None else (chain, transform)
 
 
+def prefers_jet(plan, reqs):
+    """The ``mode="auto"`` rule: jet mode where it was measured faster than nested tapes.
+
+    That is a network without output transform (the tapes through ``T(x, N~(x))``
+    cost more than they save) and requests for which reverse mode takes at least 3
+    gradients (e.g. ``u_xx + u_yy``; Burgers' ``u_t, u_x, u_xx`` takes 2), see
+    ``benchmarks/bench_pde_adam_variants.py``.
+    """
+    if plan[1] is not None:
+        return False
+    parents = {(c, o[:k]) for c, o in reqs for k in range(len(o))}
+    return len(parents) >= 3
+
+
 def derivatives(u, x, requests, mode="auto"):
     """Evaluates ``u`` once and returns its value and several partial derivatives.
 
@@ -40,7 +54,8 @@ def derivatives(u, x, requests, mode="auto"):
     that parent at once. Jet mode (Taylor mode, :mod:`~kextras_sci.pde.operators.jet`)
     carries all derivatives through the layers of an MLP in one batched forward
     pass (exact, no tapes over the network). ``mode="auto"`` (default) takes jet
-    mode when :func:`jet_plan` recognises ``u``, reverse mode otherwise. Forward mode (``mode="forward"``) nests
+    mode when :func:`jet_plan` recognises ``u`` and :func:`prefers_jet` holds,
+    reverse mode otherwise. Forward mode (``mode="forward"``) nests
     ``tf.autodiff.ForwardAccumulator`` contexts instead and runs one forward pass
     per distinct multi-index (cheaper when few directional derivatives of a
     wide output are needed; orders up to 2).
@@ -77,7 +92,7 @@ def derivatives(u, x, requests, mode="auto"):
         raise ValueError(f"`mode` must be one of {_MODES}. Received: mode={mode!r}")
     if mode in ("auto", "jet"):
         plan = jet_plan(u)
-        if plan is not None:
+        if plan is not None and (mode == "jet" or prefers_jet(plan, reqs)):
             return _derivatives_jet(plan, x, reqs)
         if mode == "jet":
             raise ValueError(

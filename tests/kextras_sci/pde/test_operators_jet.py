@@ -181,20 +181,25 @@ def _burgers_pinn(mode, transform):
 @pytest.mark.parametrize("transform", [None, lambda x, y: -tf.sin(np.pi * x[:, :1]) + x[:, 1:] * (1 - x[:, :1] ** 2) * y],
                          ids=["soft", "hard"])
 def test_training_trajectory_matches_autodiff(transform, float64):
-    """The PINN's default engine (auto: jet for this MLP) trains exactly as nested tapes, to round-off."""
+    """Training with jet derivatives follows the nested-tape trajectory to round-off."""
     runs = {}
-    for mode in ("auto", "reverse"):
+    for mode in ("jet", "reverse"):
         pinn = _burgers_pinn(mode, transform)
         hist = pinn.fit(epochs=15, steps_per_epoch=2, verbose=0)
         runs[mode] = np.asarray(hist.history["loss"])
-    np.testing.assert_allclose(runs["auto"], runs["reverse"], rtol=1e-10)
-    assert runs["auto"][-1] < 0.5 * runs["auto"][0]
+    np.testing.assert_allclose(runs["jet"], runs["reverse"], rtol=1e-10)
+    assert runs["jet"][-1] < 0.5 * runs["jet"][0]
 
 
-def test_pinn_default_engine_is_jet(float64):
+def test_auto_rule(float64):
+    """auto: jet for a bare MLP when reverse mode takes >= 3 gradients, tapes otherwise."""
     from kextras_sci.pde.losses import Solution
 
-    plan = engine.jet_plan(Solution(_burgers_pinn("auto", None)))
+    soft, hard = _burgers_pinn("auto", None), _burgers_pinn("auto", lambda x, y: x[:, :1] * y)
+    plan = engine.jet_plan(Solution(soft))
     assert plan is not None and len(plan[0]) == 4 and plan[1] is None
-    hard = _burgers_pinn("auto", lambda x, y: x[:, :1] * y)
     assert engine.jet_plan(Solution(hard))[1] is not None
+    lap = [(0, (0, 0)), (0, (1, 1))]
+    assert engine.prefers_jet(plan, lap)
+    assert not engine.prefers_jet(plan, [(0, ()), (0, (0,)), (0, (1,)), (0, (0, 0))])  # Burgers: 2 gradients
+    assert not engine.prefers_jet(engine.jet_plan(Solution(hard)), lap)
