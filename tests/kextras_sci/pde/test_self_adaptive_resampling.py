@@ -4,7 +4,6 @@ network whose residual is known in closed form."""
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from kextras_sci import pde
 from kextras_sci.pde import balancing as bal
