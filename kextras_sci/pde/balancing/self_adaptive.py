@@ -67,7 +67,8 @@ class SelfAdaptiveWeights(WrappedCondition):
         arrays = self.inner.sample(seed)
         n = arrays["x"].shape[0]
         if self.lambdas is None:
-            self.lambdas = tf.Variable(self._initial(n), trainable=False, name=f"{self.inner.name}_lambda", dtype=tf.float64)
+            self.lambdas = tf.Variable(self._initial(n), trainable=False, name=f"{self.inner.name}_lambda",
+                                       dtype=tf.float64)
             self.last_squared_residual = tf.Variable(
                 np.zeros(n), trainable=False, name=f"{self.inner.name}_r2", dtype=tf.float64
             )
@@ -93,7 +94,8 @@ class SelfAdaptiveWeights(WrappedCondition):
         """``sqrt(m(lambda_i)) r_i`` on the training points (keeps ``|r_i|^2 / K`` for the ascent)."""
         r = self.inner_residual(model, arrays)
         k = tf.cast(tf.shape(r)[1], r.dtype)
-        self.last_squared_residual.assign(tf.cast(tf.stop_gradient(tf.reduce_sum(tf.square(r), axis=1) / k), tf.float64))
+        sq = tf.stop_gradient(tf.reduce_sum(tf.square(r), axis=1) / k)
+        self.last_squared_residual.assign(tf.cast(sq, tf.float64))
         m = tf.cast(self.mask_value(self.lambdas), r.dtype)
         return r * tf.sqrt(m)[:, None]
 

@@ -2,9 +2,10 @@
 
 :func:`derivatives` is what every condition calls. It picks the method:
 Taylor mode (:mod:`~kextras_sci.pde.operators.jet`) when ``u`` is a recognised
-MLP (where :func:`prefers_jet` says it is cheaper), or exposes ``u.decompose() -> (net, transform)`` (``u(x) = transform(x, net(x))``,
-``transform`` ``None`` for the identity) with a recognised MLP ``net``, as the
-PINN's solution does; nested ``tf.GradientTape`` s otherwise.
+MLP, or exposes ``u.decompose() -> (net, transform)`` (``u(x) = transform(x, net(x))``,
+``transform`` ``None`` for the identity) with a recognised MLP ``net`` as the
+PINN's solution does, and :func:`prefers_jet` says it is cheaper; nested
+``tf.GradientTape`` s otherwise.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ import tensorflow as tf
 from kextras_sci.pde.operators import jet
 from kextras_sci.pde.operators._checks import _as_2d, _as_points, _check_component, _normalize_orders, _zero_grad
 
-__all__ = ["derivatives"]
+__all__ = ["derivatives", "jet_plan", "prefers_jet"]
 
-
-# --------------------------------------------------------------------------
 _MODES = ("auto", "reverse", "forward", "jet")
 
 

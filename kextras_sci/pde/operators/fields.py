@@ -1,4 +1,7 @@
-"""The user-facing operators: gradient, derivative, hessian, laplacian, jacobian, divergence (see :mod:`kextras_sci.pde.operators`)."""
+"""The user-facing operators: gradient, derivative, hessian, laplacian, jacobian, divergence.
+
+See :mod:`kextras_sci.pde.operators` for shapes and formulas.
+"""
 
 from __future__ import annotations
 
