@@ -34,6 +34,18 @@ float64: Adam step ratio 0.49 / 0.57 / 0.48, error 7.1e-3 / 3.1e-2 / 6.2e-2 vs 8
 TensorFlow L-BFGS (``--quick --constraint hard --lbfgs-backend tensorflow``, loaded machine):
 per-iteration ratio after the first (compiling) chunk 0.31 / 0.35 / 0.34 (float64, seeds
 0/1/2), 0.24 / 0.15 / 0.24 (float32); whole 300-iteration stage 0.87-1.83 (XLA compile).
+
+Adam step, CPU time per step (``cpu_ratio``), float32, one thread, seeds 0/1/2, loaded 2-core
+machine, ``--adam-steps 1000 --chunks 5 --lbfgs-iters 0`` (error after the 1000 steps equal to
+DeepXDE's to 3 digits in every row):
+``--cases poisson_square --mode reverse``: 0.41 / 0.46 / 0.46; ``--mode jet`` (Taylor mode,
+what ``auto`` picks for this Laplacian): 0.41 / 0.37 / 0.37; ``--mode jet --jit``: 0.37 / 0.35 / 0.39.
+``--cases burgers --constraint hard --mode reverse`` (what ``auto`` picks under an output
+transform): 0.44 / 0.44 / 0.47; ``--mode jet --jit``: 0.42 / 0.47 / 0.41.
+Full schedule ``--cases poisson_square`` (default ``--mode auto``, i.e. jet; 5000 Adam + L-BFGS,
+seeds 0/1/2): Adam CPU ratio 0.38 / 0.40 / 0.41, error after Adam 7.81e-2 / 7.88e-2 / 9.32e-2
+(DeepXDE 7.80e-2 / 7.88e-2 / 9.35e-2), final error 7.5e-4 / 1.67e-3 / 1.01e-3 (DeepXDE 1.23e-3 /
+7.9e-4 / 1.02e-3).
 """
 
 from __future__ import annotations
@@ -161,7 +173,7 @@ def kextras_lbfgs(pinn, iters, restarts, backend, prefix):
 
 
 def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads, constraint="soft", dtype="float32", restarts=0,
-             lbfgs_backend="scipy", jit_compile=False):
+             lbfgs_backend="scipy", jit_compile=False, mode="auto"):
     import deepxde as dde
     import keras
 
@@ -170,6 +182,9 @@ def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads, constraint="s
     keras.config.set_floatx(dtype)  # the whole PINN (points, weights, Glorot draw) in this precision
     net = acc.build_net(seed)
     pinn = acc.kextras_pinn(problem, net, constraint=constraint)
+    for cond in pinn.conditions:  # the derivative engine of the residual (pde.operators.derivatives)
+        if hasattr(cond, "mode"):
+            cond.mode = mode
     model, data, expected_bcs = deepxde_model(problem, net, constraint=constraint, dtype=dtype)
     x_eval, u_eval = problem["x_eval"], problem["u_eval"]
 
@@ -182,26 +197,32 @@ def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads, constraint="s
     model.compile("adam", lr=1e-3)
     sizes = [adam_steps // chunks] * chunks
     sizes[0] += adam_steps - sum(sizes)
-    kx_times, dde_times = [], []
+    kx_times, dde_times, kx_cpu, dde_cpu = [], [], [], []
     for i, n in enumerate(sizes):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         pinn.fit(epochs=1, steps_per_epoch=n, verbose=0)
         kx_times.append((time.perf_counter() - t, n))
-        t = time.perf_counter()
+        kx_cpu.append((time.process_time() - c, n))
+        t, c = time.perf_counter(), time.process_time()
         model.train(iterations=n, display_every=max(n, 1), verbose=0)
         dde_times.append((time.perf_counter() - t, n))
+        dde_cpu.append((time.process_time() - c, n))
         if i == 0 and data.num_bcs != expected_bcs:
             print(
                 json.dumps({"warning": f"DeepXDE picked {data.num_bcs} boundary/initial points, expected {expected_bcs}"}),
                 file=sys.stderr,
             )
-    kx_step = float(np.median([t / n for t, n in kx_times[1:]] or [kx_times[0][0] / kx_times[0][1]]))
-    dde_step = float(np.median([t / n for t, n in dde_times[1:]] or [dde_times[0][0] / dde_times[0][1]]))
+    def per_step(times):  # median over chunks, the first (tracing) left out
+        return float(np.median([t / n for t, n in times[1:]] or [times[0][0] / times[0][1]]))
+
+    kx_step, dde_step = per_step(kx_times), per_step(dde_times)
+    kx_step_cpu, dde_step_cpu = per_step(kx_cpu), per_step(dde_cpu)
     kx_adam_err = pinn.relative_l2_error(x_eval, u_eval)
     dde_adam_err = dde_err()
     interim = {"stage": "adam done", "case": case, "seed": seed, "constraint": constraint, "dtype": dtype,
                "kextras_adam_step_ms": 1e3 * kx_step,
                "deepxde_adam_step_ms": 1e3 * dde_step, "ratio": kx_step / dde_step,
+               "cpu_ratio": kx_step_cpu / dde_step_cpu,
                "kextras_rel_l2_adam": kx_adam_err, "deepxde_rel_l2_adam": dde_adam_err}
     print(json.dumps(interim), file=sys.__stderr__, flush=True)
 
@@ -254,9 +275,13 @@ def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads, constraint="s
         "threads": threads,
         "adam_steps": adam_steps,
         "jit_compile": jit_compile,
+        "mode": mode,
         "kextras_adam_step_ms": 1e3 * kx_step,
         "deepxde_adam_step_ms": 1e3 * dde_step,
         "ratio": kx_step / dde_step,
+        "kextras_adam_step_cpu_ms": 1e3 * kx_step_cpu,
+        "deepxde_adam_step_cpu_ms": 1e3 * dde_step_cpu,
+        "cpu_ratio": kx_step_cpu / dde_step_cpu,
         "kextras_s": sum(t for t, _ in kx_times) + row_lbfgs.get("kextras_lbfgs_s", 0.0),
         "deepxde_s": sum(t for t, _ in dde_times) + row_lbfgs.get("deepxde_lbfgs_s", 0.0),
         "kextras_rel_l2_adam": kx_adam_err,
@@ -282,6 +307,8 @@ def main(argv=None):
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     parser.add_argument("--restarts", type=int, default=0, help="kextras L-BFGS restarts after line-search failures")
     parser.add_argument("--jit", action="store_true", help="kextras: compile the Adam training step with XLA")
+    parser.add_argument("--mode", choices=("auto", "jet", "reverse", "forward"), default="auto",
+                        help="kextras derivative engine of the residual (jet: Taylor mode through the MLP)")
     parser.add_argument("--lbfgs-backend", choices=("scipy", "tensorflow", "both"), default="scipy",
                         help="kextras L-BFGS backend; 'both' runs SciPy then TensorFlow from the same Adam weights")
     args = parser.parse_args(argv)
@@ -303,7 +330,7 @@ def main(argv=None):
             with contextlib.redirect_stdout(sys.stderr):  # DeepXDE prints its progress
                 row = run_case(case, seed, adam, lbfgs, chunks, args.threads, constraint=args.constraint,
                                dtype=args.dtype, restarts=args.restarts, lbfgs_backend=args.lbfgs_backend,
-                               jit_compile=args.jit)
+                               jit_compile=args.jit, mode=args.mode)
             row["quick"] = bool(args.quick)
             print(json.dumps(row), flush=True)
 

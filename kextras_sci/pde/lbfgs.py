@@ -67,7 +67,8 @@ class LBFGSResult:
 
     Attributes:
         history: dict of lists, one entry per L-BFGS iteration: ``"loss"``
-            (weighted total), every term name, ``"nfev"`` (cumulative function
+            (weighted total), every term name, every PDE parameter (its value at
+            the iterate, as ``fit`` logs it per epoch), ``"nfev"`` (cumulative function
             evaluations) and ``"time"`` (seconds since the start; with the
             TensorFlow backend measured at the end of each compiled chunk).
         loss: final total loss.
@@ -163,6 +164,21 @@ class PINNObjective:
         self.bridge = FlatWeights(pinn.trainable_weights)
         self.names = list(pinn.term_names)
         self.strategy = pinn.distribute_strategy
+        # PDE parameters: (name, index in the flat vector, or the constant value when not trainable)
+        offsets = np.cumsum([0] + self.bridge.sizes)
+        where = {id(v): int(o) for v, o in zip(self.bridge.variables, offsets)}
+        self.parameters = [(name, where.get(id(v)), float(keras.ops.convert_to_numpy(v)))
+                           for name, v in pinn.pde_parameters.items()]
+
+    @property
+    def parameter_indices(self):
+        """Flat indices of the trainable PDE parameters (in ``parameters`` order)."""
+        return [i for _, i, _ in self.parameters if i is not None]
+
+    def parameter_values(self, tracked):
+        """``{name: value}`` from the tracked entries of the flat vector (``parameter_indices`` order)."""
+        tracked = iter(np.asarray(tracked, np.float64).ravel())
+        return {name: float(next(tracked)) if i is not None else const for name, i, const in self.parameters}
 
     def _replica(self):
         variables = self.bridge.variables
@@ -191,18 +207,28 @@ class PINNObjective:
 class _Recorder:
     """History, progress bar, callback and best point of one L-BFGS stage."""
 
-    def __init__(self, names, maxiter, verbose, callback):
+    def __init__(self, names, maxiter, verbose, callback, objective=None):
         self.names = names
-        self.history = {"loss": [], **{n: [] for n in names}, "nfev": [], "time": []}
+        self.objective = objective
+        params = [p[0] for p in objective.parameters] if objective is not None else []
+        self.history = {"loss": [], **{n: [] for n in names}, **{p: [] for p in params}, "nfev": [], "time": []}
         self.bar = keras.utils.Progbar(maxiter, stateful_metrics=["loss", *names]) if verbose else None
         self.callback = callback
         self.start = time.perf_counter()
         self.iterations, self.best, self.best_x, self.logs = 0, np.inf, None, {}
 
-    def record(self, loss, terms, nfev, x=None, seconds=None):
-        """Appends one iteration; returns True when the callback asks to stop."""
+    def record(self, loss, terms, nfev, x=None, seconds=None, tracked=None):
+        """Appends one iteration; returns True when the callback asks to stop.
+
+        The PDE parameter values come from ``tracked`` (their entries of the
+        iterate, ``objective.parameter_indices`` order) or from the iterate ``x``.
+        """
         self.iterations += 1
         self.logs = {"loss": float(loss), **{n: float(v) for n, v in zip(self.names, terms)}}
+        if self.objective is not None and self.objective.parameters:
+            if tracked is None:
+                tracked = np.asarray(x)[self.objective.parameter_indices]
+            self.logs.update(self.objective.parameter_values(tracked))
         if self.logs["loss"] < self.best:
             self.best = self.logs["loss"]
             self.best_x = None if x is None else np.array(x, copy=True)
@@ -294,7 +320,7 @@ def minimize_lbfgs(
     if not pinn._validated:
         pinn.validate()
     objective = PINNObjective(pinn)
-    rec = _Recorder(objective.names, options["maxiter"], verbose, callback)
+    rec = _Recorder(objective.names, options["maxiter"], verbose, callback, objective)
     if backend == "scipy":
         stage = ScipyLBFGS(objective, options, rec)
     else:

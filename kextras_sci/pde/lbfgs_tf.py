@@ -112,10 +112,12 @@ class TFLBFGS:
             False: a graph-mode loop in which only the two-loop recursion is
             XLA-compiled (for an ``evaluate`` that XLA cannot compile, e.g. one that
             runs ``strategy.run`` on several devices).
+        track: indices of ``x`` whose values at each iterate go into the table of
+            :meth:`run` (default none; the PINN stage tracks its PDE parameters).
     """
 
     def __init__(self, evaluate, x0, lower=None, upper=None, num_terms=0, maxcor=50, maxls=50, ftol=0.0,
-                 gtol=1e-8, chunk=50, jit_compile=True):
+                 gtol=1e-8, chunk=50, jit_compile=True, track=()):
         x0 = tf.convert_to_tensor(x0)
         dtype, n = x0.dtype, int(x0.shape[0])
         self.dtype, self.num_terms = dtype, int(num_terms)
@@ -142,7 +144,8 @@ class TFLBFGS:
             self._run_fn, autograph=False, jit_compile=bool(jit_compile),
             input_signature=[tf.TensorSpec([], tf.int32)] * 3,
         )
-        self.columns = 2 + self.num_terms  # f, terms..., nfev
+        self.track = [int(i) for i in track]
+        self.columns = 2 + self.num_terms + len(self.track)  # f, terms..., nfev, x[track]...
         self.chunk = int(chunk)
 
     # ------------------------------------------------------------------ graph
@@ -197,7 +200,8 @@ class TFLBFGS:
             ok, f_new = ls["ok"], ls["f"]
             it = it + tf.cast(ok, tf.int32)
             row = tf.concat([[tf.cast(f_new, tf.float64)], tf.cast(ls["terms"], tf.float64),
-                             [tf.cast(nfev, tf.float64)]], 0)
+                             [tf.cast(nfev, tf.float64)],
+                             tf.cast(tf.gather(ls["x"], tf.constant(self.track, tf.int32)), tf.float64)], 0)
             rows = tf.tensor_scatter_nd_update(rows, [[k]], [row])
             pg = _projected_gradient_norm(ls["x"], ls["g"], self.lower, self.upper)
             reduction = (f - f_new) / tf.maximum(tf.maximum(tf.abs(f), tf.abs(f_new)), 1.0)
@@ -229,8 +233,9 @@ class TFLBFGS:
     def run(self, chunk, maxiter, maxfun):
         """Makes up to ``chunk <= self.chunk`` iterations (total limits ``maxiter`` / ``maxfun``).
 
-        Returns ``(rows, status)``: ``rows`` is a ``float64 [k, 2 + num_terms]`` NumPy
-        table (loss, terms, cumulative evaluations) of the ``k`` iterations made.
+        Returns ``(rows, status)``: ``rows`` is a ``float64 [k, 2 + num_terms + len(track)]``
+        NumPy table (loss, terms, cumulative evaluations, the tracked entries of
+        the iterate) of the ``k`` iterations made.
         """
         rows, status = self._run(tf.constant(chunk, tf.int32), tf.constant(maxiter, tf.int32),
                                  tf.constant(maxfun, tf.int32))
@@ -254,7 +259,7 @@ class TensorFlowLBFGS:
         return TFLBFGS(
             self.objective, bridge.get(bridge.dtype), lower, upper, num_terms=len(self.objective.names),
             maxcor=options["maxcor"], maxls=options["maxls"], ftol=options["ftol"], gtol=options["gtol"],
-            chunk=self.chunk, jit_compile=jit_compile,
+            chunk=self.chunk, jit_compile=jit_compile, track=self.objective.parameter_indices,
         )
 
     def _first_chunk(self, engine, *limits):
@@ -287,7 +292,7 @@ class TensorFlowLBFGS:
                 rows, status = engine.run(*limits)
             seconds = time.perf_counter() - rec.start
             for row in rows:
-                if rec.record(row[0], row[1:1 + k], int(row[1 + k]), seconds=seconds):
+                if rec.record(row[0], row[1:1 + k], int(row[1 + k]), seconds=seconds, tracked=row[2 + k:]):
                     status = -1
             rec.update_bar()
         x = engine.x.numpy()

@@ -41,10 +41,26 @@ class Solution:
     def __call__(self, x):
         return self._pinn.solution(x, training=self.training)
 
+    def decompose(self):
+        """``(net, transform)`` with ``u(x) = transform(x, net(x))`` (``transform`` None: identity).
 
-def condition_residual(pinn, cond, arrays, training=True):
-    """``r`` of ``cond`` on ``arrays`` (tensors), normalised to ``[n, K]`` in the compute dtype."""
-    r = cond.check_residual(cond.residual(Solution(pinn, training), arrays), None)
+        The derivative engine (:func:`kextras_sci.pde.operators.derivatives`) uses it
+        to take Taylor-mode derivatives of an MLP ``net``.
+        """
+        pinn = self._pinn
+        if pinn.output_transform is None:
+            return pinn.net, None
+        return pinn.net, lambda x, y: pinn.output_transform([x, y])
+
+
+def condition_residual(pinn, cond, arrays, training=True, loss=False):
+    """``r`` of ``cond`` on ``arrays`` (tensors), normalised to ``[n, K]`` in the compute dtype.
+
+    ``loss=True``: the residual of the training loss (``cond.loss_residual``,
+    weighted by wrappers such as self-adaptive weights; the condition's own points only).
+    """
+    fn = cond.loss_residual if loss else cond.residual
+    r = cond.check_residual(fn(Solution(pinn, training), arrays), None)
     return tf.cast(r, pinn.compute_dtype)
 
 
@@ -57,7 +73,7 @@ def compute_terms(pinn, conditions, store, training=True):
         arrays = store.arrays[i]
         full_n = tf.cast(tf.shape(arrays["x"])[0], dtype)
         local = {k: shard(tf.convert_to_tensor(v)) for k, v in arrays.items()}
-        r = condition_residual(pinn, c, local, training)
+        r = condition_residual(pinn, c, local, training, loss=True)
         k = tf.cast(tf.shape(r)[1], dtype)
         term = tf.reduce_sum(tf.square(r)) / (full_n * k)
         terms[c.name] = term

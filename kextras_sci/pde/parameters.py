@@ -122,7 +122,12 @@ def parameter_specs(parameters, reserved):
 
 
 def unique_names(conditions, parameters):
-    """Default names are numbered (``dirichlet``, ``dirichlet_1``); explicit ones must be distinct."""
+    """Explicit names must be distinct; unnamed conditions sharing a default name are numbered.
+
+    In order: ``dirichlet``, ``dirichlet_1``, ``dirichlet_2``, ..., skipping the
+    names given explicitly (an unnamed ``DirichletBC`` next to one named
+    ``"dirichlet"`` becomes ``dirichlet_1``).
+    """
     explicit = [c.name for c in conditions if c.explicit_name]
     dup = sorted({n for n in explicit if explicit.count(n) > 1})
     if dup:
@@ -130,17 +135,18 @@ def unique_names(conditions, parameters):
             f"Condition names must be distinct; {dup} is given to more than one condition. "
             "Pass a different `name=` to each."
         )
-    seen = {}
+    taken = set(explicit)
     for c in conditions:
-        n = c.name
-        if not c.explicit_name and sum(d.name == n for d in conditions) > 1:
-            k = seen.get(n, 0)
-            seen[n] = k + 1
-            c.name = n if k == 0 else f"{n}_{k}"
+        if c.explicit_name:
+            continue
+        base = name = c.unwrap().default_name  # also when numbered by an earlier call
+        k = 0
+        while name in taken:
+            k += 1
+            name = f"{base}_{k}"
+        c.name = name
+        taken.add(name)
     names = [c.name for c in conditions]
-    dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
-        raise ValueError(f"Condition names must be distinct; {dup} clash. Pass `name=` to each condition.")
     for n in names:
         if n == "loss" or n in parameters:
             raise ValueError(

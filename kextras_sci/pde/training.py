@@ -2,9 +2,8 @@
 
 * :class:`RelativeL2Error`: ``||u - u_ref|| / ||u_ref||`` (``val_rel_l2``);
 * :class:`ParameterLog`: the PDE parameter values in the epoch logs (so in
-  ``History``), DeepXDE's ``VariableValue``; as an L-BFGS callback
-  (``minimize_lbfgs(pinn, callback=ParameterLog(pinn))``) it records them per
-  iteration in ``history``;
+  ``History``), DeepXDE's ``VariableValue`` (the history that
+  ``minimize_lbfgs`` returns has them per iteration by itself);
 * :func:`declare_directions`: every PINN metric (``loss``, each term,
   ``rel_l2``) is minimised, so monitor callbacks left in ``mode="auto"``
   (``EarlyStopping(monitor="pde")``) are set to ``"min"``;

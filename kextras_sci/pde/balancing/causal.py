@@ -52,7 +52,7 @@ class CausalWeighting(WrappedCondition):
         self.chunk_weights = tf.Variable(np.ones(self.num_chunks), trainable=False, dtype=tf.float64, name="causal_w")
         self.chunk_losses = tf.Variable(np.zeros(self.num_chunks), trainable=False, dtype=tf.float64, name="causal_L")
 
-    def residual(self, model, arrays):
+    def loss_residual(self, model, arrays):
         r = self.inner_residual(model, arrays)
         dtype = r.dtype
         x = tf.convert_to_tensor(arrays["x"])

@@ -26,8 +26,13 @@ class SelfAdaptiveWeights(WrappedCondition):
     kept (``last_squared_residual``), so the update costs no extra network
     evaluation.
 
-    The points must stay fixed (no ``resample_every``) and training must be
-    on one device.
+    The weights belong to the training points: they weight the training loss
+    only (``loss_residual``); the residual at any points (``condition_residual``,
+    ``pointwise_residuals``, RAD / RAR ranking) is the unweighted one. When the
+    points are replaced (RAD, ``set_points``, ``resample_every``) the weights
+    start again from ``initial`` (and :class:`SelfAdaptiveUpdate` from a fresh
+    optimizer state); the number of points must stay the same. Training must
+    be on one device.
 
     Args:
         condition: the condition to weight (e.g. a ``PDEResidual``).
@@ -43,31 +48,38 @@ class SelfAdaptiveWeights(WrappedCondition):
         self.initial = initial
         self.lambdas = None
         self.last_squared_residual = None
+        self.generation = 0  # how many times the weights started again (new points)
+
+    def _initial(self, n):
+        return np.broadcast_to(np.asarray(self.initial, np.float64), (n,)).copy()
+
+    def _restart(self, n, what):
+        if int(self.lambdas.shape[0]) != n:
+            raise ValueError(
+                f"{self.describe()}: the number of points cannot change ({int(self.lambdas.shape[0])} -> {n}) "
+                f"({what}); self-adaptive weights are one per training point."
+            )
+        self.lambdas.assign(self._initial(n))
+        self.last_squared_residual.assign(np.zeros(n))
+        self.generation += 1
 
     def sample(self, seed=None):
         arrays = self.inner.sample(seed)
         n = arrays["x"].shape[0]
-        init = np.broadcast_to(np.asarray(self.initial, np.float64), (n,)).copy()
         if self.lambdas is None:
-            self.lambdas = tf.Variable(init, trainable=False, name=f"{self.inner.name}_lambda", dtype=tf.float64)
+            self.lambdas = tf.Variable(self._initial(n), trainable=False, name=f"{self.inner.name}_lambda",
+                                       dtype=tf.float64)
             self.last_squared_residual = tf.Variable(
                 np.zeros(n), trainable=False, name=f"{self.inner.name}_r2", dtype=tf.float64
             )
-        elif int(self.lambdas.shape[0]) != n:
-            raise ValueError(
-                f"{self.describe()}: the number of points changed ({int(self.lambdas.shape[0])} -> {n}); "
-                "self-adaptive weights need fixed points (no resampling)."
-            )
+        else:
+            self._restart(n, "resampling")
         return arrays
 
     def accept_points(self, arrays):
-        n = arrays["x"].shape[0]
-        if self.lambdas is not None and int(self.lambdas.shape[0]) != n:
-            raise ValueError(
-                f"{self.describe()}: the number of points cannot change ({int(self.lambdas.shape[0])} -> {n}); "
-                "self-adaptive weights need fixed points."
-            )
         self.inner.accept_points(arrays)
+        if self.lambdas is not None:
+            self._restart(arrays["x"].shape[0], "set_points")
 
     def mask_value(self, lam):
         return tf.square(lam) if self.mask == "square" else tf.sigmoid(lam)
@@ -78,20 +90,13 @@ class SelfAdaptiveWeights(WrappedCondition):
         s = tf.sigmoid(lam)
         return s * (1.0 - s)
 
-    def residual(self, model, arrays):
+    def loss_residual(self, model, arrays):
+        """``sqrt(m(lambda_i)) r_i`` on the training points (keeps ``|r_i|^2 / K`` for the ascent)."""
         r = self.inner_residual(model, arrays)
         k = tf.cast(tf.shape(r)[1], r.dtype)
-        sq = tf.cast(tf.stop_gradient(tf.reduce_sum(tf.square(r), axis=1) / k), tf.float64)
-        nr = tf.shape(r)[0]
-
-        def keep():
-            self.last_squared_residual.assign(sq)
-            return tf.constant(0)
-
-        # only a full evaluation (a training step) is kept; a few points (validation,
-        # NTK probes) use the first weights
-        tf.cond(tf.equal(nr, tf.shape(self.lambdas)[0]), keep, lambda: tf.constant(0))
-        m = tf.cast(self.mask_value(self.lambdas[:nr]), r.dtype)
+        sq = tf.stop_gradient(tf.reduce_sum(tf.square(r), axis=1) / k)
+        self.last_squared_residual.assign(tf.cast(sq, tf.float64))
+        m = tf.cast(self.mask_value(self.lambdas), r.dtype)
         return r * tf.sqrt(m)[:, None]
 
 
@@ -143,8 +148,10 @@ class SelfAdaptiveUpdate(keras.callbacks.Callback):
         self._step_fn = step
 
     def on_train_batch_end(self, batch, logs=None):
-        if getattr(self, "_step_fn", None) is None:
-            self._build_step()
+        generations = [c.generation for c in self.conditions]
+        if getattr(self, "_step_fn", None) is None or generations != self._generations:
+            self._build_step()  # new points: the weights and the optimizer state start again
+            self._generations = generations
         self._step_fn()
 
     def on_epoch_end(self, epoch, logs=None):

@@ -6,6 +6,7 @@ import numpy as np
 import tensorflow as tf
 
 from kextras import validation
+from kextras_sci.pde.domains._checks import float_array
 
 
 _METHODS = (None, "hammersley", "uniform", "lhs", "sobol", "halton")
@@ -31,13 +32,8 @@ def _check_num_points(num_points, cls_name):
 
 
 def _check_array(points, cls_name, name="points"):
-    try:
-        arr = np.asarray(points, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"{cls_name}: `{name}` must be a domain or a float array of shape "
-            f"[n, dim]. Received: {type(points).__name__}"
-        ) from None
+    arr = float_array(points, f"{cls_name}: `{name}` must be a domain or a float array of shape "
+                              f"[n, dim]. Received: {type(points).__name__}")
     if arr.ndim == 1:
         raise ValueError(
             f"{cls_name}: `{name}` must have shape [n, dim] (one row per point). "

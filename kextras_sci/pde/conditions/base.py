@@ -167,6 +167,16 @@ class Condition:
         """Residual ``[n, K]`` on the given points (tensors of ``arrays``)."""
         raise NotImplementedError
 
+    def loss_residual(self, model, arrays):
+        """The residual as it enters the training loss, on the condition's own points.
+
+        Default: :meth:`residual`. Wrappers that weight the training points
+        (self-adaptive, causal weights) override it; evaluation elsewhere
+        (``condition_residual``, ``pointwise_residuals``, RAD / RAR) uses the
+        unweighted :meth:`residual` at any points.
+        """
+        return self.residual(model, arrays)
+
     def check_residual(self, r, n):
         """Normalises a residual to ``[n, K]`` and checks its shape."""
         return _normalize_residual(r, n, self.describe())

@@ -43,8 +43,9 @@ class PDEResidual(Condition):
         method: sampling method (default ``None``: ``"hammersley"``).
         weight: weight of the term (default 1.0).
         name: term name (default ``"pde"``).
-        mode: ``"reverse"`` (default) or ``"forward"`` automatic differentiation
-            for the named derivatives.
+        mode: how the named derivatives are taken (:func:`~kextras_sci.pde.operators.derivatives`):
+            ``"auto"`` (default: Taylor mode for an MLP network, nested tapes
+            otherwise), ``"jet"``, ``"reverse"`` or ``"forward"``.
         include_boundary: add boundary points to a domain's points (default True).
         num_boundary: how many (default ``None``: ``ceil(2 d n^((d-1)/d))`` for
             ``n = num_points`` in ``d`` dimensions, the boundary share of a grid of
@@ -56,11 +57,11 @@ class PDEResidual(Condition):
     default_name = "pde"
     kind = "interior"
 
-    def __init__(self, fn, points, num_points=None, method=None, weight=1.0, name=None, mode="reverse",
+    def __init__(self, fn, points, num_points=None, method=None, weight=1.0, name=None, mode="auto",
                  include_boundary=True, num_boundary=None, anchors=None, style="auto"):
         if not callable(fn):
             raise ValueError(f"{type(self).__name__}: `fn` must be callable. Received: fn={fn!r}")
-        validation.choice("mode", mode, ("reverse", "forward"))
+        validation.choice("mode", mode, ("auto", "jet", "reverse", "forward"))
         self.style = validation.choice("style", style, ("auto", "named", "deepxde"))
         super().__init__(points, num_points, method, weight, name)
         self.fn = fn
@@ -192,8 +193,9 @@ class OperatorBC(PDEResidual):
         method: sampling method (default ``None``: ``"hammersley"``).
         weight: weight of the term (default 1.0).
         name: term name (default ``"operator_bc"``).
-        mode: ``"reverse"`` (default) or ``"forward"`` automatic differentiation
-            for the named derivatives.
+        mode: how the named derivatives are taken (:func:`~kextras_sci.pde.operators.derivatives`):
+            ``"auto"`` (default: Taylor mode for an MLP network, nested tapes
+            otherwise), ``"jet"``, ``"reverse"`` or ``"forward"``.
         anchors: fixed points ``[k, dim]`` added to every draw (default none).
         style: ``"auto"`` (default), ``"named"`` or ``"deepxde"``.
         check_boundary: fixed points must lie on the boundary (default True).
@@ -203,7 +205,7 @@ class OperatorBC(PDEResidual):
     kind = "boundary"
 
     def __init__(self, fn, points, num_points=None, where=None, method=None, weight=1.0, name=None,
-                 mode="reverse", anchors=None, style="auto", check_boundary=True):
+                 mode="auto", anchors=None, style="auto", check_boundary=True):
         super().__init__(fn, points, num_points, method, weight, name, mode, False, None, anchors, style)
         if where is not None and not callable(where):
             raise ValueError(f"OperatorBC: `where` must be a function of the points. Received: where={where!r}")

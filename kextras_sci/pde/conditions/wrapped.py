@@ -6,7 +6,9 @@ The wrapper forwards the public protocol of :class:`Condition` (``name``,
 condition ``inner``, explicitly; subclasses implement ``residual`` (usually
 from ``inner.residual``). Used by the loss-balancing wrappers
 (:class:`~kextras_sci.pde.balancing.SelfAdaptiveWeights`,
-:class:`~kextras_sci.pde.balancing.CausalWeighting`).
+:class:`~kextras_sci.pde.balancing.CausalWeighting`). Those weight the training
+points in ``loss_residual``; ``residual`` (any points: evaluation, RAD / RAR) is
+the wrapped condition's, unweighted.
 """
 
 from __future__ import annotations
@@ -68,6 +70,10 @@ class WrappedCondition(Condition):
     def check_residual(self, r, n):
         return self.inner.check_residual(r, n)
 
+    def residual(self, model, arrays):
+        """The wrapped condition's residual (unweighted), at any points."""
+        return self.inner.residual(model, arrays)
+
     def inner_residual(self, model, arrays):
-        """The wrapped condition's residual, normalised to ``[n, K]``."""
-        return self.inner.check_residual(self.inner.residual(model, arrays), None)
+        """The wrapped condition's loss residual, normalised to ``[n, K]``."""
+        return self.inner.check_residual(self.inner.loss_residual(model, arrays), None)

@@ -39,13 +39,16 @@ def _check_method(method):
     return method.lower()
 
 
-def _as_vector(value, name, dim=None):
+def float_array(value, message):
+    """``value`` as a float64 array, or ``ValueError(message)`` when it is not numeric."""
     try:
-        arr = np.asarray(value, dtype=np.float64)
+        return np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(
-            f"`{name}` must be a sequence of numbers. Received: {name}={value!r}"
-        ) from None
+        raise ValueError(message) from None
+
+
+def _as_vector(value, name, dim=None):
+    arr = float_array(value, f"`{name}` must be a sequence of numbers. Received: {name}={value!r}")
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim != 1 or arr.size == 0:
@@ -65,17 +68,23 @@ def _as_scalar(value, name):
     return validation.real(name, value)
 
 
+def _ordered_ends(lo, hi, names, what):
+    """The two ends ``(lo, hi)`` as floats with ``hi > lo``; the error names both (``names``)."""
+    lo, hi = _as_scalar(lo, names[0]), _as_scalar(hi, names[1])
+    if not hi > lo:
+        raise ValueError(
+            f"`{names[1]}` must be greater than `{names[0]}` (degenerate {what}). "
+            f"Received: {names[0]}={lo!r}, {names[1]}={hi!r}"
+        )
+    return lo, hi
+
+
 def _check_points(x, dim, name="x"):
     """Returns ``x`` as a float64 ``[n, dim]`` array or raises a ValueError."""
     if hasattr(x, "numpy") and not isinstance(x, np.ndarray):
         x = x.numpy()
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"`{name}` must be an array of points of shape [n, {dim}]. "
-            f"Received: {name} of type {type(x).__name__}"
-        ) from None
+    arr = float_array(x, f"`{name}` must be an array of points of shape [n, {dim}]. "
+                         f"Received: {name} of type {type(x).__name__}")
     if arr.ndim != 2 or arr.shape[1] != dim:
         raise ValueError(
             f"`{name}` must have shape [n, {dim}] (one row per point, {dim} coordinates). "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kextras_sci.pde.domains._checks import _as_scalar, _as_vector
+from kextras_sci.pde.domains._checks import _as_vector, _ordered_ends
 from kextras_sci.pde.domains.base import Geometry
 from kextras_sci.pde.domains.unit import _normalize_rows
 
@@ -115,12 +115,7 @@ class Interval(Box):
     """
 
     def __init__(self, a, b):
-        a = _as_scalar(a, "a")
-        b = _as_scalar(b, "b")
-        if not b > a:
-            raise ValueError(
-                f"`b` must be greater than `a` (degenerate interval). Received: a={a!r}, b={b!r}"
-            )
+        a, b = _ordered_ends(a, b, ("a", "b"), "interval")
         super().__init__([a], [b])
         self.a, self.b = a, b
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from kextras_sci.pde.domains._checks import float_array
 from kextras_sci.pde.domains.base import Geometry
 from kextras_sci.pde.domains.unit import _normalize_rows
 
@@ -36,12 +37,7 @@ class Polygon(Geometry):
     """
 
     def __init__(self, vertices):
-        try:
-            v = np.asarray(vertices, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"`vertices` must be an array of shape [m, 2]. Received: vertices={vertices!r}"
-            ) from None
+        v = float_array(vertices, f"`vertices` must be an array of shape [m, 2]. Received: vertices={vertices!r}")
         if v.ndim != 2 or v.shape[1] != 2:
             raise ValueError(
                 f"`vertices` must have shape [m, 2]. Received: vertices.shape={v.shape}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kextras_sci.pde.domains._checks import _REL_TOL, _as_scalar, _check_method, _check_n, _check_points
+from kextras_sci.pde.domains._checks import _REL_TOL, _check_method, _check_n, _check_points, _ordered_ends
 from kextras_sci.pde.domains.base import Geometry
 from kextras_sci.pde.domains.boxes import Interval
 
@@ -18,13 +18,7 @@ class TimeInterval(Interval):
     """
 
     def __init__(self, t0, t1):
-        t0 = _as_scalar(t0, "t0")
-        t1 = _as_scalar(t1, "t1")
-        if not t1 > t0:
-            raise ValueError(
-                f"`t1` must be greater than `t0` (degenerate time interval). "
-                f"Received: t0={t0!r}, t1={t1!r}"
-            )
+        t0, t1 = _ordered_ends(t0, t1, ("t0", "t1"), "time interval")
         super().__init__(t0, t1)
         self.t0, self.t1 = t0, t1
 

@@ -81,9 +81,15 @@ def test_duplicate_names_are_errors_and_defaults_are_numbered():
         pde.PINN(net(), [a, b], domain=SQ)
     p = pde.PINN(net(), [pde.DirichletBC(SQ, 0.0, num_points=8), pde.DirichletBC(SQ, 1.0, num_points=8)], domain=SQ)
     assert p.term_names == ("dirichlet", "dirichlet_1")
-    with pytest.raises(ValueError, match="Condition names must be distinct"):
-        pde.PINN(net(), [pde.DirichletBC(SQ, 0.0, num_points=8), pde.DirichletBC(SQ, 0.0, num_points=8),
-                         pde.DirichletBC(SQ, 0.0, num_points=8, name="dirichlet_1")], domain=SQ)
+    # numbering skips explicit names, and is the same when the conditions are set again
+    conds = [pde.DirichletBC(SQ, 0.0, num_points=8), pde.DirichletBC(SQ, 0.0, num_points=8),
+             pde.DirichletBC(SQ, 0.0, num_points=8, name="dirichlet_1"), pde.DirichletBC(SQ, 0.0, num_points=8, name="dirichlet")]
+    p = pde.PINN(net(), conds, domain=SQ)
+    assert p.term_names == ("dirichlet_2", "dirichlet_3", "dirichlet_1", "dirichlet")
+    p.set_conditions(conds)
+    assert p.term_names == ("dirichlet_2", "dirichlet_3", "dirichlet_1", "dirichlet")
+    with pytest.raises(ValueError, match=r"Condition names must be distinct; \['dirichlet'\]"):
+        pde.PINN(net(), [pde.DirichletBC(SQ, 0.0, num_points=8, name="dirichlet"), pde.NeumannBC(SQ, 0.0, num_points=8, name="dirichlet")], domain=SQ)
 
 
 def test_a_condition_cannot_take_a_parameter_name():
