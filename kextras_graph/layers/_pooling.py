@@ -37,7 +37,7 @@ from kextras_graph.layers._base import (
 )
 from kextras_graph.ops.graph_batch import STRUCTURE_KEY, graph_structure, ragged_to_disjoint
 from kextras_graph.ops.normalization import gcn_norm
-from kextras_graph.ops.segment import propagate_sum, scatter_sum
+from kextras_graph.ops.segment import propagate_sum
 
 _LEVEL_KEY = re.compile(r"^pool_nodes_(\d+)$")
 
@@ -264,59 +264,6 @@ class SelectionPool(PoolingLayer):
 
 
 # ------------------------------------------------------------------ clustering pools
-#
-# Flat, XLA-friendly forms of the dense per-graph products (no padding: a padded
-# [B, n_max, ...] batch has a data-dependent shape XLA cannot compile):
-#   (Sᵀ Z)[g]    = sum_{i in g} S_i Z_iᵀ                     -> per_graph_outer(S, Z)
-#   (Sᵀ A S)[g]  = sum_{edges s -> t in g} S_t S_sᵀ           -> coarse_adjacency
-#   (Sᵀ S)[g]    = per_graph_outer(S, S)
-
-def per_graph_outer(u, v, graph_ids, num_graphs):
-    """``out[g] = sum_{i: graph_ids[i] = g} u_i v_iᵀ``, ``[B, ku, kv]``."""
-    return scatter_sum(u[:, :, None] * v[:, None, :], graph_ids, num_graphs)
-
-
-def coarse_adjacency(s, graph):
-    """``A' = Sᵀ A S`` per graph (``A[t, s]`` counts the edges ``s -> t``), ``[B, k, k]``."""
-    return per_graph_outer(tf.gather(s, graph.targets), tf.gather(s, graph.sources),
-                           graph.edge_graph_ids, graph.num_graphs)
-
-
-def sum_squared_adjacency(graph, dtype):
-    """``sum_{t, s} A[t, s]^2`` per graph, ``[B]`` (duplicate edges count: ``A`` holds edge
-    counts): one sort of the ``(t, s)`` keys, each edge adds the size of its run."""
-    n = tf.cast(graph.num_nodes, tf.int64)
-    keys = tf.cast(graph.targets, tf.int64) * n + tf.cast(graph.sources, tf.int64)
-    order = tf.argsort(keys, stable=True)
-    sorted_keys = tf.gather(keys, order)
-    new_run = tf.concat([tf.ones([1], tf.bool)[:tf.size(keys)],
-                         tf.not_equal(sorted_keys[1:], sorted_keys[:-1])], 0)
-    run = tf.cumsum(tf.cast(new_run, tf.int32)) - 1
-    run_size = tf.math.unsorted_segment_sum(tf.ones_like(run), run, tf.size(run))
-    per_edge = tf.cast(tf.gather(run_size, run), dtype)
-    return scatter_sum(per_edge, tf.gather(graph.edge_graph_ids, order), graph.num_graphs)
-
-
-def safe_sqrt(v):
-    """``sqrt(max(v, 0))`` with gradient 0 (not NaN) at 0."""
-    positive = v > 0
-    return tf.where(positive, tf.sqrt(tf.where(positive, v, tf.ones_like(v))), tf.zeros_like(v))
-
-
-def mean_over(values, valid):
-    """Mean of ``values[B]`` over the graphs where ``valid``; 0 when none is valid."""
-    valid = tf.cast(valid, values.dtype)
-    total = tf.reduce_sum(values * valid)
-    return tf.math.divide_no_nan(total, tf.reduce_sum(valid))
-
-
-def symmetric_normalize(a):
-    """``D^-1/2 A D^-1/2`` with ``D = diag(row sums)``; rows of sum 0 stay 0."""
-    deg = tf.reduce_sum(a, -1)
-    inv = tf.where(deg > 0, tf.math.rsqrt(tf.where(deg > 0, deg, tf.ones_like(deg))),
-                   tf.zeros_like(deg))
-    return inv[..., :, None] * a * inv[..., None, :]
-
 
 def cluster_outputs(x_pool, a_pool, counts, num_clusters, edge_dtype, splits_dtype):
     """Ragged coarse graphs: ``k`` nodes per non-empty graph (0 for an empty one), every

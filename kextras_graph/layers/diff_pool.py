@@ -4,14 +4,14 @@ import tensorflow as tf
 
 from kextras import validation
 from kextras_graph.layers._dense import DenseWeightsMixin
-from kextras_graph.layers._pooling import (
-    ClusterPool,
+from kextras_graph.layers._cluster_ops import (
     coarse_adjacency,
     mean_over,
     per_graph_outer,
     safe_sqrt,
     sum_squared_adjacency,
 )
+from kextras_graph.layers._pooling import ClusterPool
 from kextras_graph.ops.segment import scatter_sum
 
 
@@ -49,6 +49,9 @@ class DiffPool(DenseWeightsMixin, ClusterPool):
         bias_regularizer: as ``keras.layers.Dense``.
         kernel_constraint: as ``keras.layers.Dense``.
         bias_constraint: as ``keras.layers.Dense``.
+        sparse: "auto" (default: True without an accelerator), True (CPU kernels: sparse
+            propagation, per-graph products on graphs padded to the largest one) or False
+            (flat kernels, XLA compatible; less memory for one huge graph among small ones).
 
     Weights: ``pool_kernel [F, k]``, ``pool_bias [k]`` then ``embed_kernel [F, units]``,
     ``embed_bias [units]`` (when ``units``).
@@ -86,31 +89,34 @@ class DiffPool(DenseWeightsMixin, ClusterPool):
                                if self.use_bias else None)
 
     def assign(self, graph, training=None):
-        # P X W computed as P (X W) on the flat nodes (P = D^-1/2 (A + I) D^-1/2)
-        logits = self.gcn_propagate(tf.matmul(graph.nodes, self.pool_kernel), graph)
+        # P X W computed as P (X W) on the flat nodes (P = D^-1/2 (A + I) D^-1/2); with an
+        # embedding, one propagation of X [W_pool | W_embed]
+        kernel = (self.pool_kernel if self.units is None
+                  else tf.concat([self.pool_kernel, self.embed_kernel], 1))
+        h = self.gcn_propagate(tf.matmul(graph.nodes, kernel), graph)
+        logits = h[:, :self.k]
         if self.pool_bias is not None:
             logits = logits + self.pool_bias
         s = tf.nn.softmax(logits, axis=-1)
         if self.units is None:
             return s, graph.nodes
-        z = self.gcn_propagate(tf.matmul(graph.nodes, self.embed_kernel), graph)
+        z = h[:, self.k:]
         if self.embed_bias is not None:
             z = z + self.embed_bias
         return s, self.activation(z)
 
     def coarsen(self, s, features, graph, counts):
-        gid, b = graph.node_graph_ids, graph.num_graphs
-        x_pool = per_graph_outer(s, features, gid, b)
-        a_pool = coarse_adjacency(s, graph)
+        gid, b, sparse = graph.node_graph_ids, graph.num_graphs, self.sparse
+        x_pool = per_graph_outer(s, features, graph, sparse)
+        s64 = tf.cast(s, tf.float64)
+        a_pool64 = coarse_adjacency(s64, graph, sparse)  # float64: the link loss needs it
+        a_pool = tf.cast(a_pool64, s.dtype)
         nonempty = counts > 0
         n = tf.cast(counts, tf.float64)
-        s64 = tf.cast(s, tf.float64)
-        # ||A - S Sᵀ||_F^2 = sum A^2 - 2 sum_{edges s->t} S_t . S_s + ||Sᵀ S||_F^2 (float64)
-        cross = scatter_sum(tf.reduce_sum(tf.gather(s64, graph.targets) *
-                                          tf.gather(s64, graph.sources), -1),
-                            graph.edge_graph_ids, b)
-        sts = tf.reduce_sum(tf.square(per_graph_outer(s64, s64, gid, b)), [-2, -1])
-        link = safe_sqrt(sum_squared_adjacency(graph, tf.float64) - 2 * cross + sts)
+        # ||A - S Sᵀ||_F^2 = sum A^2 - 2 Tr(Sᵀ A S) + ||Sᵀ S||_F^2 (float64)
+        cross = tf.linalg.trace(a_pool64)
+        sts = tf.reduce_sum(tf.square(per_graph_outer(s64, s64, graph, sparse)), [-2, -1])
+        link = safe_sqrt(sum_squared_adjacency(graph, tf.float64, sparse) - 2 * cross + sts)
         link = tf.cast(tf.math.divide_no_nan(link, n * n), tf.float32)
         s32 = tf.cast(s, tf.float32)
         ent = -tf.reduce_sum(s32 * tf.math.log(s32 + 1e-15), -1)

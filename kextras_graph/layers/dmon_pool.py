@@ -5,7 +5,7 @@ import tensorflow as tf
 from kextras import validation
 
 from kextras_graph.layers._mlp_cluster_pool import MLPClusterPool
-from kextras_graph.layers._pooling import (
+from kextras_graph.layers._cluster_ops import (
     coarse_adjacency,
     mean_over,
     per_graph_outer,
@@ -67,7 +67,7 @@ class DMoNPool(MLPClusterPool):
         gid, b = graph.node_graph_ids, graph.num_graphs
         sizes = scatter_sum(s, gid, b)  # [B, k] = Sᵀ 1
         c = tf.math.divide_no_nan(s, tf.gather(sizes, gid))
-        x_pool = tf.nn.selu(per_graph_outer(c, features, gid, b))
+        x_pool = tf.nn.selu(per_graph_outer(c, features, graph))
         a_pool = coarse_adjacency(s, graph)
         s32 = tf.cast(s, tf.float32)
         deg = tf.cast(graph.in_degree, tf.float32)  # [N], row sums of A

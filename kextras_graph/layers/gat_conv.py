@@ -6,7 +6,7 @@ import tensorflow as tf
 from kextras import validation
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers.message_passing import MessagePassing
-from kextras_graph.ops.segment import segment_softmax
+from kextras_graph.ops.segment import gather_rows, segment_softmax
 
 
 class GATConv(DenseWeightsMixin, MessagePassing):
@@ -88,35 +88,36 @@ class GATConv(DenseWeightsMixin, MessagePassing):
     def compute_output_dim(self, node_dim, edge_dim):
         return self.heads * self.units if self.concat else self.units
 
-    def message(self, x_j, edge_weight):
-        return x_j * edge_weight[:, :, None]  # [E, H, U] * attention [E, H]
-
     def call_graph(self, graph, training=None):
         x = graph.nodes
         n = graph.num_nodes
         sources, targets = graph.sources, graph.targets
-        keep = None
+        loop_bias = None
         if self.add_self_loops:
             # existing self loops get attention 0 (as if removed), one loop per node is added
             loops = tf.range(n, dtype=sources.dtype)
             keep = tf.concat([tf.not_equal(sources, targets), tf.ones([n], tf.bool)], 0)
+            loop_bias = tf.where(keep, tf.constant(0.0, x.dtype),
+                                 tf.constant(float("-inf"), x.dtype))[:, None]
             sources, targets = tf.concat([sources, loops], 0), tf.concat([targets, loops], 0)
             graph = graph.replace(sources=sources, targets=targets)
         z = tf.reshape(tf.matmul(x, self.kernel), [-1, self.heads, self.units])
         if self.v2:
             zt = tf.reshape(tf.matmul(x, self.target_kernel), [-1, self.heads, self.units])
-            pre = self._leaky_relu(tf.gather(z, sources) + tf.gather(zt, targets))
+            pre = self._leaky_relu(gather_rows(z, sources, self.sparse)
+                                   + gather_rows(zt, targets, self.sparse))
             logits = tf.reduce_sum(pre * self.attn_kernel, axis=-1)
         else:
             a_src = tf.reduce_sum(z * self.attn_kernel_source, axis=-1)  # [N, H]
             a_dst = tf.reduce_sum(z * self.attn_kernel_target, axis=-1)
-            logits = self._leaky_relu(tf.gather(a_src, sources) + tf.gather(a_dst, targets))
-        if keep is not None:
-            logits = tf.where(keep[:, None], logits, tf.constant(float("-inf"), logits.dtype))
-        alpha = segment_softmax(logits, targets, n)  # [E, H]
+            logits = self._leaky_relu(gather_rows(a_src, sources, self.sparse)
+                                      + gather_rows(a_dst, targets, self.sparse))
+        if loop_bias is not None:
+            logits = logits + loop_bias  # -inf: attention 0 for the removed self loops
+        alpha = segment_softmax(logits, targets, n, sparse=self.sparse)  # [E, H]
         if training and self.dropout > 0:
             alpha = keras.random.dropout(alpha, self.dropout, seed=self.seed_generator)
-        out = self.propagate(z, graph, edge_weight=alpha)
+        out = self.propagate(z, graph, edge_weight=alpha)  # per-head weights: [E, H]
         if self.concat:
             out = tf.reshape(out, [-1, self.heads * self.units])
         else:
@@ -126,7 +127,8 @@ class GATConv(DenseWeightsMixin, MessagePassing):
         return self.activation(out)
 
     def _leaky_relu(self, x):
-        # tf.nn.leaky_relu stores alpha as a float32 attribute; keep float64 exact.
+        if x.dtype != tf.float64:  # the fused kernel (its slope is a float32 attribute)
+            return tf.nn.leaky_relu(x, self.negative_slope)
         return tf.where(x > 0, x, tf.constant(self.negative_slope, x.dtype) * x)
 
     def get_config(self):

@@ -33,11 +33,13 @@ class MessagePassing(GraphLayer):
     incoming edges), and the node is updated, ``x_i' = update(a_i, x_i)``.
 
     ``propagate(x, graph, edge_weight=None, training=None, **kwargs)`` runs the three
-    steps and picks the kernel: with the default ``message`` (``w_ji x_j``, or ``x_j``)
+    steps and picks the kernel: with the default ``message`` (``w_ji x_j``, or ``x_j``;
+    ``edge_weight`` ``[E]``, or ``[E, H]`` per head for ``x [N, H, C]``, e.g. attention)
     and a "sum" or "mean" aggregation it calls ``message_and_aggregate``, by default one
-    ``A @ x`` (a sparse-dense matmul, or a gather and a scatter with ``sparse=False``);
-    otherwise it gathers the features, calls ``message`` and reduces with
-    ``kextras_graph.ops.scatter(..., reduce=aggregate)``. Extra ``kwargs`` reach
+    ``A @ x`` (sparse-dense matmuls, one per head, or a gather and a scatter with
+    ``sparse=False``); otherwise it gathers the features, calls ``message`` and reduces
+    with ``kextras_graph.ops.scatter(..., reduce=aggregate)`` (a sum: sparse products on
+    CPU, ``scatter_nd`` with ``sparse=False``). Extra ``kwargs`` reach
     ``message`` and ``update`` when they declare them.
 
     Override any of:
@@ -78,19 +80,20 @@ class MessagePassing(GraphLayer):
     def message(self, x_j, edge_weight=None):
         if edge_weight is None:
             return x_j
-        return x_j * tf.reshape(tf.cast(edge_weight, x_j.dtype),
-                                [-1] + [1] * (x_j.shape.rank - 1))
+        w = tf.cast(edge_weight, x_j.dtype)  # [E], or [E, H] for per-head [E, H, C] x_j
+        extra = x_j.shape.rank - w.shape.rank
+        return x_j * tf.reshape(w, tf.concat([tf.shape(w), tf.ones([extra], tf.int32)], 0))
 
     def aggregate(self, messages, targets, num_nodes):
         if self.aggregate_name == "sum":
-            return scatter_sum(messages, targets, num_nodes)  # validated targets
+            return scatter_sum(messages, targets, num_nodes, self.sparse)  # validated targets
         return scatter(messages, targets, num_nodes, reduce=self.aggregate_name)
 
     def message_and_aggregate(self, x, graph, edge_weight=None):
         """``A @ x`` (``A[t, s] = sum of w`` over the edges ``s -> t``; divided by the
         in-degree for "mean"), with the layer's kernel."""
         out = propagate_sum(x, graph.sources, graph.targets, graph.num_nodes, edge_weight,
-                            adjacency=graph.adjacency, sparse=self.sparse)
+                            adjacency=graph.structure.get("adjacency"), sparse=self.sparse)
         if self.aggregate_name == "mean":
             count = tf.cast(tf.maximum(graph.in_degree, 1), out.dtype)
             out = out / tf.reshape(count, [-1] + [1] * (out.shape.rank - 1))
@@ -105,11 +108,12 @@ class MessagePassing(GraphLayer):
             aggregated = self.message_and_aggregate(x, graph, edge_weight=edge_weight)
         else:
             wanted = self._message_args
-            available = {"x_j": gather_rows(x, graph.sources), "edge_weight": edge_weight,
+            available = {"x_j": gather_rows(x, graph.sources, self.sparse),
+                         "edge_weight": edge_weight,
                          "edge_features": graph.edge_features, "graph": graph,
                          "training": training, **kwargs}
             if wanted is None or "x_i" in wanted:
-                available["x_i"] = gather_rows(x, graph.targets)
+                available["x_i"] = gather_rows(x, graph.targets, self.sparse)
             messages = self.message(**_filter(available, wanted))
             aggregated = self.aggregate(messages, graph.targets, graph.num_nodes)
         extra = {"x": x, "graph": graph, "training": training, **kwargs}

@@ -5,7 +5,7 @@ import tensorflow as tf
 from kextras import validation
 
 from kextras_graph.layers._mlp_cluster_pool import MLPClusterPool
-from kextras_graph.layers._pooling import (
+from kextras_graph.layers._cluster_ops import (
     coarse_adjacency,
     mean_over,
     per_graph_outer,
@@ -67,7 +67,7 @@ class MinCutPool(MLPClusterPool):
     def coarsen(self, s, features, graph, counts):
         k = self.k
         gid, b = graph.node_graph_ids, graph.num_graphs
-        x_pool = per_graph_outer(s, features, gid, b)
+        x_pool = per_graph_outer(s, features, graph)
         a_tilde = coarse_adjacency(s, graph)
         a_pool = symmetric_normalize(a_tilde * (1 - tf.eye(k, dtype=a_tilde.dtype)))
         s32 = tf.cast(s, tf.float32)
@@ -75,7 +75,7 @@ class MinCutPool(MLPClusterPool):
         deg = tf.cast(graph.in_degree, tf.float32)  # row sums of A
         den = scatter_sum(deg * tf.reduce_sum(tf.square(s32), -1), gid, b)  # Tr(Sᵀ D S)
         cut = -tf.math.divide_no_nan(num, den)
-        ss = per_graph_outer(s32, s32, gid, b)
+        ss = per_graph_outer(s32, s32, graph)
         ss_norm = safe_sqrt(tf.reduce_sum(tf.square(ss), [-2, -1]))
         ortho = tf.math.divide_no_nan(ss, ss_norm[:, None, None]) - tf.eye(k) / k ** 0.5
         ortho = safe_sqrt(tf.reduce_sum(tf.square(ortho), [-2, -1]))

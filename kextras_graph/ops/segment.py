@@ -2,14 +2,18 @@
 
 ``scatter(data, index, num_segments, reduce=)`` reduces the rows of ``data`` that share an
 index (sum, mean, max, min, std); ``propagate_sum`` is the weighted neighbour sum ``A @ x``
-with two kernels (a sparse-dense matmul, or a gather and a scatter that XLA compiles).
-Every kernel is ``unsorted_segment_*``/``scatter_nd`` with an explicit ``num_segments``,
-so nothing needs sorting and everything compiles with XLA except the sparse matmul. Empty
-segments give zeros (not ``-inf`` or ``NaN``); a NaN in a segment makes its max/min NaN,
-as ``tf.reduce_max`` does.
+(per-head weights too). The kernels for validated indices (``propagate_sum``,
+``scatter_sum``, ``gather_rows``, ``segment_softmax``) take ``sparse``: True runs the sums
+as sparse-dense products (``ops.sparse_matmul``: several times faster on CPU, not XLA
+compatible), False as gathers and ``scatter_nd``. Everything else is
+``unsorted_segment_*`` with an explicit ``num_segments``: nothing needs sorting and it all
+compiles with XLA. Empty segments give zeros (not ``-inf`` or ``NaN``); a NaN in a segment
+makes its max/min NaN, as ``tf.reduce_max`` does.
 """
 
 import tensorflow as tf
+
+from kextras_graph.ops.sparse_matmul import incidence_sum, supported, weighted_sum
 
 __all__ = [
     "scatter",
@@ -129,45 +133,63 @@ def segment_std(data, segment_ids, num_segments=None):
     return scatter(data, segment_ids, num_segments, "std")
 
 
-def segment_softmax(logits, segment_ids, num_segments=None):
+def segment_softmax(logits, segment_ids, num_segments=None, sparse=False):
     """Softmax of ``logits`` within each segment (over the first axis).
 
     ``out[k] = exp(l[k] - m[s]) / sum_{k': ids[k'] = s} exp(l[k'] - m[s])`` with
     ``s = ids[k]`` and ``m[s]`` the segment maximum (for stability). Extra trailing axes
-    (e.g. attention heads) are independent.
+    (e.g. attention heads) are independent. ``sparse=True`` (ids in range only): the sums
+    and the gathers' gradients run as sparse products (faster on CPU, not XLA compatible).
     """
     num_segments = _num_segments(segment_ids, num_segments)
     seg_max = tf.stop_gradient(tf.math.unsorted_segment_max(logits, segment_ids, num_segments))
     exp = tf.exp(logits - tf.gather(seg_max, segment_ids))
-    denom = tf.math.unsorted_segment_sum(exp, segment_ids, num_segments)
-    return exp / tf.gather(denom, segment_ids)
+    if not sparse:
+        denom = tf.math.unsorted_segment_sum(exp, segment_ids, num_segments)
+        return exp / tf.gather(denom, segment_ids)
+    denom = scatter_sum(exp, segment_ids, num_segments, sparse=True)
+    return exp / gather_rows(denom, segment_ids, sparse=True)
 
 
-def scatter_sum(data, segment_ids, num_segments):
+def scatter_sum(data, segment_ids, num_segments, sparse=False):
     """``scatter(reduce="sum")`` for ids known to lie in ``[0, num_segments)``.
 
-    ``tf.scatter_nd`` (forward + backward about 15-20 % faster than
-    ``unsorted_segment_sum`` on CPU for ``[E, 64]`` messages); an out-of-range id is an
-    error (CPU) rather than dropped, so only validated indices use it.
+    ``sparse=False``: ``tf.scatter_nd`` (forward + backward about 15-20 % faster than
+    ``unsorted_segment_sum`` on CPU for ``[E, 64]`` messages; XLA compatible).
+    ``sparse=True`` (float32/float64): the product with the ``[S, E]`` incidence matrix
+    (``ops.sparse_matmul.incidence_sum``, 2-3x faster on CPU, not XLA compatible). An
+    out-of-range id is an error (CPU) rather than dropped, so only validated indices use it.
     """
     ids = tf.convert_to_tensor(segment_ids)
+    data = tf.convert_to_tensor(data)
+    if sparse and supported(data, ranks=range(1, 8)):
+        return incidence_sum(data, ids, num_segments)
     n = tf.reshape(tf.cast(num_segments, ids.dtype), [1])
     shape = tf.concat([n, tf.shape(data, out_type=ids.dtype)[1:]], 0)
     return tf.scatter_nd(tf.expand_dims(ids, 1), data, shape)
 
 
-@tf.custom_gradient
-def gather_rows(data, indices):
-    """``tf.gather(data, indices)`` whose gradient is one dense ``scatter_nd`` sum
-    (instead of ``IndexedSlices`` densified later). For validated in-range indices."""
+def gather_rows(data, indices, sparse=False):
+    """``tf.gather(data, indices)`` whose gradient is one dense scatter sum
+    (``scatter_sum(..., sparse=sparse)``, instead of ``IndexedSlices`` densified later).
+    For validated in-range indices."""
+    indices = tf.convert_to_tensor(indices)
 
-    def grad(dy):
-        return scatter_sum(dy, indices, tf.shape(data, out_type=indices.dtype)[0]), None
+    @tf.custom_gradient
+    def gather(data):
+        def grad(dy):
+            return scatter_sum(dy, indices, tf.shape(data, out_type=indices.dtype)[0], sparse)
 
-    return tf.gather(data, indices), grad
+        return tf.gather(data, indices), grad
+
+    return gather(data)
 
 
-_SPMM_DTYPES = (tf.float32, tf.float64)
+def _per_edge(weight, messages):
+    """``[E]`` or ``[E, H]`` edge weights shaped to broadcast against ``[E, ...]``."""
+    weight = tf.cast(weight, messages.dtype)
+    extra = messages.shape.rank - weight.shape.rank
+    return tf.reshape(weight, tf.concat([tf.shape(weight), tf.ones([extra], tf.int32)], 0))
 
 
 def propagate_sum(x, sources, targets, num_nodes, edge_weight=None, adjacency=None,
@@ -175,27 +197,24 @@ def propagate_sum(x, sources, targets, num_nodes, edge_weight=None, adjacency=No
     """``out[t] = sum_{k: targets[k] = t} w_k x[sources[k]]`` (``[N, ...]``), i.e. ``A @ x``.
 
     ``A[t, s] = sum of w_k over the edges s -> t`` (``w = 1`` without ``edge_weight``).
-    For validated in-range indices only. ``sparse=True`` (and a float32/float64 ``[N, F]``
-    ``x``): one ``tf.sparse.sparse_dense_matmul`` (forward and backward about 5x faster on
-    CPU than a gather and a scatter, but XLA cannot compile it); ``adjacency`` is its
+    ``edge_weight`` is ``[E]``, or ``[E, H]`` for ``x [N, H, C]`` (one weight per edge and
+    head: attention). For validated in-range indices only. ``sparse=True`` (float32/float64
+    ``x`` of rank 2 or 3): sparse-dense matmuls, one per head, at most 16 columns each
+    (``ops.sparse_matmul.weighted_sum``; forward and backward several times faster on CPU
+    than a gather and a scatter, but XLA cannot compile them); ``adjacency`` is their
     ``[E, 2]`` int64 (target, source) pattern when already built (``GraphBatch.adjacency``).
     ``sparse=False``: a gather and a ``scatter_nd`` (XLA compatible).
     """
     x = tf.convert_to_tensor(x)
-    if not sparse or x.shape.rank != 2 or x.dtype not in _SPMM_DTYPES:
+    if edge_weight is not None:
+        edge_weight = tf.convert_to_tensor(edge_weight)
+    if not sparse or not supported(x) or (edge_weight is not None and edge_weight.shape.rank
+                                          not in (1, x.shape.rank - 1)):
         messages = gather_rows(x, sources)
         if edge_weight is not None:
-            messages = messages * _expand_like(tf.cast(edge_weight, x.dtype), messages)
+            messages = messages * _per_edge(edge_weight, messages)
         return scatter_sum(messages, targets, num_nodes)
     if adjacency is None:
         adjacency = tf.cast(tf.stack([targets, sources], 1), tf.int64)
-    values = (tf.ones(_length(sources), x.dtype) if edge_weight is None
-              else tf.cast(edge_weight, x.dtype))
-    rows, cols = tf.get_static_value(num_nodes), x.shape[0]
-    if rows is not None and cols is not None:  # known sizes (always in eager mode): no op
-        shape = tf.constant([int(rows), cols], tf.int64)
-    else:
-        shape = tf.stack([tf.cast(num_nodes, tf.int64), tf.shape(x, out_type=tf.int64)[0]])
-    # the kernel of tf.sparse.sparse_dense_matmul, without building a tf.SparseTensor
-    return tf.raw_ops.SparseTensorDenseMatMul(a_indices=adjacency, a_values=values,
-                                              a_shape=shape, b=x)
+    values = (tf.ones(_length(sources), x.dtype) if edge_weight is None else edge_weight)
+    return weighted_sum(adjacency, values, x, num_nodes)

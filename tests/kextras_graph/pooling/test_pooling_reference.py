@@ -170,9 +170,11 @@ def _check_cluster(layer, graphs, ref_fn, k, loss_names, weights_by_loss):
 
 @pytest.mark.parametrize("batch", ["edge_cases", "batch_size_1"])
 @pytest.mark.parametrize("units", [None, 4])
-def test_diffpool_matches_reference(batch, units):
+@pytest.mark.parametrize("sparse", [True, False])  # CPU kernels (padded products) / XLA ones
+def test_diffpool_matches_reference(batch, units, sparse):
     graphs = BATCHES[batch]
-    layer = DiffPool(3, units=units, activation="relu", bias_initializer="random_normal")
+    layer = DiffPool(3, units=units, activation="relu", bias_initializer="random_normal",
+                     sparse=sparse)
     nodes, edges, _ = to_ragged(graphs)
     layer([nodes, edges])
     w = [v.numpy().astype(np.float64) for v in layer.weights]
