@@ -29,7 +29,7 @@ side's case function without its ``def`` line, plus the helper it calls (``kx_ne
 Keras network; ``dde_train``: DeepXDE's compile/train calls), i.e. the code a user writes:
 imports, domain, conditions, network, training, prediction; the shared reference
 solutions, test points and ``rel`` are counted for neither. Times are wall and process-CPU seconds of
-that side's training. One JSON line per (case, seed).
+that side's whole case (construction, training, prediction). One JSON line per (case, seed).
 
     DDE_BACKEND=pytorch python3 benchmarks/bench_pde_deepxde_examples.py --quick
     python3 benchmarks/bench_pde_deepxde_examples.py --cases ode_system,poisson_1d --seeds 0,1,2
