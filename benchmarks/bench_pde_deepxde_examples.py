@@ -6,9 +6,9 @@ schedule on both sides; ``--quick`` cuts the schedule):
 * ``poisson_1d``: -u'' = pi^2 sin(pi x) on [-1, 1], u(+-1) = 0; exact u = sin(pi x).
 * ``poisson_lshape``: -lap u = 1 on the L-shape, u = 0 on its boundary; reference: a
   second-order finite-difference solution (h = 1/128, scipy sparse solve).
-* ``helmholtz_hole``: -lap u - k0^2 u = f on [-1, 1]^2 minus the disk r = 0.5, k0 = 2 pi,
-  Dirichlet u = 0 on the square, Neumann du/dn = grad(u*).n on the circle; exact
-  u* = sin(k0 x) sin(k0 y).
+* ``helmholtz_hole``: -lap u - k0^2 u = f on [-1/2, 1/2]^2 minus the disk r = 1/4,
+  k0 = 2 pi, Dirichlet u = 0 on the square (weight 100), Neumann du/dn = grad(u*).n on
+  the circle (weight 10); exact u* = sin(k0 x) sin(k0 y); 3 x 350 sin network.
 * ``diffusion``: u_t = u_xx - e^-t (sin(pi x) - pi^2 sin(pi x)) on [-1, 1] x [0, 1],
   u(x, 0) = sin(pi x), u(+-1, t) = 0; exact u = e^-t sin(pi x).
 * ``ode_system``: y1' = y2, y2' = -y1 on [0, 10], y1(0) = 0, y2(0) = 1; exact (sin, cos).
@@ -16,11 +16,20 @@ schedule on both sides; ``--quick`` cuts the schedule):
   all three states at 25 times (scipy solve_ivp), unknown (C1, C2, C3) = (10, 15, 8/3)
   starting from 1; error = relative error of the identified parameters (and of the states).
 
-Errors are relative L2 on test points against the exact / reference solution. ``lines``
-counts the non-blank, non-comment lines of each side's case function plus the helper it
-calls (``kx_net``: the Keras network; ``dde_train``: DeepXDE's compile/train calls), i.e.
-the code a user writes: domain, conditions, network, training, error. Times are wall and process-CPU seconds of
-that side's training. One JSON line per (case, seed).
+Each case follows DeepXDE's example file (examples/pinn_forward/Poisson_Dirichlet_1d.py,
+Poisson_Lshape.py, Helmholtz_Neumann_2d_hole.py, diffusion_1d.py, ode_system.py,
+examples/pinn_inverse/Lorenz_inverse.py): network, activation, point counts, loss
+weights, Adam lr 1e-3 and its steps, then L-BFGS (DeepXDE's defaults: maxcor 100, up to
+15000 iterations) where the example has it. kextras sets only point counts (no sampling
+method: its default, Hammersley, which is DeepXDE's default too).
+
+Errors are relative L2 on the same test points for both sides (``test_sets``) against the
+exact / reference solution. ``lines`` counts the non-blank, non-comment lines of each
+side's case function without its ``def`` line, plus the helper it calls (``kx_net``: the
+Keras network; ``dde_train``: DeepXDE's compile/train calls), i.e. the code a user writes:
+imports, domain, conditions, network, training, prediction; the shared reference
+solutions, test points and ``rel`` are counted for neither. Times are wall and process-CPU seconds of
+that side's whole case (construction, training, prediction). One JSON line per (case, seed).
 
     DDE_BACKEND=pytorch python3 benchmarks/bench_pde_deepxde_examples.py --quick
     python3 benchmarks/bench_pde_deepxde_examples.py --cases ode_system,poisson_1d --seeds 0,1,2
@@ -44,11 +53,12 @@ import numpy as np  # noqa: E402
 
 CASES = ("poisson_1d", "poisson_lshape", "helmholtz_hole", "diffusion", "ode_system", "lorenz_inverse")
 # Adam steps (then L-BFGS iterations) per case: DeepXDE's examples, and the --quick cut
-FULL = {"poisson_1d": (10000, 0), "poisson_lshape": (5000, 1000), "helmholtz_hole": (5000, 0),
-        "diffusion": (10000, 0), "ode_system": (20000, 0), "lorenz_inverse": (20000, 0)}
-QUICK = {k: (1000, 0) for k in CASES}
+FULL = {"poisson_1d": (10000, 0), "poisson_lshape": (50000, 15000), "helmholtz_hole": (5000, 0),
+        "diffusion": (10000, 0), "ode_system": (20000, 0), "lorenz_inverse": (20000, 15000)}
+QUICK = {k: (1000, 100 if lb else 0) for k, (_, lb) in FULL.items()}
 LSHAPE = [[0, 0], [1, 0], [1, -1], [-1, -1], [-1, 1], [0, 1]]
 LORENZ_C = (10.0, 15.0, 8.0 / 3.0)
+K0, HOLE_R = 2 * np.pi, 0.25  # Helmholtz: wave number, radius of the hole
 
 
 # ------------------------------------------------------------------ references
@@ -87,20 +97,41 @@ def lorenz_data(n_obs=25):
     return t[:, None], sol.y.T, t_test[:, None], test.y.T
 
 
+def test_sets(case):
+    """The test points and exact values, the same for both sides: (x, u)."""
+    if case == "poisson_1d":
+        x = np.linspace(-1, 1, 1000)[:, None]
+        return x, np.sin(np.pi * x)
+    if case == "poisson_lshape":
+        return lshape_reference()
+    if case == "helmholtz_hole":  # DeepXDE's example grid, 100 x 100 on the square, outside the hole
+        g = np.linspace(-0.5, 0.5, 100)
+        x = np.stack(np.meshgrid(g, g, indexing="ij"), -1).reshape(-1, 2)
+        x = x[np.linalg.norm(x, axis=1) > HOLE_R]
+        return x, np.sin(K0 * x[:, :1]) * np.sin(K0 * x[:, 1:])
+    if case == "diffusion":
+        x = np.random.default_rng(123).uniform([-1, 0], [1, 1], (5000, 2))
+        return x, np.exp(-x[:, 1:]) * np.sin(np.pi * x[:, :1])
+    if case == "ode_system":
+        t = np.linspace(0, 10, 1000)[:, None]
+        return t, np.concatenate([np.sin(t), np.cos(t)], 1)
+    return lorenz_data()
+
+
 def rel(pred, ref):
     pred, ref = np.asarray(pred, np.float64).reshape(np.shape(ref)), np.asarray(ref, np.float64)
     return float(np.linalg.norm(pred - ref) / np.linalg.norm(ref))
 
 
 # ------------------------------------------------------------------ kextras side
-def kx_net(d, width, depth, m=1):
+def kx_net(d, width, depth, m=1, act="tanh"):
     import keras
 
-    return keras.Sequential([keras.Input((d,))] + [keras.layers.Dense(width, "tanh") for _ in range(depth)]
+    return keras.Sequential([keras.Input((d,))] + [keras.layers.Dense(width, act) for _ in range(depth)]
                             + [keras.layers.Dense(m)])
 
 
-def kx_poisson_1d(adam, lbfgs, seed):
+def kx_poisson_1d(adam, lbfgs, seed, test):
     import keras, tensorflow as tf
     from kextras_sci import pde
     dom = pde.Interval(-1, 1)
@@ -109,11 +140,10 @@ def kx_poisson_1d(adam, lbfgs, seed):
         pde.DirichletBC(dom, 0.0, num_points=2)], domain=dom, seed=seed)
     pinn.compile(keras.optimizers.Adam(1e-3))
     pinn.fit(epochs=10, steps_per_epoch=adam // 10, verbose=0)
-    x = np.linspace(-1, 1, 1000)[:, None]
-    return rel(pinn.predict(x, verbose=0), np.sin(np.pi * x))
+    return rel(pinn.predict(test[0], verbose=0), test[1])
 
 
-def kx_poisson_lshape(adam, lbfgs, seed, ref=None):
+def kx_poisson_lshape(adam, lbfgs, seed, test):
     import keras
     from kextras_sci import pde
     dom = pde.Polygon(LSHAPE)
@@ -122,34 +152,29 @@ def kx_poisson_lshape(adam, lbfgs, seed, ref=None):
         pde.DirichletBC(dom, 0.0, num_points=120)], domain=dom, seed=seed)
     pinn.compile(keras.optimizers.Adam(1e-3))
     pinn.fit(epochs=10, steps_per_epoch=adam // 10, verbose=0)
-    if lbfgs:
-        pde.minimize_lbfgs(pinn, maxiter=lbfgs, verbose=0)
-    x, u = ref
-    return rel(pinn.predict(x, verbose=0), u)
+    pde.minimize_lbfgs(pinn, maxiter=lbfgs, maxcor=100, verbose=0)
+    return rel(pinn.predict(test[0], verbose=0), test[1])
 
 
-def kx_helmholtz_hole(adam, lbfgs, seed):
+def kx_helmholtz_hole(adam, lbfgs, seed, test):
     import keras, tensorflow as tf
     from kextras_sci import pde
-    k0 = 2 * np.pi
-    outer, hole = pde.Rectangle([-1, -1], [1, 1]), pde.Disk([0, 0], 0.5)
-    dom = outer - hole
-    exact = lambda x: np.sin(k0 * x[:, :1]) * np.sin(k0 * x[:, 1:])  # noqa: E731
+    k0, r = K0, HOLE_R
+    dom = pde.Rectangle([-0.5, -0.5], [0.5, 0.5]) - pde.Disk([0, 0], r)
+    on_hole = lambda x: np.isclose(np.linalg.norm(x, axis=1), r)  # noqa: E731
     dudn = lambda x: k0 * (np.cos(k0 * x[:, :1]) * np.sin(k0 * x[:, 1:]) * x[:, :1]  # noqa: E731
-                           + np.sin(k0 * x[:, :1]) * np.cos(k0 * x[:, 1:]) * x[:, 1:]) / -0.5
-    on_hole = lambda x: np.isclose(np.linalg.norm(x, axis=1), 0.5)  # noqa: E731
-    pinn = pde.PINN(kx_net(2, 50, 4), [
+                           + np.sin(k0 * x[:, :1]) * np.cos(k0 * x[:, 1:]) * x[:, 1:]) / -r
+    pinn = pde.PINN(kx_net(2, 350, 3, act=tf.sin), [
         pde.PDEResidual(lambda u, u_xx, u_yy, x, y: -u_xx - u_yy - k0**2 * u
-                        - k0**2 * tf.sin(k0 * x) * tf.sin(k0 * y), dom, num_points=2000),
-        pde.DirichletBC(dom, 0.0, num_points=300, where=lambda x: ~on_hole(x)),
-        pde.NeumannBC(dom, dudn, num_points=100, where=on_hole)], domain=dom, seed=seed)
+                        - k0**2 * tf.sin(k0 * x) * tf.sin(k0 * y), dom, num_points=225, num_boundary=240),
+        pde.NeumannBC(dom, dudn, num_points=120, where=on_hole, weight=10),
+        pde.DirichletBC(dom, 0.0, num_points=120, where=lambda x: ~on_hole(x), weight=100)], domain=dom, seed=seed)
     pinn.compile(keras.optimizers.Adam(1e-3))
     pinn.fit(epochs=10, steps_per_epoch=adam // 10, verbose=0)
-    x = dom.sample_interior(5000, method="uniform", seed=123)
-    return rel(pinn.predict(x, verbose=0), exact(x))
+    return rel(pinn.predict(test[0], verbose=0), test[1])
 
 
-def kx_diffusion(adam, lbfgs, seed):
+def kx_diffusion(adam, lbfgs, seed, test):
     import keras, tensorflow as tf
     from kextras_sci import pde
     geom = pde.SpaceTime(pde.Interval(-1, 1), pde.TimeInterval(0, 1))
@@ -160,11 +185,10 @@ def kx_diffusion(adam, lbfgs, seed):
         pde.InitialCondition(geom, lambda x: np.sin(np.pi * x[:, :1]), num_points=10)], domain=geom, seed=seed)
     pinn.compile(keras.optimizers.Adam(1e-3))
     pinn.fit(epochs=10, steps_per_epoch=adam // 10, verbose=0)
-    x = geom.sample_interior(5000, method="uniform", seed=123)
-    return rel(pinn.predict(x, verbose=0), np.exp(-x[:, 1:]) * np.sin(np.pi * x[:, :1]))
+    return rel(pinn.predict(test[0], verbose=0), test[1])
 
 
-def kx_ode_system(adam, lbfgs, seed):
+def kx_ode_system(adam, lbfgs, seed, test):
     import keras
     from kextras_sci import pde
     T = pde.TimeInterval(0, 10)
@@ -174,14 +198,13 @@ def kx_ode_system(adam, lbfgs, seed):
         pde.InitialCondition(T, 1.0, component="u2")], domain=T, seed=seed)
     pinn.compile(keras.optimizers.Adam(1e-3))
     pinn.fit(epochs=10, steps_per_epoch=adam // 10, verbose=0)
-    t = np.linspace(0, 10, 1000)[:, None]
-    return rel(pinn.predict(t, verbose=0), np.concatenate([np.sin(t), np.cos(t)], 1))
+    return rel(pinn.predict(test[0], verbose=0), test[1])
 
 
-def kx_lorenz_inverse(adam, lbfgs, seed, data=None):
+def kx_lorenz_inverse(adam, lbfgs, seed, test):
     import keras
     from kextras_sci import pde
-    t_obs, y_obs, t_test, y_test = data
+    t_obs, y_obs, t_test, y_test = test
     T = pde.TimeInterval(0, 3)
     pinn = pde.PINN(kx_net(1, 40, 3, m=3), [
         pde.PDEResidual(lambda u1, u2, u3, u1_t, u2_t, u3_t, C1, C2, C3: [
@@ -193,22 +216,21 @@ def kx_lorenz_inverse(adam, lbfgs, seed, data=None):
         pde.PointData(t_obs, y_obs)], domain=T, parameters={"C1": 1.0, "C2": 1.0, "C3": 1.0}, seed=seed)
     pinn.compile(keras.optimizers.Adam(1e-3))
     pinn.fit(epochs=10, steps_per_epoch=adam // 10, verbose=0)
+    pde.minimize_lbfgs(pinn, maxiter=lbfgs, maxcor=100, verbose=0)
     c = np.array([pinn.parameters[k] for k in ("C1", "C2", "C3")])
     return rel(c, LORENZ_C), rel(pinn.predict(t_test, verbose=0), y_test), c.tolist()
 
 
 # ------------------------------------------------------------------ DeepXDE side
-def dde_train(model, adam, lbfgs):
-    import deepxde as dde
-    model.compile("adam", lr=1e-3)
+def dde_train(model, adam, lbfgs, **kw):
+    model.compile("adam", lr=1e-3, **kw)
     model.train(iterations=adam, display_every=max(adam, 1), verbose=0)
-    if lbfgs:
-        dde.optimizers.config.set_LBFGS_options(maxiter=lbfgs)
-        model.compile("L-BFGS")
-        model.train(display_every=max(lbfgs, 1), verbose=0)
+    if lbfgs:  # DeepXDE's default L-BFGS options (maxiter set by run() for a shorter schedule)
+        model.compile("L-BFGS", **kw)
+        model.train(verbose=0)
 
 
-def dde_poisson_1d(adam, lbfgs, seed):
+def dde_poisson_1d(adam, lbfgs, seed, test):
     import deepxde as dde
     geom = dde.geometry.Interval(-1, 1)
 
@@ -219,11 +241,10 @@ def dde_poisson_1d(adam, lbfgs, seed):
     data = dde.data.PDE(geom, pde_fn, bc, 16, 2, num_test=100)
     model = dde.Model(data, dde.nn.FNN([1] + [50] * 3 + [1], "tanh", "Glorot uniform"))
     dde_train(model, adam, lbfgs)
-    x = np.linspace(-1, 1, 1000)[:, None]
-    return rel(model.predict(np.float32(x)), np.sin(np.pi * x))
+    return rel(model.predict(np.float32(test[0])), test[1])
 
 
-def dde_poisson_lshape(adam, lbfgs, seed, ref=None):
+def dde_poisson_lshape(adam, lbfgs, seed, test):
     import deepxde as dde
     geom = dde.geometry.Polygon(LSHAPE)
     geom.random_boundary_points = lambda n, random="pseudo", f=geom.random_boundary_points: np.float32(f(n, random))  # DeepXDE 1.15 gives float64 here
@@ -235,16 +256,13 @@ def dde_poisson_lshape(adam, lbfgs, seed, ref=None):
     data = dde.data.PDE(geom, pde_fn, bc, num_domain=1200, num_boundary=120, num_test=1500)
     model = dde.Model(data, dde.nn.FNN([2] + [50] * 4 + [1], "tanh", "Glorot uniform"))
     dde_train(model, adam, lbfgs)
-    x, u = ref
-    return rel(model.predict(np.float32(x)), u)
+    return rel(model.predict(np.float32(test[0])), test[1])
 
 
-def dde_helmholtz_hole(adam, lbfgs, seed):
+def dde_helmholtz_hole(adam, lbfgs, seed, test):
     import deepxde as dde
-    k0 = 2 * np.pi
-    outer, hole = dde.geometry.Rectangle([-1, -1], [1, 1]), dde.geometry.Disk([0, 0], 0.5)
-    geom = dde.geometry.CSGDifference(outer, hole)
-    exact = lambda x: np.sin(k0 * x[:, :1]) * np.sin(k0 * x[:, 1:])  # noqa: E731
+    k0, r = K0, HOLE_R
+    outer, hole = dde.geometry.Rectangle([-0.5, -0.5], [0.5, 0.5]), dde.geometry.Disk([0, 0], r)
 
     def pde_fn(x, y):
         lap = dde.grad.hessian(y, x, i=0, j=0) + dde.grad.hessian(y, x, i=1, j=1)
@@ -254,18 +272,17 @@ def dde_helmholtz_hole(adam, lbfgs, seed):
     def neumann(x):
         grad = np.concatenate([k0 * np.cos(k0 * x[:, :1]) * np.sin(k0 * x[:, 1:]),
                                k0 * np.sin(k0 * x[:, :1]) * np.cos(k0 * x[:, 1:])], 1)
-        return np.sum(grad * -x / 0.5, axis=1, keepdims=True)
+        return np.sum(grad * -hole.boundary_normal(x), axis=1, keepdims=True)
 
-    bc_o = dde.icbc.DirichletBC(geom, lambda x: 0, lambda x, on_b: on_b and outer.on_boundary(x))
-    bc_h = dde.icbc.NeumannBC(geom, neumann, lambda x, on_b: on_b and hole.on_boundary(x))
-    data = dde.data.PDE(geom, pde_fn, [bc_o, bc_h], num_domain=2000, num_boundary=400, num_test=1000)
-    model = dde.Model(data, dde.nn.FNN([2] + [50] * 4 + [1], "tanh", "Glorot uniform"))
-    dde_train(model, adam, lbfgs)
-    x = geom.random_points(5000)
-    return rel(model.predict(np.float32(x)), exact(x))
+    bc_h = dde.icbc.NeumannBC(outer - hole, neumann, lambda x, on_b: on_b and hole.on_boundary(x))
+    bc_o = dde.icbc.DirichletBC(outer - hole, lambda x: 0, lambda x, on_b: on_b and outer.on_boundary(x))
+    data = dde.data.PDE(outer - hole, pde_fn, [bc_h, bc_o], num_domain=225, num_boundary=240, num_test=900)
+    model = dde.Model(data, dde.nn.FNN([2] + [350] * 3 + [1], "sin", "Glorot uniform"))
+    dde_train(model, adam, lbfgs, loss_weights=[1, 10, 100])
+    return rel(model.predict(np.float32(test[0])), test[1])
 
 
-def dde_diffusion(adam, lbfgs, seed):
+def dde_diffusion(adam, lbfgs, seed, test):
     import deepxde as dde
     geom = dde.geometry.GeometryXTime(dde.geometry.Interval(-1, 1), dde.geometry.TimeDomain(0, 1))
 
@@ -280,11 +297,10 @@ def dde_diffusion(adam, lbfgs, seed):
     data = dde.data.TimePDE(geom, pde_fn, [bc, ic], num_domain=40, num_boundary=20, num_initial=10, num_test=1000)
     model = dde.Model(data, dde.nn.FNN([2] + [32] * 3 + [1], "tanh", "Glorot uniform"))
     dde_train(model, adam, lbfgs)
-    x = geom.random_points(5000)
-    return rel(model.predict(np.float32(x)), np.exp(-x[:, 1:]) * np.sin(np.pi * x[:, :1]))
+    return rel(model.predict(np.float32(test[0])), test[1])
 
 
-def dde_ode_system(adam, lbfgs, seed):
+def dde_ode_system(adam, lbfgs, seed, test):
     import deepxde as dde
     geom = dde.geometry.TimeDomain(0, 10)
 
@@ -298,13 +314,12 @@ def dde_ode_system(adam, lbfgs, seed):
     data = dde.data.PDE(geom, ode, [ic1, ic2], 35, 2, num_test=100)
     model = dde.Model(data, dde.nn.FNN([1] + [50] * 3 + [2], "tanh", "Glorot uniform"))
     dde_train(model, adam, lbfgs)
-    t = np.linspace(0, 10, 1000)[:, None]
-    return rel(model.predict(np.float32(t)), np.concatenate([np.sin(t), np.cos(t)], 1))
+    return rel(model.predict(np.float32(test[0])), test[1])
 
 
-def dde_lorenz_inverse(adam, lbfgs, seed, data=None):
+def dde_lorenz_inverse(adam, lbfgs, seed, test):
     import deepxde as dde
-    t_obs, y_obs, t_test, y_test = data
+    t_obs, y_obs, t_test, y_test = test
     C1, C2, C3 = dde.Variable(1.0), dde.Variable(1.0), dde.Variable(1.0)
     geom = dde.geometry.TimeDomain(0, 3)
 
@@ -321,8 +336,7 @@ def dde_lorenz_inverse(adam, lbfgs, seed, data=None):
     obs = [dde.icbc.PointSetBC(t_obs, y_obs[:, i:i + 1], component=i) for i in range(3)]
     data = dde.data.PDE(geom, lorenz, ics + obs, num_domain=400, num_boundary=2, anchors=t_obs)
     model = dde.Model(data, dde.nn.FNN([1] + [40] * 3 + [3], "tanh", "Glorot uniform"))
-    model.compile("adam", lr=1e-3, external_trainable_variables=[C1, C2, C3])
-    model.train(iterations=adam, display_every=max(adam, 1), verbose=0)
+    dde_train(model, adam, lbfgs, external_trainable_variables=[C1, C2, C3])
     c = np.array([float(v.detach()) for v in (C1, C2, C3)])
     return rel(c, LORENZ_C), rel(model.predict(np.float32(t_test)), y_test), c.tolist()
 
@@ -346,20 +360,21 @@ def timed(fn, *args, **kwargs):
     return out, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def run(case, seed, quick, extras, adam_steps=None):
+def run(case, seed, quick, extras, adam_steps=None, lbfgs_iters=None):
     import deepxde as dde
     import keras
     import torch
 
     adam, lbfgs = (QUICK if quick else FULL)[case]
     adam = adam if adam_steps is None else adam_steps
-    kw = {"ref": extras["lshape"]} if case == "poisson_lshape" else {}
-    if case == "lorenz_inverse":
-        kw = {"data": extras["lorenz"]}
+    lbfgs = lbfgs if lbfgs_iters is None or not lbfgs else lbfgs_iters
+    kw = {"test": extras[case]}
     keras.utils.set_random_seed(seed)
     kx, kx_wall, kx_cpu = timed(globals()[f"kx_{case}"], adam, lbfgs, seed, **kw)
     dde.config.set_default_float("float32")  # DeepXDE's default precision, set explicitly (Polygon points are float64)
     dde.config.set_random_seed(seed)
+    dde.optimizers.set_LBFGS_options(maxiter=max(lbfgs, 1))  # DeepXDE's defaults, but maxiter
+    dde.optimizers.config.LBFGS_options["iter_per_step"] = min(1000, max(lbfgs, 1))  # not updated by the call
     torch.manual_seed(seed)
     with contextlib.redirect_stdout(sys.stderr):  # DeepXDE prints its progress to stdout
         dd, dd_wall, dd_cpu = timed(globals()[f"dde_{case}"], adam, lbfgs, seed, **kw)
@@ -376,14 +391,36 @@ def run(case, seed, quick, extras, adam_steps=None):
     return row
 
 
+def table(path):
+    """The markdown table of docs/pde/benchmarks.md from JSON lines: median [min, max] over the seeds."""
+    rows = [json.loads(line) for line in open(path) if line.startswith("{")]
+    f = lambda v: f"{np.median(v):.1e} [{min(v):.1e}, {max(v):.1e}]" if len(v) > 1 else f"{v[0]:.1e}"  # noqa: E731
+    out = ["| case | schedule (Adam + L-BFGS) | seeds | lines kextras / DeepXDE | rel. L2 kextras | rel. L2 DeepXDE "
+           "| CPU s kextras / DeepXDE |", "|---|---|---|---|---|---|---|"]
+    for case in CASES:
+        for sched in sorted({(r["adam_steps"], r["lbfgs_iters"]) for r in rows if r["case"] == case}):
+            rs = [r for r in rows if r["case"] == case and (r["adam_steps"], r["lbfgs_iters"]) == sched]
+            err = ["kextras_param_rel_err", "deepxde_param_rel_err"] if case == "lorenz_inverse" else \
+                ["kextras_rel_l2", "deepxde_rel_l2"]
+            cpu = [np.median([r[k] for r in rs]) for k in ("kextras_cpu_s", "deepxde_cpu_s")]
+            out.append(f"| `{case}` | {sched[0]} + {sched[1]} | {','.join(str(r['seed']) for r in rs)} | "
+                       f"{rs[0]['kextras_lines']} / {rs[0]['deepxde_lines']} | {f([r[err[0]] for r in rs])} | "
+                       f"{f([r[err[1]] for r in rs])} | {cpu[0]:.0f} / {cpu[1]:.0f} |")
+    return "\n".join(out)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help=f"{QUICK['poisson_1d'][0]} Adam steps per case, no L-BFGS")
+    p.add_argument("--quick", action="store_true", help="1000 Adam steps per case (100 L-BFGS iterations where the example has L-BFGS)")
     p.add_argument("--cases", default=",".join(CASES))
     p.add_argument("--seeds", default="0")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--adam-steps", type=int, default=None, help="override the Adam steps (a multiple of 10)")
+    p.add_argument("--lbfgs-iters", type=int, default=None, help="override the L-BFGS iterations (cases that have them)")
+    p.add_argument("--table", metavar="JSONL", help="print the docs table of a file of this script's output, run nothing")
     args = p.parse_args(argv)
+    if args.table:
+        return print(table(args.table))
     import tensorflow as tf
     import torch
 
@@ -394,11 +431,10 @@ def main(argv=None):
     for c in cases:
         if c not in CASES:
             raise SystemExit(f"--cases: unknown case {c!r}; choose from {CASES}")
-    extras = {"lshape": lshape_reference() if "poisson_lshape" in cases else None,
-              "lorenz": lorenz_data() if "lorenz_inverse" in cases else None}
+    extras = {c: test_sets(c) for c in cases}
     for case in cases:
         for seed in (int(s) for s in args.seeds.split(",")):
-            print(json.dumps(run(case, seed, args.quick, extras, args.adam_steps)), flush=True)
+            print(json.dumps(run(case, seed, args.quick, extras, args.adam_steps, args.lbfgs_iters)), flush=True)
 
 
 if __name__ == "__main__":
