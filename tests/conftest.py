@@ -4,6 +4,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from kextras._quiet import quiet_tensorflow
 
 quiet_tensorflow()
@@ -20,6 +22,14 @@ def pytest_configure(config):
     if not hasattr(config, "workerinput"):  # the controller: xdist workers inherit the variable
         config.harness_log = Path(tempfile.mkdtemp(prefix="kextras-harness-")) / "layers.txt"
         os.environ["KEXTRAS_HARNESS_LOG"] = str(config.harness_log)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Test ids must not hold object addresses (``<function f at 0x...>``): they differ between
+    xdist workers, which then refuse the run ("Different tests were collected")."""
+    unstable = [item.nodeid for item in items if " at 0x" in item.nodeid]
+    if unstable:
+        raise pytest.UsageError("test ids with object addresses (give the parametrize `ids=`): " + ", ".join(unstable))
 
 
 def _full_default_run(config):

@@ -14,6 +14,12 @@ from kextras_sci.pde.operators import engine, jet
 ACTIVATIONS = ["tanh", "sigmoid", "silu", "gelu", tf.sin, "linear"]
 
 
+def act_id(act):
+    """A stable test id (a function's repr holds its address, which differs between xdist workers)."""
+    return act if isinstance(act, str) else act.__name__
+
+
+
 def mlp(d, act, m=2, width=6, depth=2, seed=0):
     keras.utils.set_random_seed(seed)
     layers = [keras.Input((d,), dtype="float64")]
@@ -47,7 +53,7 @@ def tol(act):
     return 1e-7 if act == "gelu" else 1e-12
 
 
-@pytest.mark.parametrize("act", ACTIVATIONS, ids=str)
+@pytest.mark.parametrize("act", ACTIVATIONS, ids=act_id)
 @pytest.mark.parametrize("d", [1, 2, 3])
 def test_jet_matches_nested_tapes(act, d):
     net = mlp(d, act)
@@ -77,7 +83,7 @@ class Transformed:
         return self.net, self.transform
 
 
-@pytest.mark.parametrize("act", ["tanh", tf.sin, "silu"], ids=str)
+@pytest.mark.parametrize("act", ["tanh", tf.sin, "silu"], ids=act_id)
 @pytest.mark.parametrize("d", [1, 2, 3])
 def test_jet_under_output_transform(act, d):
     u = Transformed(mlp(d, act))
