@@ -118,8 +118,12 @@ def setup_threads(lib):
     if lib.startswith("kextras"):
         import tensorflow as tf
 
-        tf.config.threading.set_intra_op_parallelism_threads(1)
-        tf.config.threading.set_inter_op_parallelism_threads(1)
+        if tf.config.threading.get_intra_op_parallelism_threads() != 1:
+            try:  # possible only before TensorFlow's first op (always so in the bench's processes)
+                tf.config.threading.set_intra_op_parallelism_threads(1)
+                tf.config.threading.set_inter_op_parallelism_threads(1)
+            except RuntimeError:  # already started (the tests import this module): thread count is theirs
+                pass
         import kextras_sci.wavelets as kw
 
         return kw
