@@ -15,8 +15,15 @@ Parts (``--parts``, default ``cora,fanout,scale``), one JSON object per line:
   pipeline: wall and CPU time, steps/s, seed nodes/s, and the accuracy on ``--test-nodes``
   held-out test nodes (sampled with the same fan-outs, another sampler seed) against chance;
   the peak resident memory of the process (``ru_maxrss``, generation included).
-* ``pyg``: tries PyTorch Geometric's ``NeighborLoader`` on a 10-node graph; it needs pyg-lib
-  or torch-sparse (neither has a wheel for torch 2.13 CPU here) and the line holds its error.
+* ``pyg``: PyTorch Geometric's ``NeighborLoader`` side by side with ``NeighborSampler`` on
+  the same synthetic graph (``--pyg-nodes``, default 240k nodes and ~6.3M edges: a tenth of
+  the scale part), fan-outs [15, 10, 5], 1024 seeds per batch, without replacement, one
+  thread each (``torch.set_num_threads(1)``, no loader workers; kextras' ``sample`` plus the
+  feature gather, as PyG's loader gathers ``x``), interleaved rounds: mini-batches/s and seed
+  nodes/s, CPU time next to wall time. PyG's sampler needs pyg-lib or torch-sparse: neither
+  has a wheel for torch 2.13 CPU; ``pip install --no-build-isolation torch-sparse`` builds
+  torch-sparse 0.6.18 from source (about an hour on 2 busy cores). Without either, the line
+  holds the exact error.
 
 Usage: ``nice -n 10 python benchmarks/bench_graph_sampling.py [--quick] [--parts cora,scale] [--out F.jsonl]``.
 """
@@ -214,8 +221,8 @@ def part_scale(args):
         del model
 
 
-def part_pyg():
-    """Try PyG's NeighborLoader on a 10-node graph: it runs only with pyg-lib or torch-sparse."""
+def part_pyg(args):
+    """PyG's NeighborLoader against NeighborSampler on one graph (module docstring)."""
     found = {}
     for mod in ("pyg_lib", "torch_sparse"):
         try:
@@ -231,16 +238,54 @@ def part_pyg():
         from torch_geometric.data import Data
         from torch_geometric.loader import NeighborLoader
 
-        data = Data(x=torch.randn(10, 3), edge_index=torch.tensor([[0, 1, 2], [1, 2, 3]]), num_nodes=10)
+        torch.set_num_threads(1)
+        store = gd.synthetic_sbm(args.pyg_nodes, args.pyg_nodes * 26, num_classes=47, num_features=100, seed=0)
+        targets = np.repeat(np.arange(store.num_nodes), np.diff(store.indptr))  # the store is sorted by target
+        edge_index = torch.from_numpy(np.stack([store.indices, targets]).astype(np.int64))
+        data = Data(x=torch.from_numpy(store.x), y=torch.from_numpy(store.y.astype(np.int64)),
+                    edge_index=edge_index, num_nodes=store.num_nodes)
+        train = store.index("train")
+        fanouts, bs = [15, 10, 5], 1024
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            next(iter(NeighborLoader(data, num_neighbors=[15, 10, 5], batch_size=4)))
-        error, versions = None, f"torch {torch.__version__}, torch_geometric {torch_geometric.__version__}"
+            loader = NeighborLoader(data, num_neighbors=fanouts, batch_size=bs, shuffle=True,
+                                    input_nodes=torch.from_numpy(train.astype(np.int64)), is_sorted=True)
+            batches = iter(())
+            sampler, rng = gd.NeighborSampler(store, fanouts, seed=0), np.random.default_rng(0)
+
+            def ours():
+                sub = sampler.sample(rng.choice(train, bs, replace=False))
+                return store.x[sub.node_ids], sub
+
+            def theirs():  # epoch after epoch
+                nonlocal batches
+                batch = next(batches, None)
+                if batch is None:
+                    batches = iter(loader)
+                    batch = next(batches)
+                return batch
+
+            ours(), theirs()  # warm-up
+            rounds = {"kextras": [], "pyg": []}
+            for r in range(args.pyg_rounds):
+                for name, fn in (("kextras", ours), ("pyg", theirs))[:: 1 if r % 2 == 0 else -1]:
+                    rounds[name].append(timed(fn, args.sample_batches))
+            sub_nodes = [ours()[1].num_nodes, int(theirs().num_nodes)]
+        med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in rounds.items()}
+        emit(part="pyg", competitor="torch_geometric.loader.NeighborLoader", runs=True,
+             versions=f"torch {torch.__version__}, torch_geometric {torch_geometric.__version__}", imports=found,
+             nodes=store.num_nodes, edges=store.num_edges, fanouts=fanouts, batch_size=bs, rounds=args.pyg_rounds,
+             batches_per_round=args.sample_batches,
+             kextras_batches_per_s=round(1 / med["kextras"][0], 2), pyg_batches_per_s=round(1 / med["pyg"][0], 2),
+             kextras_seeds_per_s=round(bs / med["kextras"][0]), pyg_seeds_per_s=round(bs / med["pyg"][0]),
+             kextras_cpu_s_per_batch=round(med["kextras"][1], 4), pyg_cpu_s_per_batch=round(med["pyg"][1], 4),
+             throughput_ratio_wall=round(med["pyg"][0] / med["kextras"][0], 3),
+             throughput_ratio_cpu=round(med["pyg"][1] / med["kextras"][1], 3),
+             ratio_rounds_cpu=[round(p[1] / k[1], 3) for k, p in zip(rounds["kextras"], rounds["pyg"])],
+             subgraph_nodes_kextras_pyg=sub_nodes)
     except Exception as exc:  # noqa: BLE001 - the exact failure is the result
-        error, versions = f"{type(exc).__name__}: {exc}", None
-    emit(part="pyg", competitor="torch_geometric.loader.NeighborLoader", runs=error is None, error=error,
-         versions=versions, imports=found,
-         note="pip finds no pyg-lib for torch 2.13 CPU; torch-sparse 0.6.18 exists only as a source tarball")
+        emit(part="pyg", competitor="torch_geometric.loader.NeighborLoader", runs=False,
+             error=f"{type(exc).__name__}: {exc}", imports=found)
 
 
 def main():
@@ -258,6 +303,8 @@ def main():
     p.add_argument("--model-steps", type=int, default=3)
     p.add_argument("--verbose", type=int, default=1, help="fit's progress bar (1) or none (0)")
     p.add_argument("--out", default=None, help="also append the JSON lines to this file")
+    p.add_argument("--pyg-nodes", type=int, default=240_000, help="nodes of the pyg part's graph (26 edges per node)")
+    p.add_argument("--pyg-rounds", type=int, default=5, help="interleaved rounds of the pyg part")
     args = p.parse_args()
     args.epoch_seeds = [int(s) for s in args.epoch_seeds.split(",")]
     if args.out:
@@ -270,11 +317,12 @@ def main():
     args.test_nodes = 2048 if quick else args.test_nodes
     args.sample_batches = 3 if quick else args.sample_batches
     args.model_steps = 2 if quick else args.model_steps
+    args.pyg_nodes = 20_000 if quick else args.pyg_nodes
     parts = args.parts.split(",")
     if quick and "fanout" in parts:
         parts.remove("fanout")
     for name in parts:
-        {"cora": part_cora, "fanout": part_fanout, "scale": part_scale, "pyg": lambda a: part_pyg()}[name](args)
+        {"cora": part_cora, "fanout": part_fanout, "scale": part_scale, "pyg": part_pyg}[name](args)
 
 
 if __name__ == "__main__":
