@@ -35,7 +35,9 @@ def _small(shape, axes):
     return tuple(out)
 
 
-@pytest.mark.parametrize("lib", ["kextras", "kextras_tf_function", "ptwt"])
+# ptwt is a benchmark competitor (benchmarks/requirements-wavelets.txt), not a test dependency:
+# its case runs with the benchmark-like tests (-m slow), in the environment of `make bench`
+@pytest.mark.parametrize("lib", ["kextras", "kextras_tf_function", pytest.param("ptwt", marks=pytest.mark.slow)])
 def test_every_case_matches_pywt(bench, lib):
     if lib == "ptwt":
         pytest.importorskip("ptwt")
