@@ -47,6 +47,11 @@ def _filt(x, kern, Q, stride=1, dilation=1, out_major=False):
     return y
 
 
+def _out_shape(shape, axis, length, bands):
+    """``shape`` with ``length`` along ``axis`` and ``bands`` trailing bands."""
+    return list(shape[:axis]) + [length] + list(shape[axis + 1:-1]) + [bands]
+
+
 def analysis_axis(y, axis, bank, mode, lowpass=False):
     """One analysis pass along ``axis`` of a band-trailing tensor (see module docstring).
 
@@ -74,8 +79,7 @@ def analysis_axis(y, axis, bank, mode, lowpass=False):
         length = 2 * L + F - 2
         xe = extend(y3, n, start, length, mode)
     out = _filt(_reshape(xe, [P, length, Q, 1]), _analysis_kernel(bank, lowpass), Q, stride=2)
-    new_shape = list(shape[:axis]) + [L] + list(shape[axis + 1:-1]) + [shape[-1] * (1 if lowpass else 2)]
-    return _reshape(out, new_shape)
+    return _reshape(out, _out_shape(shape, axis, L, shape[-1] * (1 if lowpass else 2)))
 
 
 def synthesis_axis(y, axis, bank, mode):
@@ -96,8 +100,7 @@ def synthesis_axis(y, axis, bank, mode):
     rec = _reshape(rec, [P, 2 * M, Q])
     if mode == "periodization":
         rec = rec[:, offset:offset + out_len]
-    new_shape = list(shape[:axis]) + [out_len] + list(shape[axis + 1:-1]) + [B2 // 2]
-    return _reshape(rec, new_shape)
+    return _reshape(rec, _out_shape(shape, axis, out_len, B2 // 2))
 
 
 def _dilated_filt(xe, kern, P, length, Q, cin, dilation):
@@ -127,8 +130,7 @@ def swt_axis(y, axis, bank, dilation):
     length = n + (F - 1) * dilation
     xe = extend(y3, n, start, length, "periodic")
     out = _dilated_filt(xe, _analysis_kernel(bank), P, length, Q, 1, dilation)
-    new_shape = list(shape[:axis]) + [n] + list(shape[axis + 1:-1]) + [shape[-1] * 2]
-    return _reshape(out, new_shape)
+    return _reshape(out, _out_shape(shape, axis, n, shape[-1] * 2))
 
 
 def iswt_axis(y, axis, bank, dilation):
@@ -144,8 +146,7 @@ def iswt_axis(y, axis, bank, dilation):
     length = n + (F - 1) * dilation
     xe = _reshape(extend(_reshape(y4, [P, n, Q * 2]), n, start, length, "periodic"), [P, length, Q, 2])
     out = _dilated_filt(xe, _iswt_kernel(bank), P, length, Q, 2, dilation)
-    new_shape = list(shape[:axis]) + [n] + list(shape[axis + 1:-1]) + [B2 // 2]
-    return _reshape(out, new_shape)
+    return _reshape(out, _out_shape(shape, axis, n, B2 // 2))
 
 
 def _block_synthesis(a3, d3, L, Q, kern):
