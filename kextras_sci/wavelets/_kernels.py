@@ -56,7 +56,7 @@ THRESHOLDS = {
     # inverse along the innermost axis (Q = 1) this short: one GEMM of all rows with the
     # dense [out_len, 2 L] synthesis matrix (2x faster than the blocked conv1d at L = 69,
     # 1.1x at 131, 2x slower at 262; one thread)
-    "gemm_max_len": 160,
+    "gemm_max_len": 48,
     # inverse with Q up to this: coefficients folded into blocks of samples (``conv1d``)
     "block_inner": 2,
     # inverse along an outer axis this short: one matmul with the dense synthesis matrix
@@ -182,8 +182,8 @@ def block_diagonal(kern, Q, out_major=False):
 
 
 def block_synthesis_kernel(kern, R, Q):
-    """``[T, 2 R Q, 2 R Q]`` of the blocked polyphase inverse (see ``_passes._block_synthesis``):
-    ``W[t, (s, jj, q), (j, r, q)] = kern[u, s, r]`` where ``t R + jj = j + u``."""
+    """``[2, T, R Q, 2 R Q]`` of the blocked polyphase inverse (see ``_passes._block_synthesis``):
+    ``W[s, t, (jj, q), (j, r, q)] = kern[u, s, r]`` where ``t R + jj = j + u``."""
     K = kern.shape[0]
     T = 1 + -(-(K - 1) // R)
     basis = np.zeros((K, T, R, R))
@@ -192,8 +192,8 @@ def block_synthesis_kernel(kern, R, Q):
             t, jj = divmod(j + u, R)
             basis[u, t, jj, j] = 1.0
     xp = _ops(kern)
-    W = xp.einsum("usr,utkj,qp->tskqjrp", kern, basis, np.eye(Q))
-    return xp.reshape(W, [T, 2 * R * Q, 2 * R * Q])
+    W = xp.einsum("usr,utkj,qp->stkqjrp", kern, basis, np.eye(Q))
+    return xp.reshape(W, [2, T, R * Q, 2 * R * Q])
 
 
 def _check_static_len(n, axis, mode):

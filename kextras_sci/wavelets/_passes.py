@@ -149,31 +149,42 @@ def iswt_axis(y, axis, bank, dilation):
     return _reshape(out, _out_shape(shape, axis, n, B2 // 2))
 
 
-def _block_synthesis(a3, d3, L, Q, kern):
+def _block_synthesis(a3, d3, L, Q, kern, wrap, start, length):
     """Polyphase synthesis with the signal folded into blocks of ``R`` samples.
 
-    oneDNN convolutions are slow with one or two channels; folding ``R`` consecutive
-    coefficients into channels turns the ``K``-tap, 2-phase polyphase filter into a
-    ``T = 1 + ceil((K - 1) / R)``-tap convolution with ``2 R Q`` input and output channels
-    (a few times more multiply-adds, several times faster). Returns ``[P, 2 M, Q]`` with
-    ``M = L - K + 1`` (the interleaved even/odd output samples).
+    ``a3, d3 [P, L, Q]``; ``wrap`` samples of periodic extension on each side
+    (periodization). One concat lays out ``[ext(a), 0.., ext(d), 0..]`` along axis 1,
+    viewed as ``[P, 2 (a, d), nb, R Q]``; one ``conv2d`` whose height covers the two bands
+    applies the ``K``-tap, 2-phase polyphase filter as a ``T = 1 + ceil((K - 1) / R)``-tap
+    convolution with ``R Q`` input and ``2 R Q`` output channels (oneDNN is slow with one or
+    two channels: a few times more multiply-adds, several times faster, and no interleaving
+    copy of the two bands). Returns samples ``start .. start + length - 1`` of the
+    interleaved even/odd output, ``[P, length, Q]``.
     """
     K = kern.shape[0]
     R = 8 if Q == 1 else 4
     T = 1 + -(-(K - 1) // R)
     W = as_kernel(block_synthesis_kernel(kern, R, Q), a3.dtype)
-    shape = static_or_dynamic_shape(a3)
-    P = shape[0]
-    M = L - K + 1
-    nb = -(-L // R) + T - 1 if _is_static(L) else (L + R - 1) // R + T - 1
-    pad = nb * R - L
-    blocks = []
+    P = static_or_dynamic_shape(a3)[0]
+    Le = L + 2 * wrap
+    nb = -(-Le // R) + T - 1 if _is_static(Le) else (Le + R - 1) // R + T - 1
+    pieces = []
     for t_ in (a3, d3):
-        t_ = tf.pad(t_, [[0, 0], [0, pad], [0, 0]])
-        blocks.append(_reshape(t_, [P, nb, R * Q]))
-    y = tf.nn.conv1d(tf.concat(blocks, axis=-1), W, stride=1, padding="VALID")
+        # samples from Le on only reach outputs past ``length``: any filler (zeros) will do,
+        # and an ``a3`` one sample longer than ``d3`` (waverec) needs no crop
+        n_ = Le if wrap else static_or_dynamic_shape(t_)[1]
+        pieces += [t_[:, L - wrap:L], t_, t_[:, :wrap]] if wrap else [t_]
+        pieces.append(tf.zeros(_shape_arg([P, nb * R - n_, Q]), a3.dtype))
+    x = _reshape(tf.concat(pieces, axis=1), [P, 2, nb, R * Q])
+    y = tf.nn.conv2d(x, W, 1, "VALID")  # [P, 1, nb - T + 1, 2 R Q]
     y = _reshape(y, [P, (nb - T + 1) * 2 * R, Q])
-    return y[:, : 2 * M]
+    return y[:, start:start + length]
+
+
+def _shape_arg(shape):
+    if all(isinstance(d, int) for d in shape):
+        return shape
+    return tf.stack([tf.cast(d, tf.int32) for d in shape])
 
 
 def analysis_pair(x, axis, bank, mode):
@@ -209,6 +220,13 @@ def synthesis_pair(a, d, axis, bank, mode):
     dtype = d.dtype
     La = a.shape[axis]
     kernel = select(P, L, Q, inverse=True)
+    pad, offset, out_len = _synthesis_lengths(L, F, mode)
+    if kernel == "block" and not pad and La is not None:
+        # blocked layout: an uncropped approximation is harmless (see _block_synthesis)
+        a3 = _reshape(a, [P, La, Q])
+        d3 = _reshape(d, [P, L, Q])
+        rec = _block_synthesis(a3, d3, L, Q, _synthesis_kernel(bank), 0, 0, out_len)
+        return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
     if La is None or La != L:
         a = _crop_axis(a, axis, L)
     a3 = _reshape(a, [P, L, Q])
@@ -227,16 +245,19 @@ def synthesis_pair(a, d, axis, bank, mode):
             S = as_kernel(_synthesis_matrix(bank, L, mode), dtype)[None]
             rec = tf.linalg.matmul(S, tf.concat([a3, d3], axis=1))
             return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
-    pad, offset, out_len = _synthesis_lengths(L, F, mode)
     Le = L + 2 * pad
+    kern = _synthesis_kernel(bank)  # [K, 2, 2]
+    if kernel == "block" and (not pad or (_is_static(L) and L >= pad)):
+        # the periodic extension is folded into the block layout's one concat
+        rec = _block_synthesis(a3, d3, L, Q, kern, pad, offset, out_len)
+        return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
     if mode == "periodization":
         a3 = extend(a3, L, -pad, Le, "periodic")
         d3 = extend(d3, L, -pad, Le, "periodic")
     M = Le - F // 2 + 1
-    kern = _synthesis_kernel(bank)  # [K, 2, 2]
     K = kern.shape[0]
     if kernel == "block":
-        rec = _block_synthesis(a3, d3, Le, Q, kern)
+        rec = _block_synthesis(a3, d3, Le, Q, kern, 0, 0, 2 * M)
     elif kernel == "conv1d":
         outs = []
         for s_, t in enumerate((a3, d3)):
