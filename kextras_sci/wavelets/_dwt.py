@@ -10,12 +10,14 @@ import tensorflow as tf
 
 from kextras import validation
 from kextras_sci.wavelets import _passes
+from kextras_sci.wavelets._programs import compiled
 from kextras_sci.wavelets._common import (
     _analysis_stacked, _as_tensor, _banks, _modes, _no_autograph, _norm_axes, _prepare, _promote,
     _rank,
 )
 
 
+@compiled(("data",))
 @_no_autograph
 def dwtn(data, wavelet, mode="symmetric", axes=None):
     """Single-level n-dimensional discrete wavelet transform (``pywt.dwtn``).
@@ -43,6 +45,7 @@ def dwtn(data, wavelet, mode="symmetric", axes=None):
     return dict(zip(keys, parts))
 
 
+@compiled((), ("coeffs",))
 @_no_autograph
 def idwtn(coeffs, wavelet, mode="symmetric", axes=None):
     """Single-level n-dimensional inverse DWT (``pywt.idwtn``).
@@ -125,6 +128,7 @@ def _synthesis_list(parts, banks, modes, axes):
     return run(parts)
 
 
+@compiled(("data",))
 @_no_autograph
 def dwt(data, wavelet, mode="symmetric", axis=-1):
     """Single-level 1D discrete wavelet transform along ``axis`` (``pywt.dwt``).
@@ -145,6 +149,7 @@ def dwt(data, wavelet, mode="symmetric", axis=-1):
     return c["a"], c["d"]
 
 
+@compiled(("cA", "cD"))
 @_no_autograph
 def idwt(cA, cD, wavelet, mode="symmetric", axis=-1):
     """Single-level 1D inverse discrete wavelet transform (``pywt.idwt``).
@@ -165,6 +170,7 @@ def idwt(cA, cD, wavelet, mode="symmetric", axis=-1):
     return idwtn({"a": cA, "d": cD}, wavelet, mode, axes=(axis,))
 
 
+@compiled(("data",))
 @_no_autograph
 def dwt2(data, wavelet, mode="symmetric", axes=(-2, -1)):
     """Single-level 2D DWT (``pywt.dwt2``): returns ``(cA, (cH, cV, cD))``."""
@@ -175,6 +181,7 @@ def dwt2(data, wavelet, mode="symmetric", axes=(-2, -1)):
     return c["aa"], (c["da"], c["ad"], c["dd"])
 
 
+@compiled((), ("coeffs",))
 @_no_autograph
 def idwt2(coeffs, wavelet, mode="symmetric", axes=(-2, -1)):
     """Single-level 2D inverse DWT (``pywt.idwt2``) of ``(cA, (cH, cV, cD))``."""

@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from kextras import validation
 from kextras_sci.wavelets import _passes
+from kextras_sci.wavelets._programs import compiled
 from kextras_sci.wavelets._common import (
     _analysis_pair, _analysis_stacked, _as_tensor, _banks, _modes, _no_autograph, _norm_axes,
     _prepare, _rank, check_lengths,
@@ -47,6 +48,7 @@ def _check_level(sizes, dec_lens, level):
     return int(level)
 
 
+@compiled(("data",))
 @_no_autograph
 def wavedecn(data, wavelet, mode="symmetric", level=None, axes=None):
     """Multilevel nD DWT (``pywt.wavedecn``).
@@ -133,6 +135,7 @@ def _check_detail_dict(d):
     return d
 
 
+@compiled((), ("coeffs",))
 @_no_autograph
 def waverecn(coeffs, wavelet, mode="symmetric", axes=None):
     """Multilevel nD inverse DWT (``pywt.waverecn``) of ``[cAn, {details_n}, ..., {details_1}]``."""
@@ -189,6 +192,7 @@ def waverecn(coeffs, wavelet, mode="symmetric", axes=None):
     return a
 
 
+@compiled(("data",))
 @_no_autograph
 def wavedec(data, wavelet, mode="symmetric", level=None, axis=-1):
     """Multilevel 1D DWT along ``axis`` (``pywt.wavedec``): ``[cAn, cDn, ..., cD1]``."""
@@ -198,6 +202,7 @@ def wavedec(data, wavelet, mode="symmetric", level=None, axis=-1):
     return [c[0]] + [d["d"] for d in c[1:]]
 
 
+@compiled((), ("coeffs",))
 @_no_autograph
 def waverec(coeffs, wavelet, mode="symmetric", axis=-1):
     """Multilevel 1D inverse DWT (``pywt.waverec``) of ``[cAn, cDn, ..., cD1]``."""
@@ -217,6 +222,7 @@ def waverec(coeffs, wavelet, mode="symmetric", axis=-1):
     return waverecn([coeffs[0]] + ds, wavelet, mode, axes=(axis,))
 
 
+@compiled(("data",))
 @_no_autograph
 def wavedec2(data, wavelet, mode="symmetric", level=None, axes=(-2, -1)):
     """Multilevel 2D DWT (``pywt.wavedec2``): ``[cAn, (cHn, cVn, cDn), ..., (cH1, cV1, cD1)]``."""
@@ -227,6 +233,7 @@ def wavedec2(data, wavelet, mode="symmetric", level=None, axes=(-2, -1)):
     return [c[0]] + [(d["da"], d["ad"], d["dd"]) for d in c[1:]]
 
 
+@compiled((), ("coeffs",))
 @_no_autograph
 def waverec2(coeffs, wavelet, mode="symmetric", axes=(-2, -1)):
     """Multilevel 2D inverse DWT (``pywt.waverec2``)."""
