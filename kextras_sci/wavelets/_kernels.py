@@ -61,15 +61,21 @@ THRESHOLDS = {
     "block_inner": 2,
     # inverse along an outer axis this short: one matmul with the dense synthesis matrix
     "matmul_max_len": 192,
+    # analysis into two separate bands along the innermost axis (Q = 1) at least this long:
+    # the signal folded into blocks (``_passes._block_analysis``); shorter: ``conv1d``
+    "analysis_block_min_len": 32,
 }
 
 
-def select(P, n, Q, inverse=False):
+def select(P, n, Q, inverse=False, block=False):
     """The kernel of one pass over a ``[P, n, Q]`` view, from :data:`THRESHOLDS`.
 
     For the inverse ``"gemm"``, ``"block"`` or ``"matmul"``; else ``"conv1d"``
-    (block-diagonal, small ``Q``) or ``"conv2d"``.
+    (block-diagonal, small ``Q``) or ``"conv2d"``; ``block``: the analysis may return two
+    separate bands (``"block"`` is possible).
     """
+    if block and _is_static(Q, n) and Q == 1 and n >= THRESHOLDS["analysis_block_min_len"]:
+        return "block"
     if inverse:
         if _is_static(Q, n) and Q == 1 and n <= THRESHOLDS["gemm_max_len"]:
             return "gemm"
@@ -179,6 +185,20 @@ def block_diagonal(kern, Q, out_major=False):
     xp = _ops(kern)
     big = xp.einsum("fio,qp->fqiop" if out_major else "fio,qp->fqipo", kern, np.eye(Q))
     return xp.reshape(big, [F, Q * cin, Q * cout])
+
+
+def block_analysis_kernel(kern, R):
+    """``[2 (band), T, 2 R, R]`` of the blocked analysis (see ``_passes._block_analysis``):
+    ``W[b, t, c, j] = kern[k, 0, b]`` where ``2 R t + c = 2 j + k``."""
+    F = kern.shape[0]
+    T = (2 * R + F - 3) // (2 * R) + 1
+    basis = np.zeros((F, T, 2 * R, R))
+    for k in range(F):
+        for j in range(R):
+            t, c = divmod(2 * j + k, 2 * R)
+            basis[k, t, c, j] = 1.0
+    xp = _ops(kern)
+    return xp.einsum("kb,ktcj->btcj", kern[:, 0, :], basis)
 
 
 def block_synthesis_kernel(kern, R, Q):

@@ -18,8 +18,8 @@ import tensorflow as tf
 from kextras_sci.wavelets._extend import extend
 from kextras_sci.wavelets._kernels import (
     _analysis_kernel, _check_static_len, _crop_axis, _is_static, _iswt_kernel, _prod,
-    _reshape, _synthesis_kernel, _synthesis_lengths, _synthesis_matrix, as_kernel,
-    block_diagonal, block_synthesis_kernel, select, static_or_dynamic_shape,
+    _ops, _reshape, _synthesis_kernel, _synthesis_lengths, _synthesis_matrix, as_kernel,
+    block_analysis_kernel, block_diagonal, block_synthesis_kernel, select, static_or_dynamic_shape,
 )
 
 # ----------------------------------------------------------------------------- passes
@@ -158,27 +158,42 @@ def _block_synthesis(a3, d3, L, Q, kern, wrap, start, length):
     applies the ``K``-tap, 2-phase polyphase filter as a ``T = 1 + ceil((K - 1) / R)``-tap
     convolution with ``R Q`` input and ``2 R Q`` output channels (oneDNN is slow with one or
     two channels: a few times more multiply-adds, several times faster, and no interleaving
-    copy of the two bands). Returns samples ``start .. start + length - 1`` of the
-    interleaved even/odd output, ``[P, length, Q]``.
+    copy of the two bands). Returns samples ``start .. start + length - 1`` (``start`` 0 or
+    1, folded into the kernel) of the interleaved even/odd output, ``[P, length, Q]``; with
+    ``nb`` as small as the outputs allow, no final crop is needed when ``R`` divides them.
     """
+    kern = _shifted(kern, start)
     K = kern.shape[0]
     R = 8 if Q == 1 else 4
     T = 1 + -(-(K - 1) // R)
     W = as_kernel(block_synthesis_kernel(kern, R, Q), a3.dtype)
     P = static_or_dynamic_shape(a3)[0]
-    Le = L + 2 * wrap
-    nb = -(-Le // R) + T - 1 if _is_static(Le) else (Le + R - 1) // R + T - 1
+    lens = [L + 2 * wrap] * 2 if wrap else [static_or_dynamic_shape(t)[1] for t in (a3, d3)]
+    if _is_static(length, *lens):
+        nb = max(-(-length // (2 * R)) + T - 1, -(-max(lens) // R))
+    else:
+        nb = (tf.maximum(lens[0], lens[1]) + R - 1) // R + T - 1
     pieces = []
-    for t_ in (a3, d3):
-        # samples from Le on only reach outputs past ``length``: any filler (zeros) will do,
-        # and an ``a3`` one sample longer than ``d3`` (waverec) needs no crop
-        n_ = Le if wrap else static_or_dynamic_shape(t_)[1]
+    for t_, n_ in zip((a3, d3), lens):
+        # samples past what the outputs use need no particular value: zeros as filler, and
+        # an ``a3`` one sample longer than ``d3`` (waverec's rule) needs no crop
         pieces += [t_[:, L - wrap:L], t_, t_[:, :wrap]] if wrap else [t_]
         pieces.append(tf.zeros(_shape_arg([P, nb * R - n_, Q]), a3.dtype))
     x = _reshape(tf.concat(pieces, axis=1), [P, 2, nb, R * Q])
     y = tf.nn.conv2d(x, W, 1, "VALID")  # [P, 1, nb - T + 1, 2 R Q]
-    y = _reshape(y, [P, (nb - T + 1) * 2 * R, Q])
-    return y[:, start:start + length]
+    n_out = (nb - T + 1) * 2 * R
+    y = _reshape(y, [P, n_out, Q])
+    return y if _is_static(n_out, length) and n_out == length else y[:, :length]
+
+
+def _shifted(kern, start):
+    """Polyphase kernel ``[K (+1), 2, 2]`` of the output shifted by ``start`` (0 or 1)
+    samples: ``k'[u, s, 0] = k[u, s, 1]``, ``k'[u, s, 1] = k[u - 1, s, 0]``."""
+    if not start:
+        return kern
+    xp = _ops(kern)
+    zero = kern[:1, :, :1] * 0
+    return xp.concat([xp.concat([kern[:, :, 1:], zero], 0), xp.concat([zero, kern[:, :, :1]], 0)], 2)
 
 
 def _shape_arg(shape):
@@ -192,7 +207,46 @@ def analysis_pair(x, axis, bank, mode):
     shape = static_or_dynamic_shape(x)
     n = shape[axis]
     _check_static_len(n, axis, mode)
+    if _is_static(n) and _prod(shape[axis + 1:]) == 1 and select(_prod(shape[:axis]), n, 1, block=True) == "block":
+        return _block_analysis(x, axis, bank, mode)
     return tuple(split_bands(analysis_axis(x[..., None], axis, bank, mode), 2))
+
+
+def _block_analysis(x, axis, bank, mode):
+    """Analysis along the innermost ``axis`` with the signal folded into blocks of ``2 R``.
+
+    The extended signal, ``R`` outputs per block longer than needed (the extension simply
+    goes on), viewed as ``[P, nb, 2 R]``; per band one ``conv1d`` with ``2 R`` input and ``R``
+    output channels and ``T`` taps gives ``[P, nb - T + 1, R]``, i.e. the band's coefficients
+    contiguous (no band axis to transpose away), cropped to ``L`` when ``R`` does not divide it.
+    """
+    shape = static_or_dynamic_shape(x)
+    F = bank.dec_len
+    n = shape[axis]
+    P = _prod(shape[:axis])
+    R = 8
+    x3 = _reshape(x, [P, n, 1])
+    kern = _analysis_kernel(bank)  # [F, 1, 2]
+    T = (2 * R + F - 3) // (2 * R) + 1
+    if mode == "periodization":
+        M = n + n % 2
+        L = M // 2
+        if n % 2:
+            x3 = tf.concat([x3, x3[:, n - 1:]], axis=1)
+        n_src, start, ext_mode = M, 1 - F // 2, "periodic"
+    else:
+        L = (n + F - 1) // 2
+        n_src, start, ext_mode = n, 2 - F, mode
+    nbo = -(-L // R)
+    nb = nbo + T - 1
+    xe = _reshape(extend(x3, n_src, start, nb * 2 * R, ext_mode), [P, nb, 2 * R])
+    W = as_kernel(block_analysis_kernel(kern, R), x.dtype)
+    out = []
+    for b in range(2):
+        y = _reshape(tf.nn.conv1d(xe, W[b], 1, "VALID"), [P, nbo * R])
+        y = y if nbo * R == L else y[:, :L]
+        out.append(_reshape(y, list(shape[:axis]) + [L]))
+    return tuple(out)
 
 
 def split_bands(y, num):
@@ -247,7 +301,7 @@ def synthesis_pair(a, d, axis, bank, mode):
             return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
     Le = L + 2 * pad
     kern = _synthesis_kernel(bank)  # [K, 2, 2]
-    if kernel == "block" and (not pad or (_is_static(L) and L >= pad)):
+    if kernel == "block" and offset in (0, 1) and (not pad or (_is_static(L) and L >= pad)):
         # the periodic extension is folded into the block layout's one concat
         rec = _block_synthesis(a3, d3, L, Q, kern, pad, offset, out_len)
         return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))

@@ -24,9 +24,9 @@ def _tensor_bank(name, dtype=tf.float64):
 
 
 # (shape, axis) routing each pass to every kernel of ``_kernels.select`` (analysis / inverse):
-# Q = 1 (conv1d / gemm, block), Q = 2 (conv1d / block), Q = 5 (conv1d / matmul, conv1d),
+# Q = 1 (conv1d or block / gemm, block), Q = 2 (conv1d / block), Q = 5 (conv1d / matmul, conv1d),
 # Q = 20 (conv2d / matmul, conv2d)
-CASES = [((3, 17), 1), ((2, 400), 1), ((11, 2), 0), ((9, 5), 0), ((500, 5), 0), ((13, 20), 0),
+CASES = [((3, 17), 1), ((2, 400), 1), ((2, 401), 1), ((11, 2), 0), ((9, 5), 0), ((500, 5), 0), ((13, 20), 0),
          ((400, 20), 0)]
 
 
@@ -64,6 +64,8 @@ def test_kernel_choice_table():
     assert sel(4, 40, 1, inverse=True) == "gemm" and sel(4, 100, 1, inverse=True) == "block"
     assert sel(4, 100, 2, inverse=True) == "block" and sel(4, 100, 5, inverse=True) == "matmul"
     assert sel(4, 300, 5, inverse=True) == "conv1d" and sel(4, 300, 17, inverse=True) == "conv2d"
+    assert sel(4, 100, 1, block=True) == "block" and sel(4, 20, 1, block=True) == "conv1d"
+    assert sel(4, 100, 2, block=True) == "conv1d"
     assert sel(4, tf.constant(3), tf.constant(2)) == "conv2d"  # dynamic sizes: the general kernel
 
 
