@@ -19,7 +19,7 @@ from kextras_sci.wavelets._extend import extend
 from kextras_sci.wavelets._kernels import (
     _analysis_kernel, _check_static_len, _crop_axis, _is_static, _iswt_kernel, _prod,
     _ops, _reshape, _synthesis_kernel, _synthesis_lengths, _synthesis_matrix, as_kernel,
-    block_analysis_kernel, block_diagonal, block_synthesis_kernel, select, static_or_dynamic_shape,
+    block_analysis_kernel, block_diagonal, block_synthesis_kernel, grouped_synthesis, select, static_or_dynamic_shape,
 )
 
 # ----------------------------------------------------------------------------- passes
@@ -196,6 +196,24 @@ def _shifted(kern, start):
     return xp.concat([xp.concat([kern[:, :, 1:], zero], 0), xp.concat([zero, kern[:, :, :1]], 0)], 2)
 
 
+def _matmul_synthesis(a3, d3, bank, L, mode):
+    """``[P, out_len, Q]`` from ``a3, d3 [P, L, Q]`` by the synthesis matrix: in groups of
+    output rows when ``grouped_synthesis`` finds them (one concat gathers each group's
+    window of both bands, ``[P, G, 2 Lw, Q]``; one matmul with ``[G, rows, 2 Lw]``), else
+    dense (``[out_len, 2 L] @ [P, 2 L, Q]``)."""
+    P = static_or_dynamic_shape(a3)[0]
+    grouped = grouped_synthesis(bank, L, mode)
+    if grouped is None:
+        S = as_kernel(_synthesis_matrix(bank, L, mode), a3.dtype)[None]
+        return tf.linalg.matmul(S, tf.concat([a3, d3], axis=1))
+    W, windows = grouped
+    G, rows, width = W.shape[0], W.shape[1], W.shape[2]
+    pieces = [t[:, lo:hi] for win in windows for t in (a3, d3) for lo, hi in win]
+    Q = static_or_dynamic_shape(a3)[2]
+    x = _reshape(tf.concat(pieces, axis=1), [P, G, width, Q])
+    return _reshape(tf.linalg.matmul(as_kernel(W, a3.dtype), x), [P, G * rows, Q])
+
+
 def _shape_arg(shape):
     if all(isinstance(d, int) for d in shape):
         return shape
@@ -294,10 +312,9 @@ def synthesis_pair(a, d, axis, bank, mode):
             rec = tf.linalg.matmul(tf.concat(rows, axis=1), S, transpose_b=True)
             return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
         if out_len >= 1:
-            # outer axis, short: one batched matmul with the [out_len, 2L] synthesis matrix
-            # (borders included) beats single-channel convolutions along a strided axis
-            S = as_kernel(_synthesis_matrix(bank, L, mode), dtype)[None]
-            rec = tf.linalg.matmul(S, tf.concat([a3, d3], axis=1))
+            # outer axis, short: batched matmuls with the synthesis matrix (borders included)
+            # beat single-channel convolutions along a strided axis
+            rec = _matmul_synthesis(a3, d3, bank, L, mode)
             return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
     Le = L + 2 * pad
     kern = _synthesis_kernel(bank)  # [K, 2, 2]

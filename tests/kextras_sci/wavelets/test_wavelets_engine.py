@@ -137,3 +137,20 @@ def test_gradients_with_respect_to_data():
                                          "periodization") ** 2)
     theo, num = tf.test.compute_gradient(f, [x])
     np.testing.assert_allclose(theo[0], num[0], atol=1e-6)
+
+
+@pytest.mark.parametrize("mode", ["symmetric", "periodization", "zero"])
+@pytest.mark.parametrize("name", ["db1", "db4", "bior2.4", "coif2"])
+def test_grouped_synthesis_matrix_equals_the_dense_one(mode, name):
+    """Each group of output rows sees exactly the (cyclic) window of coefficients it uses."""
+    bank = get_wavelet(name)
+    for L in (9, 40, 67):
+        S = _kernels._synthesis_matrix(bank, L, mode)
+        grouped = _kernels.grouped_synthesis(bank, L, mode, rows=S.shape[0] // 2 if S.shape[0] % 2 == 0 else S.shape[0])
+        if grouped is None:  # a window would cover every coefficient: the dense matrix is used
+            continue
+        W, windows = grouped
+        c = RNG.standard_normal((2 * L, 3))
+        x = np.concatenate([np.concatenate([c[s * L + lo:s * L + hi] for lo, hi in win]) for win in windows
+                            for s in range(2)]).reshape(W.shape[0], W.shape[2], 3)
+        np.testing.assert_allclose((W @ x).reshape(-1, 3), S @ c, atol=1e-12)
