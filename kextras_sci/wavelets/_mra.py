@@ -41,6 +41,20 @@ def _projections(coeffs, inverse, shape):
     return tf.nest.pack_sequence_as(coeffs, out)
 
 
+def _decompose(x, transform, swt_name, mode, level, stationary, decimated, min_level=False):
+    """``(coeffs, inverse)`` by ``stationary(level)`` (``transform == swt_name``) or
+    ``decimated(level)`` (its ``"dwt*"`` twin); ``min_level``: a ``None`` level of the
+    stationary transform is the smallest ``swt_max_level`` over every axis (as pywt)."""
+    if transform == swt_name:
+        _check_swt_mode(mode)
+        if level is None and min_level:
+            level = min(swt_max_level(s) for s in x.shape.as_list())
+        return stationary(level)
+    if transform == "dwt" + swt_name[3:]:
+        return decimated(level)
+    raise ValueError(f"unrecognized transform: {transform}")
+
+
 @_no_autograph
 def mra(data, wavelet, level=None, axis=-1, transform="swt", mode="periodization"):
     """1D multiresolution analysis (``pywt.mra``): ``[A_n, D_n, ..., D_1]``, each of
@@ -55,15 +69,12 @@ def mra(data, wavelet, level=None, axis=-1, transform="swt", mode="periodization
         mode: extension mode; ``"swt"`` supports only ``"periodization"``.
     """
     x = _as_tensor(data)
-    if transform == "swt":
-        _check_swt_mode(mode)
-        coeffs = swt(x, wavelet, level=level, axis=axis, trim_approx=True, norm=True)
-        inverse = lambda c: iswt(c, wavelet, norm=True, axis=axis)  # noqa: E731
-    elif transform == "dwt":
-        coeffs = wavedec(x, wavelet, mode=mode, level=level, axis=axis)
-        inverse = lambda c: waverec(c, wavelet, mode=mode, axis=axis)  # noqa: E731
-    else:
-        raise ValueError(f"unrecognized transform: {transform}")
+    coeffs, inverse = _decompose(
+        x, transform, "swt", mode, level,
+        lambda lv: (swt(x, wavelet, level=lv, axis=axis, trim_approx=True, norm=True),
+                    lambda c: iswt(c, wavelet, norm=True, axis=axis)),
+        lambda lv: (wavedec(x, wavelet, mode=mode, level=lv, axis=axis),
+                    lambda c: waverec(c, wavelet, mode=mode, axis=axis)))
     return _projections(list(coeffs), inverse, x.shape.as_list())
 
 
@@ -73,17 +84,12 @@ def mra2(data, wavelet, level=None, axes=(-2, -1), transform="swt2", mode="perio
     D_1)]``; ``transform`` is ``"swt2"`` or ``"dwt2"``. ``level=None`` with ``"swt2"``:
     the smallest ``swt_max_level`` over every axis of ``data`` (as pywt)."""
     x = _as_tensor(data)
-    if transform == "swt2":
-        _check_swt_mode(mode)
-        if level is None:
-            level = min(swt_max_level(s) for s in x.shape.as_list())
-        coeffs = swt2(x, wavelet, level, axes=axes, trim_approx=True, norm=True)
-        inverse = lambda c: iswt2(c, wavelet, norm=True, axes=axes)  # noqa: E731
-    elif transform == "dwt2":
-        coeffs = wavedec2(x, wavelet, mode=mode, level=level, axes=axes)
-        inverse = lambda c: waverec2(c, wavelet, mode=mode, axes=axes)  # noqa: E731
-    else:
-        raise ValueError(f"unrecognized transform: {transform}")
+    coeffs, inverse = _decompose(
+        x, transform, "swt2", mode, level,
+        lambda lv: (swt2(x, wavelet, lv, axes=axes, trim_approx=True, norm=True),
+                    lambda c: iswt2(c, wavelet, norm=True, axes=axes)),
+        lambda lv: (wavedec2(x, wavelet, mode=mode, level=lv, axes=axes),
+                    lambda c: waverec2(c, wavelet, mode=mode, axes=axes)), min_level=True)
     coeffs = [coeffs[0]] + [tuple(d) for d in coeffs[1:]]
     return _projections(coeffs, inverse, x.shape.as_list())
 
@@ -94,17 +100,12 @@ def mran(data, wavelet, level=None, axes=None, transform="swtn", mode="periodiza
     keyed like ``pywt.wavedecn``; ``transform`` is ``"swtn"`` or ``"dwtn"``."""
     x = _as_tensor(data)
     axes = _norm_axes_unique(axes, _rank(x), "mran")
-    if transform == "swtn":
-        _check_swt_mode(mode)
-        if level is None:
-            level = min(swt_max_level(s) for s in x.shape.as_list())
-        coeffs = swtn(x, wavelet, level, axes=axes, trim_approx=True, norm=True)
-        inverse = lambda c: iswtn(c, wavelet, axes=axes, norm=True)  # noqa: E731
-    elif transform == "dwtn":
-        coeffs = wavedecn(x, wavelet, mode=mode, level=level, axes=axes)
-        inverse = lambda c: waverecn(c, wavelet, mode=mode, axes=axes)  # noqa: E731
-    else:
-        raise ValueError(f"unrecognized transform: {transform}")
+    coeffs, inverse = _decompose(
+        x, transform, "swtn", mode, level,
+        lambda lv: (swtn(x, wavelet, lv, axes=axes, trim_approx=True, norm=True),
+                    lambda c: iswtn(c, wavelet, axes=axes, norm=True)),
+        lambda lv: (wavedecn(x, wavelet, mode=mode, level=lv, axes=axes),
+                    lambda c: waverecn(c, wavelet, mode=mode, axes=axes)), min_level=True)
     return _projections(list(coeffs), inverse, x.shape.as_list())
 
 
