@@ -19,7 +19,8 @@ from kextras_sci.wavelets._extend import extend
 from kextras_sci.wavelets._kernels import (
     _analysis_kernel, _check_static_len, _crop_axis, _is_static, _iswt_kernel, _prod,
     _ops, _reshape, _synthesis_kernel, _synthesis_lengths, _synthesis_matrix, as_kernel,
-    block_analysis_kernel, block_diagonal, block_synthesis_kernel, grouped_synthesis, select, static_or_dynamic_shape,
+    block_analysis_kernel, block_diagonal, block_synthesis_kernel, grouped_synthesis, select,
+    static_or_dynamic_shape,
 )
 
 # ----------------------------------------------------------------------------- passes
@@ -225,7 +226,8 @@ def analysis_pair(x, axis, bank, mode):
     shape = static_or_dynamic_shape(x)
     n = shape[axis]
     _check_static_len(n, axis, mode)
-    if _is_static(n) and _prod(shape[axis + 1:]) == 1 and select(_prod(shape[:axis]), n, 1, block=True) == "block":
+    inner = _prod(shape[axis + 1:])
+    if _is_static(n, inner) and inner == 1 and select(_prod(shape[:axis]), n, 1, block=True) == "block":
         return _block_analysis(x, axis, bank, mode)
     return tuple(split_bands(analysis_axis(x[..., None], axis, bank, mode), 2))
 

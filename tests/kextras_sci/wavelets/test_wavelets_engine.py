@@ -146,7 +146,8 @@ def test_grouped_synthesis_matrix_equals_the_dense_one(mode, name):
     bank = get_wavelet(name)
     for L in (9, 40, 67):
         S = _kernels._synthesis_matrix(bank, L, mode)
-        grouped = _kernels.grouped_synthesis(bank, L, mode, rows=S.shape[0] // 2 if S.shape[0] % 2 == 0 else S.shape[0])
+        rows = S.shape[0] // 2 if S.shape[0] % 2 == 0 else S.shape[0]
+        grouped = _kernels.grouped_synthesis(bank, L, mode, rows=rows)
         if grouped is None:  # a window would cover every coefficient: the dense matrix is used
             continue
         W, windows = grouped
