@@ -182,6 +182,34 @@ class TrainingMixin:
         self.optimizer.apply_gradients(zip(grads, weights))
         return self._update_trackers(total, terms)
 
+    def make_train_function(self, force=False):
+        """Keras' hook: one ``tf.function`` running ``steps_per_execution`` steps in a loop.
+
+        The steps ignore the data (the points live in the model), so the loop does
+        not read Keras' dummy dataset: no iterator, optional or nested function call
+        per step, and with ``jit_compile`` the whole loop is one XLA computation.
+        Under a ``tf.distribute`` strategy or ``run_eagerly`` Keras' own loop runs.
+        """
+        if self.train_function is not None and not force:
+            return self.train_function
+        if self.run_eagerly or getattr(self, "_distribute_strategy", None) is not None:
+            return super().make_train_function(force=force)
+        steps = int(self.steps_per_execution or 1)
+
+        def multi_step():
+            logs = self.train_step(None)
+            if steps > 1:
+                _, logs = tf.while_loop(
+                    lambda i, _: i < steps - 1,
+                    lambda i, _: (i + 1, self.train_step(None)),
+                    (tf.constant(0), logs),
+                )
+            return logs
+
+        compiled = tf.function(multi_step, jit_compile=bool(self.jit_compile), autograph=False)
+        self.train_function = lambda iterator: compiled()
+        return self.train_function
+
     def _update_trackers(self, total, terms):
         r = self._replicas()
         # Mean metrics average over replicas: scale so the mean is the global sum
