@@ -55,3 +55,60 @@ def test_fit_steps_equal_hand_written_adam(steps_per_execution):
     # one callback call per execution of the compiled loop
     spe = 3 if steps_per_execution == "auto" else steps_per_execution
     assert len(seen) == 2 * 3 // spe
+
+
+def _loss_history(jit_compile, steps, dtype="float64"):
+    keras.config.set_floatx(dtype)
+    keras.config.set_dtype_policy(dtype)
+    try:
+        pinn = _pinn()
+        pinn.compile(keras.optimizers.Adam(1e-2), jit_compile=jit_compile)
+        return pinn, np.asarray(pinn.fit(epochs=2, steps_per_epoch=steps // 2, verbose=0).history["loss"])
+    finally:
+        keras.config.set_floatx("float32")
+        keras.config.set_dtype_policy("float32")
+
+
+def test_auto_xla_for_long_fits_same_trajectory():
+    """jit_compile='auto': XLA for fits of >= XLA_MIN_STEPS steps, the same losses as without XLA."""
+    from kextras_sci.pde.training import XLA_MIN_STEPS
+
+    steps = XLA_MIN_STEPS
+    pinn, auto = _loss_history("auto", steps)
+    assert pinn._xla_now
+    _, plain = _loss_history(False, steps)
+    np.testing.assert_allclose(auto, plain, rtol=1e-5)  # 1000 steps amplify the rounding differences
+    # 20 steps: the weights agree to float64 rounding (the logged losses are float32 means)
+    short_xla, _ = _loss_history(True, 20)
+    short_plain, _ = _loss_history(False, 20)
+    for a, b in zip(short_xla.get_weights(), short_plain.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-13)
+    assert auto[-1] < 0.1 * auto[0]
+    assert pinn.get_compile_config()["jit_compile"] == "auto"
+    pinn.fit(epochs=1, steps_per_epoch=10, verbose=0)  # a short fit: no XLA
+    assert not pinn._xla_now
+
+
+def test_auto_xla_falls_back_when_xla_cannot_compile():
+    keras.utils.set_random_seed(0)
+    net = keras.Sequential([keras.Input((1,)), keras.layers.Dense(4, "tanh"), keras.layers.Dense(1)])
+
+    def source(x):  # a NumPy function: no XLA kernel
+        return tf.numpy_function(lambda a: np.sin(a), [x], x.dtype, stateful=False)
+
+    x = np.linspace(0, 1, 9)[:, None]
+    res = pde.PDEResidual(lambda u_xx, x: u_xx + tf.reshape(source(x), tf.shape(x)), x, name="pde")
+    pinn = pde.PINN(net, [res, pde.DirichletBC(np.array([[0.0], [1.0]]), 0.0)])
+    pinn.compile(keras.optimizers.Adam(1e-3))
+    from kextras_sci.pde.training import XLA_MIN_STEPS
+
+    with pytest.warns(UserWarning, match="XLA cannot compile"):
+        h = pinn.fit(epochs=1, steps_per_epoch=XLA_MIN_STEPS, verbose=0)
+    assert np.isfinite(h.history["loss"][0]) and not pinn._xla_now
+    assert int(pinn.optimizer.iterations.numpy()) == XLA_MIN_STEPS
+
+
+def test_jit_compile_argument_checked():
+    pinn = _pinn()
+    with pytest.raises(ValueError, match="jit_compile"):
+        pinn.compile("adam", jit_compile="yes")
