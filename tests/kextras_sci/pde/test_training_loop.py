@@ -112,3 +112,26 @@ def test_jit_compile_argument_checked():
     pinn = _pinn()
     with pytest.raises(ValueError, match="jit_compile"):
         pinn.compile("adam", jit_compile="yes")
+
+
+def test_xla_loop_follows_new_point_counts():
+    """Points set between (and during) XLA fits are used: the weights follow the run without XLA."""
+    from kextras_sci.pde.training import XLA_MIN_STEPS
+
+    keras.config.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")
+    try:
+        weights = {}
+        for jit in ("auto", False):
+            pinn = _pinn()
+            pinn.compile(keras.optimizers.Adam(1e-3), jit_compile=jit)
+            grow = keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs, p=pinn: p.set_points(
+                "pde", np.linspace(-0.7, 1, 40)[:, None] + 1e-3 * (p.optimizer.iterations.numpy() % 7)))
+            pinn.fit(epochs=1, steps_per_epoch=XLA_MIN_STEPS, verbose=0, callbacks=[grow])
+            assert pinn._xla_now == (jit == "auto") and pinn.num_points("pde") == 40
+            weights[jit] = pinn.get_weights()
+        for a, b in zip(weights["auto"], weights[False]):
+            np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)
+    finally:
+        keras.config.set_floatx("float32")
+        keras.config.set_dtype_policy("float32")
