@@ -37,12 +37,18 @@ per-iteration ratio after the first (compiling) chunk 0.31 / 0.35 / 0.34 (float6
 
 Adam step, CPU time per step (``cpu_ratio``), float32, one thread, seeds 0/1/2, loaded 2-core
 machine, ``--adam-steps 1000 --chunks 5 --lbfgs-iters 0`` (error after the 1000 steps equal to
-DeepXDE's to 3 digits in every row):
-``--cases poisson_square --mode reverse``: 0.41 / 0.46 / 0.46; ``--mode jet`` (Taylor mode,
-what ``auto`` picks for this Laplacian): 0.41 / 0.37 / 0.37; ``--mode jet --jit``: 0.37 / 0.35 / 0.39.
-``--cases burgers --constraint hard --mode reverse`` (what ``auto`` picks under an output
-transform): 0.44 / 0.44 / 0.47; ``--mode jet --jit``: 0.42 / 0.47 / 0.41.
-Full schedule ``--cases poisson_square`` (default ``--mode auto``, i.e. jet; 5000 Adam + L-BFGS,
+DeepXDE's to 4 digits in every row), default ``--mode auto`` (Taylor mode for the MLP):
+``--cases poisson_square --jit``: 0.199 / 0.191 / 0.189 (1.42-1.44 ms vs 7.1-7.6 ms);
+``--cases burgers --constraint hard --jit``: 0.235 / 0.238 / 0.234 (1.65-1.68 ms vs 6.9-7.2 ms).
+``--jit`` is what the default ``jit_compile="auto"`` does in a fit of >= 2000 steps (the
+200-step chunks here are shorter); without it: 0.402 / 0.400 / 0.407 and 0.494 / 0.508 / 0.484.
+The code before (same machine, same hour): 0.436 / 0.459 / 0.446 and 0.529 / 0.519 / 0.518;
+with ``--jit`` 0.453 / 0.457 / 0.424 and 0.479 / 0.480 / 0.478 (Keras compiled each step
+separately; the PINN now compiles the loop of ``steps_per_execution`` steps as one XLA program,
+and the Taylor-mode jets run in the transposed layout, see docs/pde/benchmarks.md).
+Earlier (``--mode`` variants): poisson_square ``--mode reverse`` 0.41 / 0.46 / 0.46, ``--mode jet``
+0.41 / 0.37 / 0.37; burgers hard ``--mode reverse`` 0.44 / 0.44 / 0.47.
+Before these changes, full schedule ``--cases poisson_square`` (``--mode auto``, jet; 5000 Adam + L-BFGS,
 seeds 0/1/2): Adam CPU ratio 0.38 / 0.40 / 0.41, error after Adam 7.81e-2 / 7.88e-2 / 9.32e-2
 (DeepXDE 7.80e-2 / 7.88e-2 / 9.35e-2), final error 7.5e-4 / 1.67e-3 / 1.01e-3 (DeepXDE 1.23e-3 /
 7.9e-4 / 1.02e-3).
@@ -193,7 +199,8 @@ def run_case(case, seed, adam_steps, lbfgs_iters, chunks, threads, constraint="s
         return float(np.linalg.norm(pred - u_eval) / np.linalg.norm(u_eval))
 
     # ---- Adam, alternating chunks ------------------------------------------------
-    pinn.compile(keras.optimizers.Adam(1e-3, epsilon=1e-8), jit_compile=jit_compile)
+    # "auto" (the library default) compiles with XLA only fits of >= 2000 steps (XLA_MIN_STEPS), so not the chunks here
+    pinn.compile(keras.optimizers.Adam(1e-3, epsilon=1e-8), jit_compile=True if jit_compile else "auto")
     model.compile("adam", lr=1e-3)
     sizes = [adam_steps // chunks] * chunks
     sizes[0] += adam_steps - sum(sizes)
@@ -306,7 +313,8 @@ def main(argv=None):
                         help="Burgers: IC/BC as loss terms (soft) or by an output transform (hard), in both libraries")
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     parser.add_argument("--restarts", type=int, default=0, help="kextras L-BFGS restarts after line-search failures")
-    parser.add_argument("--jit", action="store_true", help="kextras: compile the Adam training step with XLA")
+    parser.add_argument("--jit", action="store_true", help="kextras: compile the Adam training loop with XLA (what the default jit_compile='auto' does in a fit "
+                             "of >= 2000 steps; the chunks of this benchmark are shorter)")
     parser.add_argument("--mode", choices=("auto", "jet", "reverse", "forward"), default="auto",
                         help="kextras derivative engine of the residual (jet: Taylor mode through the MLP)")
     parser.add_argument("--lbfgs-backend", choices=("scipy", "tensorflow", "both"), default="scipy",

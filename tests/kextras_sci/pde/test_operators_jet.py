@@ -198,14 +198,26 @@ def test_training_trajectory_matches_autodiff(transform, float64):
 
 
 def test_auto_rule(float64):
-    """auto: jet for a bare MLP when reverse mode takes >= 3 gradients, tapes otherwise."""
+    """auto: jet mode for a recognised MLP (also under an output transform), nested tapes otherwise."""
     from kextras_sci.pde.losses import Solution
 
     soft, hard = _burgers_pinn("auto", None), _burgers_pinn("auto", lambda x, y: x[:, :1] * y)
     plan = engine.jet_plan(Solution(soft))
     assert plan is not None and len(plan[0]) == 4 and plan[1] is None
     assert engine.jet_plan(Solution(hard))[1] is not None
-    lap = [(0, (0, 0)), (0, (1, 1))]
-    assert engine.prefers_jet(plan, lap)
-    assert not engine.prefers_jet(plan, [(0, ()), (0, (0,)), (0, (1,)), (0, (0, 0))])  # Burgers: 2 gradients
-    assert not engine.prefers_jet(engine.jet_plan(Solution(hard)), lap)
+    x = tf.constant(np.random.default_rng(1).uniform(-1, 1, (5, 2)))
+    reqs = [(0, ()), (0, (0,)), (0, (1,)), (0, (0, 0))]
+
+    def ops(u, mode):
+        fn = tf.function(lambda x: engine.derivatives(u, x, reqs, mode=mode)[1])
+        return sorted(op.type for op in fn.get_concrete_function(x).graph.get_operations())
+
+    for pinn in (soft, hard):
+        u = Solution(pinn)
+        assert ops(u, "auto") == ops(u, "jet") != ops(u, "reverse")
+    # not an MLP: the tapes, same values
+    plain = lambda x: soft.net(x)  # noqa: E731
+    assert engine.jet_plan(plain) is None
+    _, got = engine.derivatives(plain, x, reqs, mode="auto")
+    for (c, o), v in got.items():
+        np.testing.assert_allclose(v.numpy(), taped(plain, x, o, c).numpy(), rtol=1e-10, atol=1e-12)
