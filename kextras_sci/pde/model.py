@@ -130,6 +130,8 @@ class PINN(PointsMixin, LossMixin, TrainingMixin, keras.Model):
                 ) from e
             kwargs["dtype"] = tf.as_dtype(probe.dtype).name
         super().__init__(name=name, **kwargs)
+        # built under a tf.distribute scope: Keras' own loop (see TrainingMixin.under_strategy)
+        self._built_under_strategy = tf.distribute.has_strategy()
         self.net = net
         self.resample_every = (
             None if resample_every is None else validation.positive_int("resample_every", resample_every)

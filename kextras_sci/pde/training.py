@@ -170,6 +170,10 @@ class TrainingMixin:
     def metrics(self):
         return [self._metrics[0], *self._metrics[1], self._metrics[2]]
 
+    def under_strategy(self):
+        """Whether the PINN was built inside a ``tf.distribute`` strategy's scope."""
+        return self._built_under_strategy
+
     def _replicas(self):
         ctx = tf.distribute.get_replica_context()
         return 1 if ctx is None else ctx.num_replicas_in_sync
@@ -197,7 +201,7 @@ class TrainingMixin:
         """
         if self.train_function is not None and not force:
             return self.train_function
-        if self.run_eagerly or getattr(self, "_distribute_strategy", None) is not None:
+        if self.run_eagerly or self.under_strategy():
             return super().make_train_function(force=force)
         steps = int(self.steps_per_execution or 1)
 
@@ -327,13 +331,13 @@ class TrainingMixin:
             )
         steps_per_epoch = validation.positive_int("steps_per_epoch", 100 if steps_per_epoch is None else steps_per_epoch)
         if self._auto_steps_per_execution:
-            auto = auto_steps_per_execution(steps_per_epoch, getattr(self, "_distribute_strategy", None) is not None)
+            auto = auto_steps_per_execution(steps_per_epoch, self.under_strategy())
             if auto != self.steps_per_execution:  # retraces only when it changes
                 self.steps_per_execution = auto
                 self.train_function = self.test_function = self.predict_function = None
         if self._auto_jit:
             total = (epochs - int(kwargs.get("initial_epoch", 0))) * steps_per_epoch
-            xla = (total >= XLA_MIN_STEPS and getattr(self, "_distribute_strategy", None) is None
+            xla = (total >= XLA_MIN_STEPS and not self.under_strategy()
                    and not self._xla_failed)
             if xla != self._xla_now:  # recompiles only when it changes
                 self._xla_now = xla
