@@ -39,6 +39,9 @@ def burgers_sampling_run(variant, steps, seed, n_final=2000, n_start=1500, every
     pinn = pde.PINN(net, conds, domain=geom, seed=seed)
     callbacks = []
     rounds = steps // every - 1  # refinements strictly before the last step
+    if variant == "rar" and rounds < 1:
+        raise ValueError(f"RAR needs at least one refinement before the last step: `steps` >= 2 * `every` "
+                         f"({2 * every}). Received: steps={steps}")
     if variant == "rar":
         callbacks.append(sampling.RAR("pde", num_add=-(-(n_final - n_start) // rounds), every=every, method="uniform",
                                       num_candidates=10000, seed=seed, max_points=n_final))
