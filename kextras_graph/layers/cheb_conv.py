@@ -38,6 +38,8 @@ class ChebConv(DenseWeightsMixin, MessagePassing):
     Input: ``[nodes, edges]`` or a dict. Output: ``RaggedTensor[batch, (n), units]``.
     """
 
+    eager_function = True
+
     def __init__(self, units, K=3, lambda_max=2.0, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,

@@ -53,6 +53,8 @@ class GATConv(DenseWeightsMixin, MessagePassing):
     (concat) or ``[batch, (n), units]``.
     """
 
+    eager_function = True
+
     def __init__(self, units, heads=1, concat=True, dropout=0.0, negative_slope=0.2,
                  add_self_loops=True, v2=False, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",

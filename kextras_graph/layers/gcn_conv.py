@@ -42,6 +42,8 @@ class GCNConv(DenseWeightsMixin, MessagePassing):
     (or the dict with new "nodes").
     """
 
+    eager_function = True
+
     def __init__(self, units, activation=None, use_bias=True, add_self_loops=True,
                  normalize=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,

@@ -30,6 +30,8 @@ class GraphConv(DenseWeightsMixin, MessagePassing):
     Output: ``RaggedTensor[batch, (n), units]`` (or the dict with new "nodes").
     """
 
+    eager_function = True
+
     def __init__(self, units, aggregate="sum", activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,

@@ -36,6 +36,8 @@ class GraphSAGEConv(DenseWeightsMixin, MessagePassing):
     Input/Output: as ``GraphConv``.
     """
 
+    eager_function = True
+
     def __init__(self, units, aggregate="mean", normalize=False, root_weight=True,
                  activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,

@@ -39,6 +39,7 @@ class NNConv(DenseWeightsMixin, MessagePassing):
     Output: ``RaggedTensor[batch, (n), units]``.
     """
 
+    eager_function = True
     requires_edge_features = True
 
     def __init__(self, units, kernel_network=(), kernel_network_activation="relu",
