@@ -17,7 +17,12 @@ import tensorflow as tf
 
 from kextras import validation
 from kextras_graph.layers._eager import EagerFunction
-from kextras_graph.ops.graph_batch import STRUCTURE_KEY, GraphBatch, ragged_to_disjoint
+from kextras_graph.ops.graph_batch import (
+    INVALID_MESSAGE,
+    STRUCTURE_KEY,
+    GraphBatch,
+    ragged_to_disjoint,
+)
 
 def resolve_sparse(sparse):
     """The ``sparse`` option as a bool: "auto" is True unless an accelerator is visible
@@ -126,12 +131,16 @@ def structure_spec():
 
 
 def poison(values, invalid):
-    """``values`` + NaN where the batch is invalid (graph mode only: under XLA, which drops
-    the assertions, bad edges give NaN, never a silently wrong number)."""
+    """``values`` + NaN where the batch is invalid, after an assertion on ``invalid``
+    (graph mode only: a bad batch raises ``InvalidArgumentError`` before anything uses
+    the values; under XLA, which drops assertions, it gives NaN, never a silently wrong
+    number)."""
     if tf.executing_eagerly():
         return values  # eager validation raised already
+    check = tf.debugging.Assert(tf.logical_not(invalid), [INVALID_MESSAGE])
     nan = tf.constant(float("nan"), values.dtype)
-    return values + tf.where(invalid, nan, tf.zeros([], values.dtype))
+    with tf.control_dependencies([check]):
+        return values + tf.where(invalid, nan, tf.zeros([], values.dtype))
 
 
 # ---------------------------------------------------------------------- base classes

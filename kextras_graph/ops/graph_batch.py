@@ -30,6 +30,7 @@ _FIELDS = ("sources", "targets", "node_graph_ids", "edge_graph_ids", "in_degree"
            "out_degree", "adjacency", "invalid")
 _INDEX_MESSAGE = ("`edges` index out of range for its graph: edge indices must be "
                   "non-negative and less than the number of nodes of that graph")
+INVALID_MESSAGE = _INDEX_MESSAGE + "; `nodes` and `edges` must have the same batch size"
 
 
 def static_size(x, axis=0):
@@ -182,15 +183,18 @@ def graph_structure(nodes, edges, validate=True):
         in_range = tf.reduce_all((wide >= 0) & (wide + starts < ends))
         ok = tf.logical_and(same_batch, in_range)
         invalid = tf.logical_not(ok)
-        check = tf.debugging.Assert(ok, [_INDEX_MESSAGE + "; `nodes` and `edges` must "
-                                         "have the same batch size"])
-        with tf.control_dependencies([check]):
-            local = tf.identity(local)
+        # a stateful op: a tf.function runs it although nothing depends on it. No control
+        # dependency on the indices, which would keep the same structure built by two
+        # list-style layers from being merged (Grappler's common subexpressions); the
+        # layers tie their outputs to `invalid` instead (`poison`).
+        tf.debugging.Assert(ok, [INVALID_MESSAGE])
         edge_graph_ids = ids  # never out of range, even on a batch-size mismatch
     else:
         invalid = tf.constant(False)
     offsets = tf.gather(node_splits, edge_graph_ids)
     global_idx = tf.cast(local, INDEX_DTYPE) + offsets[:, None]
+    if validate:  # bad indices become node 0: no kernel reads out of range before the check
+        global_idx = tf.where(invalid, tf.zeros_like(global_idx), global_idx)
     sources, targets = global_idx[:, 0], global_idx[:, 1]
     ones = tf.ones_like(sources)
     return {
