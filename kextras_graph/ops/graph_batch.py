@@ -170,17 +170,17 @@ def graph_structure(nodes, edges, validate=True):
     if validate and tf.executing_eagerly():
         return _eager_structure(nodes, edges)
     local = edges.values
+    src, dst = local[:, 0], local[:, 1]  # [E] columns: no broadcasting [E, 2] ops
     node_splits = tf.cast(nodes.row_splits, INDEX_DTYPE)
     edge_graph_ids = row_ids(edges.row_splits, edges.values)
     num_nodes = static_size(nodes.values)
-    if validate:
-        splits64 = tf.cast(nodes.row_splits, tf.int64)
+    if validate:  # in the indices' own dtype (int64 before the cast to int32)
         same_batch = tf.equal(tf.size(node_splits), tf.size(edges.row_splits))
         ids = tf.minimum(edge_graph_ids, tf.size(node_splits) - 2)  # in range even if not same
-        starts = tf.gather(splits64, ids)[:, None]
-        ends = tf.gather(splits64[1:], ids)[:, None]
-        wide = tf.cast(local, tf.int64)
-        in_range = tf.reduce_all((wide >= 0) & (wide + starts < ends))
+        counts = tf.cast(nodes.row_splits[1:] - nodes.row_splits[:-1], local.dtype)
+        count = tf.gather(counts, ids)
+        in_range = tf.reduce_all(tf.logical_and(tf.minimum(src, dst) >= 0,
+                                                tf.maximum(src, dst) < count))
         ok = tf.logical_and(same_batch, in_range)
         invalid = tf.logical_not(ok)
         # a stateful op: a tf.function runs it although nothing depends on it. No control
@@ -192,10 +192,11 @@ def graph_structure(nodes, edges, validate=True):
     else:
         invalid = tf.constant(False)
     offsets = tf.gather(node_splits, edge_graph_ids)
-    global_idx = tf.cast(local, INDEX_DTYPE) + offsets[:, None]
+    sources = tf.cast(src, INDEX_DTYPE) + offsets
+    targets = tf.cast(dst, INDEX_DTYPE) + offsets
     if validate:  # bad indices become node 0: no kernel reads out of range before the check
-        global_idx = tf.where(invalid, tf.zeros_like(global_idx), global_idx)
-    sources, targets = global_idx[:, 0], global_idx[:, 1]
+        keep = tf.cast(ok, INDEX_DTYPE)
+        sources, targets = sources * keep, targets * keep
     ones = tf.ones_like(sources)
     return {
         "sources": sources,
