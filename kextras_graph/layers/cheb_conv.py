@@ -81,9 +81,7 @@ class ChebConv(DenseWeightsMixin, MessagePassing):
             t_next = lap(t_cur) if k == 1 else 2.0 * lap(t_cur) - t_prev
             out = out + tf.matmul(t_next, kernel[k])
             t_prev, t_cur = t_cur, t_next
-        if self.bias is not None:
-            out = out + self.bias
-        return self.activation(out)
+        return self._output(out)
 
     def get_config(self):
         config = super().get_config()

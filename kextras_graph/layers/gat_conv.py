@@ -124,9 +124,7 @@ class GATConv(DenseWeightsMixin, MessagePassing):
             out = tf.reshape(out, [-1, self.heads * self.units])
         else:
             out = tf.reduce_mean(out, axis=1)
-        if self.bias is not None:
-            out = out + self.bias
-        return self.activation(out)
+        return self._output(out)
 
     def _leaky_relu(self, x):
         if x.dtype != tf.float64:  # the fused kernel (its slope is a float32 attribute)

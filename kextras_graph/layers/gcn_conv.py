@@ -72,9 +72,7 @@ class GCNConv(DenseWeightsMixin, MessagePassing):
             out = out + x
         if self.normalize:
             out = out * d
-        if self.bias is not None:
-            out = out + self.bias
-        return self.activation(out)
+        return self._output(out)
 
     def get_config(self):
         config = super().get_config()

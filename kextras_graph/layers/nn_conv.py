@@ -76,12 +76,7 @@ class NNConv(DenseWeightsMixin, MessagePassing):
         return tf.einsum("ef,efu->eu", x_j, theta)
 
     def update(self, aggregated, x):
-        out = aggregated
-        if self.root_kernel is not None:
-            out = out + tf.matmul(x, self.root_kernel)
-        if self.bias is not None:
-            out = out + self.bias
-        return self.activation(out)
+        return self._output(aggregated, x, self.root_kernel)
 
     def get_config(self):
         config = super().get_config()
