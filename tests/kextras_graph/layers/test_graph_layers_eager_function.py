@@ -171,3 +171,29 @@ def test_layers_with_eager_only_checks_stay_eager():
     for _ in range(3):
         with pytest.raises(ValueError, match="relation ids"):
             layer([nodes, edges, bad])
+
+
+def test_fit_with_run_eagerly_matches_the_compiled_fit():
+    """``run_eagerly=True`` (the layers' steps as functions from the third call) trains to
+    the same weights as the traced ``fit``."""
+    import keras
+
+    graphs = ref.edge_case_graphs(np.random.default_rng(8), f=F)
+    nodes, edges, _ = ref.to_ragged(graphs)
+    y = np.arange(len(graphs), dtype="float32")[:, None]
+    weights = []
+    for run_eagerly in (False, True):
+        keras.utils.set_random_seed(0)
+        nodes_in = keras.Input(shape=(None, F), ragged=True)
+        edges_in = keras.Input(shape=(None, 2), dtype="int32", ragged=True)
+        h = GCNConv(4, activation="relu")([nodes_in, edges_in])
+        out = keras.layers.Dense(1)(GlobalMeanPool()(GATConv(3, heads=2)([h, edges_in])))
+        model = keras.Model([nodes_in, edges_in], out)
+        model.compile(keras.optimizers.SGD(0.1), "mse", run_eagerly=run_eagerly)
+        for _ in range(5):
+            model.train_on_batch([nodes, edges], y)
+        weights.append([w.numpy() for w in model.weights])
+        convs = [layer for layer in model.layers if isinstance(layer, (GCNConv, GATConv))]
+        assert all((c._eager_step.tracing_count >= 1) == run_eagerly for c in convs)
+    for a, b in zip(*weights):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
