@@ -9,10 +9,20 @@ second, interleaved ABBA rounds, wall clock and process CPU time):
   model in a ``tf.function`` (target: ratio <= 2);
 * ``eager_list_vs_dict``: the same model, functional ``[nodes, edges]`` style (every layer
   builds and validates the structure) vs dict style, both eager;
+* ``eager_breakdown``: where the eager forward of ``eager_vs_traced`` goes, CPU ms per call
+  (median of 200): each layer's ``__call__``; the flat step of a conv through its
+  ``tf.function`` alone; the eager structure build; the floor of Keras' ``Layer.__call__``
+  on this graph dict (a layer whose ``call`` returns its input) and of a ``tf.function``
+  call with the conv's 12 arguments (a function that returns one of them);
 * ``custom_fast_vs_hooks``: training step (forward + backward, ``tf.function``) of the
   ``GatedConv`` of docs/graph/custom-layer.md, fast path (edge weights to ``propagate``,
   one sparse matmul) vs the same layer written with ``message`` (gather + scatter), 64
   features, one graph of 20000 nodes and 200000 edges.
+
+Measured (2 Dec 2026, ``--threads 1``, 3 runs, CPU time): ``eager_vs_traced`` 4.60-4.65 /
+1.20-1.21 ms, ratio 3.83-3.87 (6.24 / 1.20 ms, 5.2, before the eager steps ran as
+functions); ``eager_breakdown``: a Keras ``__call__`` (0.18 ms) plus one ``tf.function``
+call (0.27 ms) per layer put the floor near 2.6x (docs/graph/benchmarks.md).
 
 Usage: ``python3 benchmarks/bench_graph_eager.py [--quick] [--threads N] [--cases ...]``.
 """
@@ -23,11 +33,13 @@ import json
 import os
 import pathlib
 import re
+import time
 
 from _timing import interleaved, speed_parser, summary
 
 ARGS = speed_parser(__doc__.split("\n")[0],
-                    "eager_vs_traced,eager_list_vs_dict,custom_fast_vs_hooks").parse_args()
+                    "eager_vs_traced,eager_list_vs_dict,eager_breakdown,custom_fast_vs_hooks"
+                    ).parse_args()
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
@@ -39,6 +51,7 @@ tf.config.threading.set_inter_op_parallelism_threads(ARGS.threads)
 import keras  # noqa: E402
 
 from kextras_graph import layers as L  # noqa: E402
+from kextras_graph import ops  # noqa: E402
 
 REPEATS = ARGS.repeats or (6 if ARGS.quick else 20)
 STEPS = ARGS.steps or (5 if ARGS.quick else 10)
@@ -92,6 +105,44 @@ def eager_cases(cases):
                summary(*res, "dict"))
 
 
+def cpu_ms(fn, calls=200):
+    fn()
+    times = []
+    for _ in range(calls):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return round(1e3 * float(np.median(times)), 3)
+
+
+class Passthrough(keras.layers.Layer):
+    def call(self, inputs, training=None):
+        return dict(inputs)
+
+
+def breakdown_case():
+    nodes, edges = batch()
+    layers = three_convs()
+    graph = {"nodes": nodes, "edges": edges}
+    for _ in range(3):
+        run_dict(layers, graph)
+    inner = layers[0](graph)
+    flat = layers[1].graph_batch(inner["nodes"], inner["edges"], None, inner["graph"])
+    args = (flat.nodes, flat.edge_features, flat.structure, flat.node_row_splits,
+            flat.edge_row_splits, None)
+    echo = tf.function(lambda x, *rest: x, reduce_retracing=True)
+    passthrough = Passthrough()
+    row = {"forward": cpu_ms(lambda: run_dict(layers, graph)),
+           "gcn1_call_with_structure_build": cpu_ms(lambda: layers[0](graph)),
+           "gcn2_call": cpu_ms(lambda: layers[1](inner)),
+           "pool_call": cpu_ms(lambda: layers[3](inner)),
+           "gcn2_flat_step_function_only": cpu_ms(lambda: layers[1]._eager_step(*args)),
+           "structure_build_eager": cpu_ms(lambda: ops.graph_structure(nodes, edges)),
+           "keras_call_floor_graph_dict": cpu_ms(lambda: passthrough(inner)),
+           "tf_function_call_floor_12_args": cpu_ms(lambda: echo(*args))}
+    report("eager_breakdown", "components", "-", row)
+
+
 def custom_case():
     doc = pathlib.Path(__file__).resolve().parents[1] / "docs" / "graph" / "custom-layer.md"
     namespace = {}
@@ -122,5 +173,7 @@ def custom_case():
 if __name__ == "__main__":
     cases = set(ARGS.cases.split(","))
     eager_cases(cases)
+    if "eager_breakdown" in cases:
+        breakdown_case()
     if "custom_fast_vs_hooks" in cases:
         custom_case()

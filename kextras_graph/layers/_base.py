@@ -16,7 +16,13 @@ import keras
 import tensorflow as tf
 
 from kextras import validation
-from kextras_graph.ops.graph_batch import STRUCTURE_KEY, ragged_to_disjoint
+from kextras_graph.layers._eager import EagerFunction
+from kextras_graph.ops.graph_batch import (
+    INVALID_MESSAGE,
+    STRUCTURE_KEY,
+    GraphBatch,
+    ragged_to_disjoint,
+)
 
 def resolve_sparse(sparse):
     """The ``sparse`` option as a bool: "auto" is True unless an accelerator is visible
@@ -125,12 +131,16 @@ def structure_spec():
 
 
 def poison(values, invalid):
-    """``values`` + NaN where the batch is invalid (graph mode only: under XLA, which drops
-    the assertions, bad edges give NaN, never a silently wrong number)."""
+    """``values`` + NaN where the batch is invalid, after an assertion on ``invalid``
+    (graph mode only: a bad batch raises ``InvalidArgumentError`` before anything uses
+    the values; under XLA, which drops assertions, it gives NaN, never a silently wrong
+    number)."""
     if tf.executing_eagerly():
         return values  # eager validation raised already
+    check = tf.debugging.Assert(tf.logical_not(invalid), [INVALID_MESSAGE])
     nan = tf.constant(float("nan"), values.dtype)
-    return values + tf.where(invalid, nan, tf.zeros([], values.dtype))
+    with tf.control_dependencies([check]):
+        return values + tf.where(invalid, nan, tf.zeros([], values.dtype))
 
 
 # ---------------------------------------------------------------------- base classes
@@ -149,15 +159,22 @@ class GraphLayer(keras.layers.Layer):
             everywhere: use it with ``jit_compile=True`` on CPU), or "auto" (default: True
             on a CPU-only machine, False where an accelerator is visible, on which Keras
             compiles with XLA by default). ``supports_jit`` is ``not sparse``.
+
+    A class that sets ``eager_function = True`` (every built-in layer whose step is
+    traceable) runs ``call_graph`` as one ``tf.function`` call when it is called eagerly
+    (:class:`~kextras_graph.layers._eager.EagerFunction`: after two plain calls, bounded
+    traces), as fast as in a traced model; the default False runs it op by op.
     """
 
     requires_edge_features = False
+    eager_function = False
 
     def __init__(self, sparse="auto", **kwargs):
         super().__init__(**kwargs)
         self.sparse_option = sparse
         self.sparse = resolve_sparse(sparse)
         self.supports_jit = not self.sparse
+        self._eager_step = EagerFunction(self._flat_step) if self.eager_function else None
 
     def build(self, input_shape):
         name = type(self).__name__
@@ -189,9 +206,20 @@ class GraphLayer(keras.layers.Layer):
             inputs, type(self).__name__)
         self._check_edge_features(edge_features)
         graph = self.graph_batch(nodes, edges, edge_features, structure)
-        values = poison(self.call_graph(graph, training=training), graph.invalid)
+        if self._eager_step is not None and tf.executing_eagerly():
+            values = self._eager_step(graph.nodes, graph.edge_features, graph.structure,
+                                      graph.node_row_splits, graph.edge_row_splits, training)
+        else:
+            values = self.call_graph(graph, training=training)
+        values = poison(values, graph.invalid)
         return pack_graph_outputs(style, inputs, graph.nodes_to_ragged(values),
                                   graph.structure)
+
+    def _flat_step(self, nodes, edge_features, structure, node_row_splits, edge_row_splits,
+                   training):
+        ragged = tf.RaggedTensor.from_row_splits(nodes, node_row_splits, validate=False)
+        graph = GraphBatch(nodes, edge_features, structure, ragged, edge_row_splits)
+        return self.call_graph(graph, training=training)
 
     def call_graph(self, graph, training=None):
         raise NotImplementedError

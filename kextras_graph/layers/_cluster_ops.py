@@ -30,7 +30,8 @@ def per_graph_outer(u, v, graph, sparse=False):
     def padded(x):  # [B, n_max, F], zero rows after each graph's nodes
         return tf.scatter_nd(slot, x, tf.stack([b, width, tf.shape(x)[1]]))
 
-    return tf.matmul(padded(u), padded(v), transpose_a=True)
+    pu = padded(u)
+    return tf.matmul(pu, pu if v is u else padded(v), transpose_a=True)
 
 
 def neighbour_sum(x, graph, sparse=False):

@@ -1,6 +1,7 @@
 """Keras-Dense-like weight helpers shared by the graph layers."""
 
 import keras
+import tensorflow as tf
 
 from kextras import validation
 from kextras.activations import resolve
@@ -31,6 +32,14 @@ class DenseWeightsMixin:
         return self.add_weight(
             name=name, shape=shape, initializer=self.bias_initializer,
             regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+
+    def _output(self, out, x=None, root_kernel=None):
+        """``activation(out + x @ root_kernel + bias)``, each term when present."""
+        if root_kernel is not None:
+            out = out + tf.matmul(x, root_kernel)
+        if self.bias is not None:
+            out = out + self.bias
+        return self.activation(out)
 
     def _dense_config(self):
         config = {

@@ -4,6 +4,7 @@ import keras
 import tensorflow as tf
 
 from kextras_graph.layers._base import feature_dim, split_input_shape, unpack_graph_inputs
+from kextras_graph.layers._eager import EagerFunction
 from kextras_graph.ops.graph_batch import row_ids
 
 
@@ -13,8 +14,13 @@ class GlobalPool(keras.layers.Layer):
     Accepts ragged nodes, ``[nodes, edges(, edge_features)]`` or a graph dict (whose
     ``"graph"`` structure, when present, gives the graph ids). A graph with zero nodes
     gives zeros. Subclasses implement ``pool(values, graph_ids, num_graphs)`` and
-    ``compute_output_dim(node_dim)``.
+    ``compute_output_dim(node_dim)``. An eager call runs the pooling as one
+    ``tf.function`` call (``_eager.EagerFunction``).
     """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._eager_step = EagerFunction(self._flat_step)
 
     def build(self, input_shape):
         name = type(self).__name__
@@ -43,10 +49,14 @@ class GlobalPool(keras.layers.Layer):
                 f"{type(self).__name__}: `nodes` must be a RaggedTensor [batch, (n), F] with "
                 f"ragged_rank=1. Received: nodes with shape {nodes.shape} and "
                 f"ragged_rank={nodes.ragged_rank}")
-        values = tf.cast(nodes.values, self.compute_dtype)
-        graph_ids = (row_ids(nodes.row_splits, nodes.values) if structure is None
-                     else structure["node_graph_ids"])
-        num_graphs = tf.shape(nodes.row_splits, out_type=tf.int32)[0] - 1
+        graph_ids = None if structure is None else structure["node_graph_ids"]
+        return self._eager_step(nodes.values, nodes.row_splits, graph_ids, training)
+
+    def _flat_step(self, values, row_splits, graph_ids, training):
+        values = tf.cast(values, self.compute_dtype)
+        if graph_ids is None:
+            graph_ids = row_ids(row_splits, values)
+        num_graphs = tf.shape(row_splits, out_type=tf.int32)[0] - 1
         return self.pool(values, graph_ids, num_graphs, training=training)
 
     def pool(self, values, graph_ids, num_graphs, training=None):

@@ -20,6 +20,8 @@ class APPNP(MessagePassing):
     Input: ``[nodes, edges]`` or a dict. Output: ``RaggedTensor[batch, (n), F]``.
     """
 
+    eager_function = True
+
     def __init__(self, K=10, alpha=0.1, **kwargs):
         super().__init__(aggregate="sum", **kwargs)
         self.K = validation.positive_int("K", K)

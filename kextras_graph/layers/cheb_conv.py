@@ -38,6 +38,8 @@ class ChebConv(DenseWeightsMixin, MessagePassing):
     Input: ``[nodes, edges]`` or a dict. Output: ``RaggedTensor[batch, (n), units]``.
     """
 
+    eager_function = True
+
     def __init__(self, units, K=3, lambda_max=2.0, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
@@ -79,9 +81,7 @@ class ChebConv(DenseWeightsMixin, MessagePassing):
             t_next = lap(t_cur) if k == 1 else 2.0 * lap(t_cur) - t_prev
             out = out + tf.matmul(t_next, kernel[k])
             t_prev, t_cur = t_cur, t_next
-        if self.bias is not None:
-            out = out + self.bias
-        return self.activation(out)
+        return self._output(out)
 
     def get_config(self):
         config = super().get_config()

@@ -94,13 +94,13 @@ class DiffPool(DenseWeightsMixin, ClusterPool):
         kernel = (self.pool_kernel if self.units is None
                   else tf.concat([self.pool_kernel, self.embed_kernel], 1))
         h = self.gcn_propagate(tf.matmul(graph.nodes, kernel), graph)
-        logits = h[:, :self.k]
+        # split, not slices: the gradient of a split is a concat (StridedSliceGrad is slow)
+        logits, z = (h, None) if self.units is None else tf.split(h, [self.k, self.units], 1)
         if self.pool_bias is not None:
             logits = logits + self.pool_bias
         s = tf.nn.softmax(logits, axis=-1)
         if self.units is None:
             return s, graph.nodes
-        z = h[:, self.k:]
         if self.embed_bias is not None:
             z = z + self.embed_bias
         return s, self.activation(z)

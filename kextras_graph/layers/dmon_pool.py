@@ -53,12 +53,8 @@ class DMoNPool(MLPClusterPool):
     """
 
     def __init__(self, k, mlp_units=(), mlp_activation="relu", spectral_weight=1.0,
-                 collapse_weight=1.0, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(k, mlp_units, mlp_activation, use_bias, kernel_initializer,
-                         bias_initializer, kernel_regularizer, bias_regularizer,
-                         kernel_constraint, bias_constraint, **kwargs)
+                 collapse_weight=1.0, **kwargs):
+        super().__init__(k, mlp_units, mlp_activation, **kwargs)  # Dense options: kwargs
         self.spectral_weight = validation.real("spectral_weight", spectral_weight, minimum=0)
         self.collapse_weight = validation.real("collapse_weight", collapse_weight, minimum=0)
 

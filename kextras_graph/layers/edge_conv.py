@@ -35,6 +35,8 @@ class EdgeConv(DenseWeightsMixin, MessagePassing):
     Input: ``[nodes, edges]`` or a dict. Output: ``RaggedTensor[batch, (n), mlp_units[-1]]``.
     """
 
+    eager_function = True
+
     def __init__(self, mlp_units, aggregate="max", mlp_activation="relu", activation=None,
                  use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,

@@ -53,6 +53,8 @@ class GATConv(DenseWeightsMixin, MessagePassing):
     (concat) or ``[batch, (n), units]``.
     """
 
+    eager_function = True
+
     def __init__(self, units, heads=1, concat=True, dropout=0.0, negative_slope=0.2,
                  add_self_loops=True, v2=False, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
@@ -122,9 +124,7 @@ class GATConv(DenseWeightsMixin, MessagePassing):
             out = tf.reshape(out, [-1, self.heads * self.units])
         else:
             out = tf.reduce_mean(out, axis=1)
-        if self.bias is not None:
-            out = out + self.bias
-        return self.activation(out)
+        return self._output(out)
 
     def _leaky_relu(self, x):
         if x.dtype != tf.float64:  # the fused kernel (its slope is a float32 attribute)

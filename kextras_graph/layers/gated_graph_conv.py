@@ -34,6 +34,8 @@ class GatedGraphConv(DenseWeightsMixin, MessagePassing):
     Input: ``[nodes, edges]`` or a dict. Output: ``RaggedTensor[batch, (n), units]``.
     """
 
+    eager_function = True
+
     def __init__(self, units, num_steps=3, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):

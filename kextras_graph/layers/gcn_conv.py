@@ -42,6 +42,8 @@ class GCNConv(DenseWeightsMixin, MessagePassing):
     (or the dict with new "nodes").
     """
 
+    eager_function = True
+
     def __init__(self, units, activation=None, use_bias=True, add_self_loops=True,
                  normalize=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
@@ -70,9 +72,7 @@ class GCNConv(DenseWeightsMixin, MessagePassing):
             out = out + x
         if self.normalize:
             out = out * d
-        if self.bias is not None:
-            out = out + self.bias
-        return self.activation(out)
+        return self._output(out)
 
     def get_config(self):
         config = super().get_config()

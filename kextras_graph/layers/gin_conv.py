@@ -41,6 +41,8 @@ class GINConv(DenseWeightsMixin, MessagePassing):
     Input: ``[nodes, edges]`` or a dict. Output: ``RaggedTensor[batch, (n), mlp_units[-1]]``.
     """
 
+    eager_function = True
+
     def __init__(self, mlp_units=None, eps=0.0, train_eps=False, mlp_activation="relu",
                  activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,

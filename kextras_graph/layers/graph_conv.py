@@ -30,6 +30,8 @@ class GraphConv(DenseWeightsMixin, MessagePassing):
     Output: ``RaggedTensor[batch, (n), units]`` (or the dict with new "nodes").
     """
 
+    eager_function = True
+
     def __init__(self, units, aggregate="sum", activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
@@ -53,10 +55,7 @@ class GraphConv(DenseWeightsMixin, MessagePassing):
             out = self.propagate(tf.matmul(x, self.kernel), graph)  # (A x) W = A (x W)
         else:
             out = tf.matmul(self.propagate(x, graph), self.kernel)
-        out = out + tf.matmul(x, self.root_kernel)
-        if self.bias is not None:
-            out = out + self.bias
-        return self.activation(out)
+        return self._output(out, x, self.root_kernel)
 
     def get_config(self):
         config = super().get_config()

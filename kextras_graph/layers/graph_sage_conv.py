@@ -36,6 +36,8 @@ class GraphSAGEConv(DenseWeightsMixin, MessagePassing):
     Input/Output: as ``GraphConv``.
     """
 
+    eager_function = True
+
     def __init__(self, units, aggregate="mean", normalize=False, root_weight=True,
                  activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
@@ -62,11 +64,7 @@ class GraphSAGEConv(DenseWeightsMixin, MessagePassing):
             out = self.propagate(tf.matmul(x, self.kernel), graph)  # (A x) W = A (x W)
         else:
             out = tf.matmul(self.propagate(x, graph), self.kernel)
-        if self.root_kernel is not None:
-            out = out + tf.matmul(x, self.root_kernel)
-        if self.bias is not None:
-            out = out + self.bias
-        out = self.activation(out)
+        out = self._output(out, x, self.root_kernel)
         if self.normalize:
             norm = tf.sqrt(tf.reduce_sum(tf.square(out), axis=-1, keepdims=True))
             eps = max(1e-12, float(np.finfo(out.dtype.as_numpy_dtype).tiny))

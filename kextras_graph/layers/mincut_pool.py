@@ -55,12 +55,8 @@ class MinCutPool(MLPClusterPool):
     """
 
     def __init__(self, k, mlp_units=(), mlp_activation="relu", cut_weight=1.0,
-                 ortho_weight=1.0, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(k, mlp_units, mlp_activation, use_bias, kernel_initializer,
-                         bias_initializer, kernel_regularizer, bias_regularizer,
-                         kernel_constraint, bias_constraint, **kwargs)
+                 ortho_weight=1.0, **kwargs):
+        super().__init__(k, mlp_units, mlp_activation, **kwargs)  # Dense options: kwargs
         self.cut_weight = validation.real("cut_weight", cut_weight, minimum=0)
         self.ortho_weight = validation.real("ortho_weight", ortho_weight, minimum=0)
 

@@ -39,6 +39,7 @@ class NNConv(DenseWeightsMixin, MessagePassing):
     Output: ``RaggedTensor[batch, (n), units]``.
     """
 
+    eager_function = True
     requires_edge_features = True
 
     def __init__(self, units, kernel_network=(), kernel_network_activation="relu",
@@ -75,12 +76,7 @@ class NNConv(DenseWeightsMixin, MessagePassing):
         return tf.einsum("ef,efu->eu", x_j, theta)
 
     def update(self, aggregated, x):
-        out = aggregated
-        if self.root_kernel is not None:
-            out = out + tf.matmul(x, self.root_kernel)
-        if self.bias is not None:
-            out = out + self.bias
-        return self.activation(out)
+        return self._output(aggregated, x, self.root_kernel)
 
     def get_config(self):
         config = super().get_config()

@@ -114,10 +114,7 @@ class RGCNConv(DenseWeightsMixin, MessagePassing):
     def call_graph(self, graph, training=None):
         x = graph.nodes
         agg = self.propagate(x, graph)
-        out = agg + tf.matmul(x, self.root_kernel)
-        if self.bias is not None:
-            out = out + self.bias
-        return self.activation(out)
+        return self._output(agg, x, self.root_kernel)
 
     def get_config(self):
         config = super().get_config()

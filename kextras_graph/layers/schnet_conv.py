@@ -50,6 +50,8 @@ class SchNetConv(DenseWeightsMixin, MessagePassing):
     Output: ``RaggedTensor[batch, (n), units]``.
     """
 
+    eager_function = True
+
     requires_edge_features = True
 
     def __init__(self, units, filters=None, num_rbf=16, cutoff=5.0, distance_feature=0,

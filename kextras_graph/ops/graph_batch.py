@@ -30,6 +30,7 @@ _FIELDS = ("sources", "targets", "node_graph_ids", "edge_graph_ids", "in_degree"
            "out_degree", "adjacency", "invalid")
 _INDEX_MESSAGE = ("`edges` index out of range for its graph: edge indices must be "
                   "non-negative and less than the number of nodes of that graph")
+INVALID_MESSAGE = _INDEX_MESSAGE + "; `nodes` and `edges` must have the same batch size"
 
 
 def static_size(x, axis=0):
@@ -169,29 +170,33 @@ def graph_structure(nodes, edges, validate=True):
     if validate and tf.executing_eagerly():
         return _eager_structure(nodes, edges)
     local = edges.values
+    src, dst = local[:, 0], local[:, 1]  # [E] columns: no broadcasting [E, 2] ops
     node_splits = tf.cast(nodes.row_splits, INDEX_DTYPE)
     edge_graph_ids = row_ids(edges.row_splits, edges.values)
     num_nodes = static_size(nodes.values)
-    if validate:
-        splits64 = tf.cast(nodes.row_splits, tf.int64)
+    if validate:  # in the indices' own dtype (int64 before the cast to int32)
         same_batch = tf.equal(tf.size(node_splits), tf.size(edges.row_splits))
         ids = tf.minimum(edge_graph_ids, tf.size(node_splits) - 2)  # in range even if not same
-        starts = tf.gather(splits64, ids)[:, None]
-        ends = tf.gather(splits64[1:], ids)[:, None]
-        wide = tf.cast(local, tf.int64)
-        in_range = tf.reduce_all((wide >= 0) & (wide + starts < ends))
+        counts = tf.cast(nodes.row_splits[1:] - nodes.row_splits[:-1], local.dtype)
+        count = tf.gather(counts, ids)
+        in_range = tf.reduce_all(tf.logical_and(tf.minimum(src, dst) >= 0,
+                                                tf.maximum(src, dst) < count))
         ok = tf.logical_and(same_batch, in_range)
         invalid = tf.logical_not(ok)
-        check = tf.debugging.Assert(ok, [_INDEX_MESSAGE + "; `nodes` and `edges` must "
-                                         "have the same batch size"])
-        with tf.control_dependencies([check]):
-            local = tf.identity(local)
+        # a stateful op: a tf.function runs it although nothing depends on it. No control
+        # dependency on the indices, which would keep the same structure built by two
+        # list-style layers from being merged (Grappler's common subexpressions); the
+        # layers tie their outputs to `invalid` instead (`poison`).
+        tf.debugging.Assert(ok, [INVALID_MESSAGE])
         edge_graph_ids = ids  # never out of range, even on a batch-size mismatch
     else:
         invalid = tf.constant(False)
     offsets = tf.gather(node_splits, edge_graph_ids)
-    global_idx = tf.cast(local, INDEX_DTYPE) + offsets[:, None]
-    sources, targets = global_idx[:, 0], global_idx[:, 1]
+    sources = tf.cast(src, INDEX_DTYPE) + offsets
+    targets = tf.cast(dst, INDEX_DTYPE) + offsets
+    if validate:  # bad indices become node 0: no kernel reads out of range before the check
+        keep = tf.cast(ok, INDEX_DTYPE)
+        sources, targets = sources * keep, targets * keep
     ones = tf.ones_like(sources)
     return {
         "sources": sources,

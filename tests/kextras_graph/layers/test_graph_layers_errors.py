@@ -89,6 +89,30 @@ def test_bad_constructor_arguments(make, match):
         make()
 
 
+@pytest.mark.parametrize("bad_edges", [[[0, 1], [2, 0], [1, 5]], [[0, 3], [2, 0], [1, 0]],
+                                       [[0, 1], [2, 0], [-1, 0]]])
+def test_bad_batch_in_a_train_step_raises_before_any_weight_update(bad_edges):
+    """The check is an assertion that every layer output waits for: a list-style model
+    (each layer builds its own structure) raises and leaves its weights untouched, also
+    for an index that stays inside the batch (graph 0's node 3 would be graph 1's node 0)."""
+    nodes_in = keras.Input(shape=(None, 3), ragged=True)
+    edges_in = keras.Input(shape=(None, 2), dtype="int32", ragged=True)
+    h = L.GCNConv(4, activation="relu")([nodes_in, edges_in])
+    out = keras.layers.Dense(1)(L.GlobalSumPool()(L.GCNConv(4)([h, edges_in])))
+    model = keras.Model([nodes_in, edges_in], out)
+    model.compile("sgd", "mse")
+    nodes, edges = _graph()
+    y = np.zeros((2, 1), "float32")
+    model.train_on_batch([nodes, edges], y)
+    before = [w.numpy() for w in model.weights]
+    bad = _edges(bad_edges)
+    for _ in range(3):
+        with pytest.raises(tf.errors.InvalidArgumentError, match="out of range"):
+            model.train_on_batch([nodes, bad], y)
+        for w, b in zip(model.weights, before):
+            np.testing.assert_array_equal(w.numpy(), b)
+
+
 def test_out_of_range_inside_compiled_model_raises():
     """In graph mode (predict/fit) the check is a tf.debugging assertion."""
     nodes_in = keras.Input(shape=(None, 3), ragged=True)

@@ -1,0 +1,199 @@
+"""The eager fast path: a layer's flat step as one tf.function call (layers/_eager.py).
+
+Built-in layers run ``call_graph`` (convs) or ``pool`` (global pools) through
+``EagerFunction`` from their third eager call on. These tests check the compiled calls
+against the NumPy formulas of ``graph_layer_reference`` on batches of changing sizes,
+gradients, the training flag, the bounds and thread safety.
+"""
+
+import threading
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import graph_layer_reference as ref
+from test_graph_layers_reference import CONV_CASES, EDGE_FEATURE_CASES, F, FE, POOL_CASES
+from kextras_graph.layers import GATConv, GCNConv, GlobalMeanPool, RGCNConv
+from kextras_graph.layers._eager import EagerFunction
+
+
+def _batches(case, count=4, f=F, fe=FE):
+    """Batches of different sizes (the edge-case batch, then random ones)."""
+    rng = np.random.default_rng(sorted(CONV_CASES).index(case) if case in CONV_CASES else 0)
+    out = [ref.edge_case_graphs(rng, f=f, fe=fe)]
+    for k in range(count - 1):
+        graphs = []
+        for _ in range(2 + k):
+            n = int(rng.integers(1, 7))
+            e = ref.random_graph(rng, n, int(rng.integers(0, 3 * n)))
+            graphs.append((rng.normal(size=(n, f)), e, rng.normal(size=(len(e), fe))))
+        out.append(graphs)
+    return out
+
+
+@pytest.mark.parametrize("case", sorted(CONV_CASES))
+def test_compiled_eager_calls_match_numpy_formula(case):
+    make, formula = CONV_CASES[case]
+    fe = F if case == "gine_same_dim" else FE
+    layer = make()
+    layer = type(layer).from_config({**layer.get_config(), "dtype": "float64"})
+    assert layer.eager_function
+    for style in ("list", "dict"):
+        for graphs in _batches(case, fe=fe):
+            nodes, edges, ef = ref.to_ragged(graphs, dtype="float64")
+            if style == "list":
+                inputs = [nodes, edges, ef] if case in EDGE_FEATURE_CASES else [nodes, edges]
+                out = layer(inputs)
+            else:
+                inputs = {"nodes": nodes, "edges": edges}
+                if case in EDGE_FEATURE_CASES:
+                    inputs["edge_features"] = ef
+                out = layer(inputs)["nodes"]
+            for k, (x, e, efk) in enumerate(graphs):
+                np.testing.assert_allclose(out[k].numpy(),
+                                           np.reshape(formula(layer, x, e, efk), out[k].shape),
+                                           atol=1e-10, rtol=1e-9, err_msg=f"{case} graph {k}")
+    # 8 calls, 4 sizes: compiled, with a bounded number of generalized traces
+    assert 1 <= layer._eager_step.tracing_count <= 3
+
+
+@pytest.mark.parametrize("case", sorted(POOL_CASES))
+def test_compiled_pool_calls_match_numpy_formula(case):
+    make, formula = POOL_CASES[case]
+    layer = make(dtype="float64")
+    for graphs in _batches("pool"):
+        nodes, edges, _ = ref.to_ragged(graphs, dtype="float64")
+        for inputs in (nodes, {"nodes": nodes, "edges": edges}):
+            out = layer(inputs).numpy()  # builds the weights on the first call
+            expected = np.stack([formula(layer, g[0]) for g in graphs])
+            np.testing.assert_allclose(out, expected, atol=1e-10, rtol=1e-9)
+    assert 1 <= layer._eager_step.tracing_count <= 3
+
+
+def _gcn_loss_and_grads(layer, nodes, edges):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(tf.square(layer([nodes, edges]).values))
+    return loss, tape.gradient(loss, [layer.kernel, layer.bias])
+
+
+def test_gradients_through_the_compiled_step_match_numpy():
+    """d/dW sum(out^2) of GCN (no activation): 2 * (Â_n X)^T (Â_n X W + b)."""
+    graphs = ref.edge_case_graphs(np.random.default_rng(3), f=F)
+    nodes, edges, _ = ref.to_ragged(graphs, dtype="float64")
+    layer = GCNConv(4, bias_initializer="random_normal", dtype="float64")
+    for _ in range(4):  # calls 3 and 4 are compiled
+        loss, (g_kernel, g_bias) = _gcn_loss_and_grads(layer, nodes, edges)
+    assert layer._eager_step.tracing_count >= 1
+    w, b = layer.kernel.numpy(), layer.bias.numpy()
+    exp_kernel, exp_bias = np.zeros_like(w), np.zeros_like(b)
+    for x, e, _ in graphs:
+        ax = ref.gcn(x, e, np.eye(F), np.zeros(F))  # Â_n X
+        out = ax @ w + b
+        exp_kernel += 2 * ax.T @ out
+        exp_bias += 2 * out.sum(0)
+    np.testing.assert_allclose(g_kernel.numpy(), exp_kernel, rtol=1e-9, atol=1e-10)
+    np.testing.assert_allclose(g_bias.numpy(), exp_bias, rtol=1e-9, atol=1e-10)
+
+
+def test_training_flag_is_part_of_the_trace():
+    """Attention dropout: training=True drops, training=False gives the formula."""
+    graphs = ref.edge_case_graphs(np.random.default_rng(4), f=F)
+    nodes, edges, _ = ref.to_ragged(graphs, dtype="float64")
+    layer = GATConv(3, heads=2, dropout=0.9, dtype="float64", seed=1)
+    make, formula = CONV_CASES["gat"]
+    for _ in range(3):
+        layer([nodes, edges], training=True)
+        out = layer([nodes, edges], training=False)
+    for k, (x, e, _) in enumerate(graphs):
+        np.testing.assert_allclose(out[k].numpy(), np.reshape(formula(layer, x, e, None),
+                                                              out[k].shape), atol=1e-10)
+    trained = layer([nodes, edges], training=True).values.numpy()
+    assert not np.allclose(trained, out.values.numpy())
+    assert layer._eager_step.tracing_count >= 2  # one per training value
+
+
+def test_eager_function_warmup_bound_and_graph_mode():
+    calls = []
+
+    def step(x, scale):
+        calls.append(tf.executing_eagerly())
+        return x * scale
+
+    fn = EagerFunction(step, warmup=2, max_traces=2)
+    x = tf.ones([3])
+    for _ in range(2):
+        fn(x, 2.0)
+    assert calls == [True, True] and fn.tracing_count == 0  # warm-up calls run eagerly
+    fn(x, 2.0)
+    fn(x, 2.0)
+    assert calls[2:] == [False] and fn.tracing_count == 1  # traced once, then reused
+    fn(x, 3.0)  # a new Python value: second trace
+    assert fn.tracing_count == 2
+    np.testing.assert_array_equal(fn(x, 4.0).numpy(), [4.0, 4.0, 4.0])  # bound: eager again
+    assert calls[-1] is True and fn.tracing_count == 0
+    inside = tf.function(lambda v: fn(v, 5.0))  # inside a tf.function: the plain fn
+    np.testing.assert_array_equal(inside(x).numpy(), [5.0, 5.0, 5.0])
+
+
+def test_eager_function_is_thread_safe():
+    layer = GlobalMeanPool()
+    graphs = ref.edge_case_graphs(np.random.default_rng(5), f=F)
+    nodes, _, _ = ref.to_ragged(graphs)
+    expected = np.stack([ref.pool(g[0], "mean", F) for g in graphs])
+    errors = []
+
+    def worker():
+        try:
+            for _ in range(5):
+                np.testing.assert_allclose(layer(nodes).numpy(), expected, rtol=1e-6,
+                                           atol=1e-6)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert 1 <= layer._eager_step.tracing_count <= 3
+
+
+def test_layers_with_eager_only_checks_stay_eager():
+    """RGCNConv checks relation ids on the host in eager mode: never compiled."""
+    layer = RGCNConv(2, num_relations=2)
+    assert not layer.eager_function and layer._eager_step is None
+    graphs = ref.edge_case_graphs(np.random.default_rng(6), f=F, fe=1)
+    nodes, edges, _ = ref.to_ragged(graphs)
+    bad = tf.RaggedTensor.from_row_splits(tf.fill([int(edges.values.shape[0]), 1], 5.0),
+                                          edges.row_splits)
+    for _ in range(3):
+        with pytest.raises(ValueError, match="relation ids"):
+            layer([nodes, edges, bad])
+
+
+def test_fit_with_run_eagerly_matches_the_compiled_fit():
+    """``run_eagerly=True`` (the layers' steps as functions from the third call) trains to
+    the same weights as the traced ``fit``."""
+    import keras
+
+    graphs = ref.edge_case_graphs(np.random.default_rng(8), f=F)
+    nodes, edges, _ = ref.to_ragged(graphs)
+    y = np.arange(len(graphs), dtype="float32")[:, None]
+    weights = []
+    for run_eagerly in (False, True):
+        keras.utils.set_random_seed(0)
+        nodes_in = keras.Input(shape=(None, F), ragged=True)
+        edges_in = keras.Input(shape=(None, 2), dtype="int32", ragged=True)
+        h = GCNConv(4, activation="relu")([nodes_in, edges_in])
+        out = keras.layers.Dense(1)(GlobalMeanPool()(GATConv(3, heads=2)([h, edges_in])))
+        model = keras.Model([nodes_in, edges_in], out)
+        model.compile(keras.optimizers.SGD(0.1), "mse", run_eagerly=run_eagerly)
+        for _ in range(5):
+            model.train_on_batch([nodes, edges], y)
+        weights.append([w.numpy() for w in model.weights])
+        convs = [layer for layer in model.layers if isinstance(layer, (GCNConv, GATConv))]
+        assert all((c._eager_step.tracing_count >= 1) == run_eagerly for c in convs)
+    for a, b in zip(*weights):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
