@@ -86,6 +86,18 @@ def timed(fn, *args, **kwargs):
     return out, time.perf_counter() - wall, time.process_time() - cpu
 
 
+def commit():
+    """The short commit of the code measured (``git rev-parse``; None outside a checkout)."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short=7", "HEAD"], capture_output=True, text=True,
+                             cwd=os.path.dirname(os.path.abspath(__file__)), check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip()
+
+
 def run(case, seed, quick, extras, adam_steps=None, lbfgs_iters=None):
     import deepxde as dde
     import keras
@@ -97,14 +109,14 @@ def run(case, seed, quick, extras, adam_steps=None, lbfgs_iters=None):
     kw = {"test": extras[case]}
     keras.utils.set_random_seed(seed)
     kx, kx_wall, kx_cpu = timed(getattr(kx_cases, f"kx_{case}"), adam, lbfgs, seed, **kw)
-    dde.config.set_default_float("float32")  # DeepXDE's default precision, set explicitly (Polygon points are float64)
-    dde.config.set_random_seed(seed)
-    dde.optimizers.set_LBFGS_options(maxiter=max(lbfgs, 1))  # DeepXDE's defaults, but maxiter
-    dde.optimizers.config.LBFGS_options["iter_per_step"] = min(1000, max(lbfgs, 1))  # not updated by the call
-    torch.manual_seed(seed)
     with contextlib.redirect_stdout(sys.stderr):  # DeepXDE prints its progress to stdout
+        dde.config.set_default_float("float32")  # DeepXDE's default precision, set explicitly (Polygon points are float64)
+        dde.config.set_random_seed(seed)
+        dde.optimizers.set_LBFGS_options(maxiter=max(lbfgs, 1))  # DeepXDE's defaults, but maxiter
+        dde.optimizers.config.LBFGS_options["iter_per_step"] = min(1000, max(lbfgs, 1))  # not updated by the call
+        torch.manual_seed(seed)
         dd, dd_wall, dd_cpu = timed(getattr(dde_cases, f"dde_{case}"), adam, lbfgs, seed, **kw)
-    row = {"bench": "pde_deepxde_examples", "case": case, "seed": seed, "quick": quick,
+    row = {"bench": "pde_deepxde_examples", "case": case, "seed": seed, "quick": quick, "commit": commit(),
            "adam_steps": adam, "lbfgs_iters": lbfgs,
            "kextras_lines": lines(f"kx_{case}"), "deepxde_lines": lines(f"dde_{case}"),
            "kextras_wall_s": round(kx_wall, 2), "deepxde_wall_s": round(dd_wall, 2),
@@ -120,18 +132,20 @@ def run(case, seed, quick, extras, adam_steps=None, lbfgs_iters=None):
 
 
 def table(path):
-    """The markdown table of docs/pde/benchmarks.md from JSON lines: median [min, max] over the seeds."""
+    """The markdown table of docs/pde/benchmarks.md from JSON lines: one row per case, schedule and commit
+    measured, median [min, max] over its seeds."""
     rows = [json.loads(line) for line in open(path) if line.startswith("{")]
     f = lambda v: f"{np.median(v):.1e} [{min(v):.1e}, {max(v):.1e}]" if len(v) > 1 else f"{v[0]:.1e}"  # noqa: E731
-    out = ["| case | schedule (Adam + L-BFGS) | seeds | lines kextras / DeepXDE | rel. L2 kextras | rel. L2 DeepXDE "
-           "| CPU s kextras / DeepXDE |", "|---|---|---|---|---|---|---|"]
+    out = ["| case | schedule (Adam + L-BFGS) | commit | seeds | lines kextras / DeepXDE | rel. L2 kextras "
+           "| rel. L2 DeepXDE | CPU s kextras / DeepXDE |", "|---|---|---|---|---|---|---|---|"]
+    key = lambda r: (r["adam_steps"], r["lbfgs_iters"], str(r.get("commit")))  # noqa: E731
     for case in CASES:
-        for sched in sorted({(r["adam_steps"], r["lbfgs_iters"]) for r in rows if r["case"] == case}):
-            rs = [r for r in rows if r["case"] == case and (r["adam_steps"], r["lbfgs_iters"]) == sched]
+        for sched in sorted({key(r) for r in rows if r["case"] == case}):
+            rs = [r for r in rows if r["case"] == case and key(r) == sched]
             err = ["kextras_param_rel_err", "deepxde_param_rel_err"] if case == "lorenz_inverse" else \
                 ["kextras_rel_l2", "deepxde_rel_l2"]
             cpu = [np.median([r[k] for r in rs]) for k in ("kextras_cpu_s", "deepxde_cpu_s")]
-            out.append(f"| `{case}` | {sched[0]} + {sched[1]} | {','.join(str(r['seed']) for r in rs)} | "
+            out.append(f"| `{case}` | {sched[0]} + {sched[1]} | `{sched[2]}` | {','.join(str(r['seed']) for r in rs)} | "
                        f"{rs[0]['kextras_lines']} / {rs[0]['deepxde_lines']} | {f([r[err[0]] for r in rs])} | "
                        f"{f([r[err[1]] for r in rs])} | {cpu[0]:.0f} / {cpu[1]:.0f} |")
     return "\n".join(out)
