@@ -10,6 +10,7 @@ the relative L2 error on the benchmark's test grid and the loss terms after each
 the steps.
 
     python3 benchmarks/bench_pde_helmholtz_swap.py --seed 0 --steps 2000 --points dde --init dde
+    python3 benchmarks/bench_pde_helmholtz_swap.py --table docs/pde/img/helmholtz_swap.jsonl
 """
 
 from __future__ import annotations
@@ -96,6 +97,20 @@ def kextras_run(seed, steps, points, weights, eps):
     return rel(pinn.predict(test_sets("helmholtz_hole")[0], verbose=0), test_sets("helmholtz_hole")[1]), info
 
 
+def table(path):
+    """The markdown table of docs/pde/benchmarks.md (Helmholtz section) from this script's JSON lines."""
+    rows = [json.loads(line) for line in open(path) if line.startswith("{")]
+    out = ["| seed | side | points | initial weights | Adam eps | rel. L2 | loss at steps 1400 / 1600 / end | CPU s |",
+           "|---|---|---|---|---|---|---|---|"]
+    for r in sorted(rows, key=lambda r: (r["seed"], r["side"] != "kextras", r["points"], r["init"], -r["eps"])):
+        name = {"kx": "kextras'", "dde": "DeepXDE's"}
+        loss = r.get("loss", {}).get("loss")
+        trail = " / ".join(f"{v:.3g}" for v in (loss[6], loss[7], loss[-1])) if loss and len(loss) == 10 else "-"
+        out.append(f"| {r['seed']} | {r['side']} | {name[r['points']]} | {name[r['init']]} | {r['eps']:g} | "
+                   f"{r['rel_l2']:.1e} | {trail} | {r['cpu_s']:.0f} |")
+    return "\n".join(out)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seed", type=int, default=0)
@@ -104,7 +119,10 @@ def main(argv=None):
     p.add_argument("--init", choices=("kx", "dde"), default="kx")
     p.add_argument("--eps", type=float, default=1e-7, help="Keras Adam epsilon")
     p.add_argument("--dde", action="store_true", help="train DeepXDE instead (its points and init)")
+    p.add_argument("--table", metavar="JSONL", help="print the docs table of a file of this script's output, run nothing")
     args = p.parse_args(argv)
+    if args.table:
+        return print(table(args.table))
     import tensorflow as tf
     import torch
 

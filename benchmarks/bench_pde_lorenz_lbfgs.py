@@ -12,6 +12,7 @@ after L-BFGS, their relative error to (10, 15, 8/3), the iterations, evaluations
 SciPy's message, CPU seconds of each phase.
 
     python3 benchmarks/bench_pde_lorenz_lbfgs.py --seed 0 --weights sum --adam 10000 --lbfgs 5000
+    python3 benchmarks/bench_pde_lorenz_lbfgs.py --table docs/pde/img/lorenz_lbfgs.jsonl
 """
 
 from __future__ import annotations
@@ -29,6 +30,27 @@ from _deepxde_examples_kextras import kx_net  # noqa: E402
 from _deepxde_examples_reference import LORENZ_C, lorenz_data, rel  # noqa: E402
 
 
+def stop(message):
+    """SciPy's termination message in a few words."""
+    for key, words in (("LIMIT", "maxiter"), ("REDUCTION OF F", "ftol"), ("PROJ", "gtol"), ("ABNORMAL", "line search failed")):
+        if key in message:
+            return words
+    return message
+
+
+def table(path):
+    """The markdown table of docs/pde/benchmarks.md (Lorenz section) from this script's JSON lines."""
+    rows = [json.loads(line) for line in open(path) if line.startswith("{")]
+    out = ["| seed | weighting | L-BFGS backend | rel. error after Adam | after L-BFGS | (C1, C2, C3) "
+           "| L-BFGS iterations | stop | L-BFGS CPU s |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in sorted(rows, key=lambda r: (r["seed"], r["weights"], r["backend"])):
+        c = ", ".join(f"{v:.3f}" for v in r["params"])
+        out.append(f"| {r['seed']} | {r['weights']} | {r['backend']} | {r['param_rel_err_adam']:.2f} | "
+                   f"{r['param_rel_err']:.1e} | {c} | {r['lbfgs_iterations']} | {stop(r['message'])} "
+                   f"| {r['lbfgs_cpu_s']:.0f} |")
+    return "\n".join(out)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seed", type=int, default=0)
@@ -36,7 +58,10 @@ def main(argv=None):
     p.add_argument("--lbfgs", type=int, default=5000, help="L-BFGS iterations at most")
     p.add_argument("--weights", choices=("mean", "sum"), default="mean")
     p.add_argument("--backends", default="scipy,tensorflow")
+    p.add_argument("--table", metavar="JSONL", help="print the docs table of a file of this script's output, run nothing")
     args = p.parse_args(argv)
+    if args.table:
+        return print(table(args.table))
     import keras
     import tensorflow as tf
     from kextras_sci import pde
