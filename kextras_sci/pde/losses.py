@@ -74,8 +74,7 @@ def compute_terms(pinn, conditions, store, training=True):
         full_n = tf.cast(tf.shape(arrays["x"])[0], dtype)
         local = {k: shard(tf.convert_to_tensor(v)) for k, v in arrays.items()}
         r = condition_residual(pinn, c, local, training, loss=True)
-        k = tf.cast(tf.shape(r)[1], dtype)
-        term = tf.reduce_sum(tf.square(r)) / (full_n * k)
+        term = tf.reduce_sum(tf.square(r)) / full_n  # sum over the K components of their means
         terms[c.name] = term
         total = total + store.weights[c.name] * term
     if pinn.losses:

@@ -60,8 +60,7 @@ class CausalWeighting(WrappedCondition):
         t0, t1 = self.time_range
         m = self.num_chunks
         idx = tf.clip_by_value(tf.cast(tf.floor((t - t0) / (t1 - t0) * m), tf.int32), 0, m - 1)
-        k = tf.cast(tf.shape(r)[1], dtype)
-        sq = tf.reduce_sum(tf.square(r), axis=1) / k
+        sq = tf.reduce_sum(tf.square(r), axis=1)  # summed over the components, as the term
         counts = tf.math.unsorted_segment_sum(tf.ones_like(t), idx, m)
         sums = tf.math.unsorted_segment_sum(tf.cast(tf.stop_gradient(sq), tf.float64), idx, m)
         losses = sums / tf.maximum(counts, 1.0)

@@ -15,12 +15,12 @@ __all__ = ["SelfAdaptiveWeights", "SelfAdaptiveUpdate"]
 class SelfAdaptiveWeights(WrappedCondition):
     """Self-adaptive per-point weights (McClenny & Braga-Neto 2023, SA-PINN).
 
-    The term becomes ``L = mean_i m(lambda_i) |r_i|^2 / K`` with one weight
+    The term becomes ``L = mean_i m(lambda_i) |r_i|^2`` (``|r_i|^2`` summed over the K components) with one weight
     ``lambda_i`` per collocation point and the mask ``m(l) = l^2``
     (``mask="square"``, the paper's polynomial mask with ``q = 2``) or
     ``m(l) = sigmoid(l)`` (``mask="sigmoid"``). The network minimises ``L``;
     the weights *maximise* it, by gradient ascent
-    ``lambda <- lambda + lr dL/dlambda = lambda + lr m'(lambda) |r|^2 / (N K)``
+    ``lambda <- lambda + lr dL/dlambda = lambda + lr m'(lambda) |r|^2 / N``
     done by the :class:`SelfAdaptiveUpdate` callback (with Adam when
     ``optimizer="adam"``). The squared residuals of the last training step are
     kept (``last_squared_residual``), so the update costs no extra network
@@ -91,10 +91,9 @@ class SelfAdaptiveWeights(WrappedCondition):
         return s * (1.0 - s)
 
     def loss_residual(self, model, arrays):
-        """``sqrt(m(lambda_i)) r_i`` on the training points (keeps ``|r_i|^2 / K`` for the ascent)."""
+        """``sqrt(m(lambda_i)) r_i`` on the training points (keeps ``|r_i|^2`` for the ascent)."""
         r = self.inner_residual(model, arrays)
-        k = tf.cast(tf.shape(r)[1], r.dtype)
-        sq = tf.stop_gradient(tf.reduce_sum(tf.square(r), axis=1) / k)
+        sq = tf.stop_gradient(tf.reduce_sum(tf.square(r), axis=1))
         self.last_squared_residual.assign(tf.cast(sq, tf.float64))
         m = tf.cast(self.mask_value(self.lambdas), r.dtype)
         return r * tf.sqrt(m)[:, None]
@@ -103,7 +102,7 @@ class SelfAdaptiveWeights(WrappedCondition):
 class SelfAdaptiveUpdate(keras.callbacks.Callback):
     """Gradient ascent on the per-point weights of :class:`SelfAdaptiveWeights`.
 
-    ``g_i = dL/dlambda_i = m'(lambda_i) |r_i|^2 / (N K)``; ``"sgd"``:
+    ``g_i = dL/dlambda_i = m'(lambda_i) |r_i|^2 / N``; ``"sgd"``:
     ``lambda += learning_rate g``; ``"adam"``: Adam on ``-g`` (maximisation),
     as in the paper.
 

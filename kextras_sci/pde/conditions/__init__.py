@@ -2,8 +2,9 @@
 
 A condition owns its collocation points (sampled from a domain of
 :mod:`kextras_sci.pde.domains`, or a fixed NumPy array) and a residual ``r``;
-its loss term is the mean square of the residual,
-``L = weight * mean_i sum_k r_ik^2 / K``. :class:`kextras_sci.pde.PINN` sums the
+its loss term is the mean square of the residual, summed over its K components
+(equations, vector components) as DeepXDE sums one loss per equation,
+``L = weight * sum_k mean_i r_ik^2``. :class:`kextras_sci.pde.PINN` sums the
 weighted terms and logs each term (unweighted) as a metric under the
 condition's ``name``.
 
