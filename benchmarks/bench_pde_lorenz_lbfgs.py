@@ -2,9 +2,11 @@
 which of two differences from DeepXDE costs kextras the accuracy of the identified
 parameters: the weighting of the K-component terms, or the L-BFGS implementation.
 
-``--weights mean`` (kextras' default): the 3-equation residual and the 3-component
-observations are one term each, the mean over the components; ``--weights sum``:
-``weight=3`` on both, DeepXDE's sum of per-component means. One Adam run (``--adam``
+``--weights sum`` (kextras' default since f82194a, as DeepXDE): the 3-equation residual
+and the 3-component observations are one term each, the sum of the per-component mean
+squares; ``--weights mean``: ``weight=1/3`` on both, the mean over the components (the
+default before f82194a; the rows of docs/pde/img/lorenz_lbfgs.jsonl were measured then,
+with ``weight=1`` for mean and ``weight=3`` for sum, the same losses). One Adam run (``--adam``
 steps), then from the same Adam weights one L-BFGS run per ``--backends`` entry
 (``minimize_lbfgs(maxiter=--lbfgs, maxcor=100)``, ``"scipy"``: L-BFGS-B, ``"tensorflow"``:
 the TensorFlow two-loop L-BFGS). One JSON line per backend: parameters after Adam and
@@ -56,7 +58,7 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--adam", type=int, default=10000, help="Adam steps (a multiple of 10)")
     p.add_argument("--lbfgs", type=int, default=5000, help="L-BFGS iterations at most")
-    p.add_argument("--weights", choices=("mean", "sum"), default="mean")
+    p.add_argument("--weights", choices=("mean", "sum"), default="sum")
     p.add_argument("--backends", default="scipy,tensorflow")
     p.add_argument("--table", metavar="JSONL", help="print the docs table of a file of this script's output, run nothing")
     args = p.parse_args(argv)
@@ -69,7 +71,7 @@ def main(argv=None):
     tf.config.threading.set_intra_op_parallelism_threads(1)
     tf.config.threading.set_inter_op_parallelism_threads(1)
     t_obs, y_obs, t_test, y_test = lorenz_data()
-    k = 3 if args.weights == "sum" else 1
+    k = 1.0 if args.weights == "sum" else 1.0 / 3.0
     keras.utils.set_random_seed(args.seed)
     T = pde.TimeInterval(0, 3)
     pinn = pde.PINN(kx_net(1, 40, 3, m=3), [
