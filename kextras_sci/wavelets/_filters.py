@@ -23,7 +23,19 @@ def _pywt():
     return pywt
 
 
-class FilterBank:
+class FilterLengths:
+    """``dec_len`` / ``rec_len`` of a bank with ``dec_lo`` / ``rec_lo`` arrays or tensors."""
+
+    @property
+    def dec_len(self) -> int:
+        return int(self.dec_lo.shape[0])
+
+    @property
+    def rec_len(self) -> int:
+        return int(self.rec_lo.shape[0])
+
+
+class FilterBank(FilterLengths):
     """A two-channel filter bank: decomposition and reconstruction low/high-pass filters.
 
     Same conventions as ``pywt.Wavelet``: ``dec_lo``/``dec_hi`` are the analysis filters as
@@ -73,14 +85,6 @@ class FilterBank:
                 and abs(np.dot(self.dec_lo, self.dec_lo) - 1.0) < 1e-10
             )
         self.orthogonal = bool(orthogonal)
-
-    @property
-    def dec_len(self) -> int:
-        return int(self.dec_lo.shape[0])
-
-    @property
-    def rec_len(self) -> int:
-        return int(self.rec_lo.shape[0])
 
     @property
     def filter_bank(self):

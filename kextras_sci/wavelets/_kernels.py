@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
+from kextras_sci.wavelets._filters import FilterLengths
+
 
 # ----------------------------------------------------------------------------- shapes
 
@@ -92,7 +94,7 @@ def select(P, n, Q, inverse=False, block=False):
 # ----------------------------------------------------------------------------- filters
 
 
-class TensorBank:
+class TensorBank(FilterLengths):
     """The four filters of a bank as tensors (trainable filters): ``FilterBank``'s attributes."""
 
     def __init__(self, dec_lo, dec_hi, rec_lo, rec_hi):
@@ -102,14 +104,6 @@ class TensorBank:
         for f in (self.dec_lo, self.dec_hi, self.rec_lo, self.rec_hi):
             if f.shape.rank != 1 or f.shape[0] is None:
                 raise ValueError(f"Filters must be 1D with a static length. Received shape {f.shape}.")
-
-    @property
-    def dec_len(self) -> int:
-        return int(self.dec_lo.shape[0])
-
-    @property
-    def rec_len(self) -> int:
-        return int(self.rec_lo.shape[0])
 
 
 class _NP:
