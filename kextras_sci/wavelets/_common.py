@@ -170,6 +170,16 @@ def _analysis_stacked(x, banks, modes, axes):
     return _real_call(run, x)
 
 
+def _analysis_bands(x, banks, modes, axes):
+    """Every sub-band of a multi-axis analysis, separate tensors in key order (complex
+    inputs as in _real_call)."""
+    if x.dtype.is_complex:
+        re = _passes.analysis_bands(tf.math.real(x), axes, banks, modes)
+        im = _passes.analysis_bands(tf.math.imag(x), axes, banks, modes)
+        return [tf.complex(r, i) for r, i in zip(re, im)]
+    return _passes.analysis_bands(x, axes, banks, modes)
+
+
 def _analysis_pair(x, bank, mode, axis):
     """Single-axis analysis returning ``(a, d)`` (complex inputs as in _real_call)."""
     if x.dtype.is_complex:
