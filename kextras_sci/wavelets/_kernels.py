@@ -53,7 +53,9 @@ def _reshape(x, shape):
 # Every threshold of the kernel choice, in one table:
 THRESHOLDS = {
     # inner size Q up to this: block-diagonal ``conv1d`` (oneDNN is fast when the filtered
-    # axis is the convolution's width and channels are few); above: ``conv2d`` along height
+    # axis is the convolution's width and channels are few); above: one ``depthwise_conv2d``
+    # per output band, the Q columns as channels, where the pass allows it (4-6x faster than
+    # the one-channel ``conv2d``), else ``conv2d`` along height
     "small_inner": 16,
     # inverse along the innermost axis (Q = 1) this short: one GEMM of all rows with the
     # dense [out_len, 2 L] synthesis matrix (2x faster than the blocked conv1d at L = 69,
@@ -69,18 +71,16 @@ THRESHOLDS = {
     # analysis into two separate bands along the innermost axis (Q = 1) at least this long:
     # the signal folded into blocks (``_passes._block_analysis``); shorter: ``conv1d``
     "analysis_block_min_len": 32,
-    # one input channel (analysis) with Q above ``small_inner``: one depthwise convolution per
-    # output band, the Q columns as channels (4-6x faster than the one-channel ``conv2d``)
 }
 
 
-def select(P, n, Q, inverse=False, block=False, one_channel=False):
+def select(P, n, Q, inverse=False, block=False, depthwise=False):
     """The kernel of one pass over a ``[P, n, Q]`` view, from :data:`THRESHOLDS`.
 
     For the inverse ``"gemm"``, ``"block"`` or ``"matmul"``; else ``"conv1d"``
-    (block-diagonal, small ``Q``), ``"depthwise"`` (``one_channel``: each column filtered
-    from one input channel, static ``Q``) or ``"conv2d"``; ``block``: the analysis may
-    return two separate bands (``"block"`` is possible).
+    (block-diagonal, small ``Q``), ``"depthwise"`` (static ``Q``; allowed by ``depthwise``:
+    one input channel, the bands go right after the filtered axis) or ``"conv2d"``;
+    ``block``: the analysis may return two separate bands (``"block"`` is possible).
     """
     if block and _is_static(Q, n) and Q == 1 and n >= THRESHOLDS["analysis_block_min_len"]:
         return "block"
@@ -95,7 +95,7 @@ def select(P, n, Q, inverse=False, block=False, one_channel=False):
         return "conv2d"
     if Q <= THRESHOLDS["small_inner"]:
         return "conv1d"
-    return "depthwise" if one_channel else "conv2d"
+    return "depthwise" if depthwise else "conv2d"
 
 
 # ----------------------------------------------------------------------------- filters

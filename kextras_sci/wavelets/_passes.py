@@ -36,7 +36,7 @@ def _filt(x, kern, Q, stride=1, dilation=1, out_major=False):
     F, cin, cout = kern.shape
     shape = static_or_dynamic_shape(x)
     P, N = shape[0], shape[1]
-    kind = select(P, N, Q, one_channel=cin == 1 and out_major)
+    kind = select(P, N, Q, depthwise=cin == 1 and out_major)
     if kind == "depthwise":
         # [P, N, 1, Q]: the columns as channels, one depthwise convolution per output band
         # (the width is 1: its stride changes nothing, TensorFlow wants equal strides)

@@ -70,8 +70,8 @@ def test_kernel_choice_table():
     assert sel(4, 300, 5, inverse=True) == "conv1d" and sel(4, 300, 17, inverse=True) == "conv2d"
     assert sel(4, 100, 1, block=True) == "block" and sel(4, 20, 1, block=True) == "conv1d"
     assert sel(4, 100, 2, block=True) == "conv1d"
-    assert sel(4, 100, 17, one_channel=True) == "depthwise" and sel(4, 100, 16, one_channel=True) == "conv1d"
-    assert sel(4, 100, tf.constant(17), one_channel=True) == "conv2d"
+    assert sel(4, 100, 17, depthwise=True) == "depthwise" and sel(4, 100, 16, depthwise=True) == "conv1d"
+    assert sel(4, 100, tf.constant(17), depthwise=True) == "conv2d"
     assert sel(4, tf.constant(3), tf.constant(2)) == "conv2d"  # dynamic sizes: the general kernel
 
 
