@@ -160,16 +160,6 @@ def _real_call(fn, x, *args):
 # ----------------------------------------------------------------------------- fast internals
 
 
-def _analysis_stacked(x, banks, modes, axes):
-    def run(t):
-        y = t[..., None]
-        for ax, b, m in zip(axes, banks, modes):
-            y = _passes.analysis_axis(y, ax, b, m)
-        return y
-
-    return _real_call(run, x)
-
-
 def _analysis_bands(x, banks, modes, axes):
     """Every sub-band of a multi-axis analysis, separate tensors in key order (complex
     inputs as in _real_call)."""
