@@ -32,22 +32,26 @@ def table(path):
     probes = [r for r in rows if "first_call" in r]
     if probes:
         out += ["", "CPU seconds (wall seconds in brackets), kextras / pywt / ptwt:", "",
-                "| case | first call | second call | new shape: first call | new shape: second call "
-                "| kextras import (wall) |", "|---|---|---|---|---|---|"]
+                "| case | runtime start (trivial op) | first call | second call | new shape: first call "
+                "| new shape: second call | kextras import (wall) |", "|---|---|---|---|---|---|---|"]
         for r in probes:
             fc = r["first_call"]
 
             def get(key, fc=fc):
                 return " / ".join(f"{fc[lib][key + '_cpu_s']:.3f} ({fc[lib][key + '_s']:.3f})"
                                   if key + "_cpu_s" in fc.get(lib, {}) else "n/a" for lib in libs)
-            out.append(f"| {r['case']} | {get('first')} | {get('second')} | {get('new_shape_first')} "
-                       f"| {get('new_shape_second')} | {fc['kextras'].get('import_s', 'n/a')} |")
-        out += ["", "| case | peak MB added, first call: kextras / pywt / ptwt | kextras / pywt "
-                "| later call: kextras / pywt / ptwt | kextras / pywt |", "|---|---|---|---|---|"]
+            out.append(f"| {r['case']} | {get('runtime_start')} | {get('first')} | {get('second')} "
+                       f"| {get('new_shape_first')} | {get('new_shape_second')} "
+                       f"| {fc['kextras'].get('import_s', 'n/a')} |")
+        out += ["", "| case | runtime start (trivial op) MB: kextras / pywt / ptwt "
+                "| peak MB added, first call: kextras / pywt / ptwt | kextras / pywt | with start: kextras / pywt "
+                "| later call: kextras / pywt / ptwt | kextras / pywt |", "|---|---|---|---|---|---|---|"]
         for r in probes:
             fc = r["first_call"]
             get = lambda key: " / ".join(  # noqa: E731
                 f"{fc[lib][key]:.0f}" if key in fc.get(lib, {}) else "n/a" for lib in libs)
-            out.append(f"| {r['case']} | {get('peak_added_first_mb')} | {r.get('memory_ratio_first_vs_pywt', 'n/a')} "
+            out.append(f"| {r['case']} | {get('runtime_start_peak_mb')} | {get('peak_added_first_mb')} "
+                       f"| {r.get('memory_ratio_first_vs_pywt', 'n/a')} "
+                       f"| {r.get('memory_ratio_first_with_start_vs_pywt', 'n/a')} "
                        f"| {get('peak_added_steady_mb')} | {r.get('memory_ratio_steady_vs_pywt', 'n/a')} |")
     print("\n".join(out))

@@ -12,7 +12,7 @@ from kextras import validation
 from kextras_sci.wavelets import _passes
 from kextras_sci.wavelets._programs import compiled
 from kextras_sci.wavelets._common import (
-    _analysis_stacked, _as_tensor, _banks, _modes, _no_autograph, _norm_axes, _prepare, _promote,
+    _analysis_bands, _as_tensor, _banks, _modes, _no_autograph, _norm_axes, _prepare, _promote,
     _rank,
 )
 
@@ -39,10 +39,8 @@ def dwtn(data, wavelet, mode="symmetric", axes=None):
         (``ceil(N / 2)`` for ``periodization``).
     """
     x, banks, modes, axes = _prepare(data, wavelet, mode, axes)
-    y = _analysis_stacked(x, banks, modes, axes)
     keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
-    parts = _passes.split_bands(y, len(keys))
-    return dict(zip(keys, parts))
+    return dict(zip(keys, _analysis_bands(x, banks, modes, axes)))
 
 
 @compiled((), ("coeffs",))

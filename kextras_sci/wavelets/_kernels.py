@@ -53,7 +53,9 @@ def _reshape(x, shape):
 # Every threshold of the kernel choice, in one table:
 THRESHOLDS = {
     # inner size Q up to this: block-diagonal ``conv1d`` (oneDNN is fast when the filtered
-    # axis is the convolution's width and channels are few); above: ``conv2d`` along height
+    # axis is the convolution's width and channels are few); above: one ``depthwise_conv2d``
+    # per output band, the Q columns as channels, where the pass allows it (4-6x faster than
+    # the one-channel ``conv2d``), else ``conv2d`` along height
     "small_inner": 16,
     # inverse along the innermost axis (Q = 1) this short: one GEMM of all rows with the
     # dense [out_len, 2 L] synthesis matrix (2x faster than the blocked conv1d at L = 69,
@@ -72,12 +74,13 @@ THRESHOLDS = {
 }
 
 
-def select(P, n, Q, inverse=False, block=False):
+def select(P, n, Q, inverse=False, block=False, depthwise=False):
     """The kernel of one pass over a ``[P, n, Q]`` view, from :data:`THRESHOLDS`.
 
     For the inverse ``"gemm"``, ``"block"`` or ``"matmul"``; else ``"conv1d"``
-    (block-diagonal, small ``Q``) or ``"conv2d"``; ``block``: the analysis may return two
-    separate bands (``"block"`` is possible).
+    (block-diagonal, small ``Q``), ``"depthwise"`` (static ``Q``; allowed by ``depthwise``:
+    one input channel, the bands go right after the filtered axis) or ``"conv2d"``;
+    ``block``: the analysis may return two separate bands (``"block"`` is possible).
     """
     if block and _is_static(Q, n) and Q == 1 and n >= THRESHOLDS["analysis_block_min_len"]:
         return "block"
@@ -88,7 +91,11 @@ def select(P, n, Q, inverse=False, block=False):
             return "block"
         if _is_static(n) and n <= THRESHOLDS["matmul_max_len"]:
             return "matmul"
-    return "conv1d" if _is_static(Q) and Q <= THRESHOLDS["small_inner"] else "conv2d"
+    if not _is_static(Q):
+        return "conv2d"
+    if Q <= THRESHOLDS["small_inner"]:
+        return "conv1d"
+    return "depthwise" if depthwise else "conv2d"
 
 
 # ----------------------------------------------------------------------------- filters
@@ -182,6 +189,14 @@ def block_diagonal(kern, Q, out_major=False):
     xp = _ops(kern)
     big = xp.einsum("fio,qp->fqiop" if out_major else "fio,qp->fqipo", kern, np.eye(Q))
     return xp.reshape(big, [F, Q * cin, Q * cout])
+
+
+def depthwise_kernels(kern, Q):
+    """``cout`` kernels ``[F, 1, Q, 1]`` of ``tf.nn.depthwise_conv2d``: band ``co`` of
+    ``kern [F, 1, cout]`` repeated for each of ``Q`` channels."""
+    xp = _ops(kern)
+    big = xp.einsum("fio,q->fiqo", kern, np.ones(Q))
+    return [big[..., co:co + 1] for co in range(kern.shape[-1])]
 
 
 def block_analysis_kernel(kern, R):

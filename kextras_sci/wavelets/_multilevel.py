@@ -10,10 +10,9 @@ import numpy as np
 import tensorflow as tf
 
 from kextras import validation
-from kextras_sci.wavelets import _passes
 from kextras_sci.wavelets._programs import compiled
 from kextras_sci.wavelets._common import (
-    _analysis_pair, _analysis_stacked, _as_tensor, _banks, _modes, _no_autograph, _norm_axes,
+    _analysis_bands, _analysis_pair, _as_tensor, _banks, _modes, _no_autograph, _norm_axes,
     _prepare, _rank, check_lengths,
 )
 from kextras_sci.wavelets._dwt import _synthesis_list, idwtn
@@ -80,8 +79,7 @@ def wavedecn(data, wavelet, mode="symmetric", level=None, axes=None):
             a, d = _analysis_pair(a, banks[0], modes[0], axes[0])
             details.append({"d": d})
             continue
-        y = _analysis_stacked(a, banks, modes, axes)
-        parts = _passes.split_bands(y, len(keys))
+        parts = _analysis_bands(a, banks, modes, axes)
         a = parts[0]
         details.append(dict(zip(keys[1:], parts[1:])))
     return [a] + details[::-1]

@@ -19,7 +19,8 @@ from kextras_sci.wavelets._extend import extend
 from kextras_sci.wavelets._kernels import (
     _analysis_kernel, _check_static_len, _crop_axis, _is_static, _iswt_kernel, _prod,
     _ops, _reshape, _synthesis_kernel, _synthesis_lengths, _synthesis_matrix, as_kernel,
-    block_analysis_kernel, block_diagonal, block_synthesis_kernel, grouped_synthesis, select,
+    block_analysis_kernel, block_diagonal, block_synthesis_kernel, depthwise_kernels,
+    grouped_synthesis, select,
     static_or_dynamic_shape,
 )
 
@@ -35,7 +36,19 @@ def _filt(x, kern, Q, stride=1, dilation=1, out_major=False):
     F, cin, cout = kern.shape
     shape = static_or_dynamic_shape(x)
     P, N = shape[0], shape[1]
-    if select(P, N, Q) == "conv1d":
+    kind = select(P, N, Q, depthwise=cin == 1 and out_major)
+    if kind == "depthwise":
+        # [P, N, 1, Q]: the columns as channels, one depthwise convolution per output band
+        # (the width is 1: its stride changes nothing, TensorFlow wants equal strides)
+        x4 = _reshape(x, [P, N, 1, Q])
+        ys = [
+            tf.nn.depthwise_conv2d(x4, as_kernel(k, dtype), [1, stride, stride, 1], "VALID",
+                                   dilations=None if dilation == 1 else [dilation, 1])
+            for k in depthwise_kernels(kern, Q)
+        ]
+        y = tf.stack([_reshape(t, static_or_dynamic_shape(t)[:2] + [Q]) for t in ys], axis=2 if out_major else 3)
+        return y
+    if kind == "conv1d":
         x3 = _reshape(x, [P, N, Q * cin])
         big = as_kernel(block_diagonal(kern, Q, out_major), dtype)
         y = tf.nn.conv1d(x3, big, stride=stride, padding="VALID", dilations=dilation)
@@ -53,10 +66,12 @@ def _out_shape(shape, axis, length, bands):
     return list(shape[:axis]) + [length] + list(shape[axis + 1:-1]) + [bands]
 
 
-def analysis_axis(y, axis, bank, mode, lowpass=False):
+def analysis_axis(y, axis, bank, mode, lowpass=False, band_after=False):
     """One analysis pass along ``axis`` of a band-trailing tensor (see module docstring).
 
-    ``lowpass``: only the approximation (the trailing ``B`` bands stay ``B``)."""
+    ``lowpass``: only the approximation (the trailing ``B`` bands stay ``B``);
+    ``band_after``: no trailing band axis, the new band axis (size 2) is inserted right
+    after ``axis`` (see :func:`analysis_bands`)."""
     shape = static_or_dynamic_shape(y)
     F = bank.dec_len
     n = shape[axis]
@@ -79,8 +94,29 @@ def analysis_axis(y, axis, bank, mode, lowpass=False):
         start = 2 - F
         length = 2 * L + F - 2
         xe = extend(y3, n, start, length, mode)
-    out = _filt(_reshape(xe, [P, length, Q, 1]), _analysis_kernel(bank, lowpass), Q, stride=2)
+    out = _filt(_reshape(xe, [P, length, Q, 1]), _analysis_kernel(bank, lowpass), Q, stride=2, out_major=band_after)
+    if band_after:
+        return _reshape(out, list(shape[:axis]) + [L, 1 if lowpass else 2] + list(shape[axis + 1:]))
     return _reshape(out, _out_shape(shape, axis, L, shape[-1] * (1 if lowpass else 2)))
+
+
+def analysis_bands(x, axes, banks, modes):
+    """The ``2**k`` sub-bands of a ``k``-axis analysis of ``x`` as separate tensors, in
+    ``dwtn`` key order (the first axis' band most significant).
+
+    Each pass puts its band axis right after the axis it filters (for an outer axis: one
+    depthwise convolution per band, the inner columns as channels, no interleaving copy);
+    one transpose at the end moves the ``k`` band axes to the front."""
+    y = x
+    dims = list(range(x.shape.rank))  # axis of x, or -(i + 1) for the band axis of pass i
+    for i, (ax, bank, mode) in enumerate(zip(axes, banks, modes)):
+        pos = dims.index(ax)
+        y = analysis_axis(y, pos, bank, mode, band_after=True)
+        dims.insert(pos + 1, -(i + 1))
+    k = len(axes)
+    y = tf.transpose(y, [dims.index(-(i + 1)) for i in range(k)] + [p for p, d in enumerate(dims) if d >= 0])
+    y = _reshape(y, [2 ** k] + static_or_dynamic_shape(y)[k:])
+    return tf.unstack(y, num=2 ** k, axis=0)
 
 
 def synthesis_axis(y, axis, bank, mode):

@@ -180,3 +180,24 @@ def test_inverse_routes_long_outer_axis(mode):
         ref = pywt.wavedec(x, "db3", mode, level=2, axis=0)
         assert_same_structure_close(kw.wavedec(x, "db3", mode, level=2, axis=0), ref, 1e-12)
         assert_same_structure_close(kw.waverec(ref, "db3", mode, axis=0), pywt.waverec(ref, "db3", mode, axis=0), 1e-12)
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (7,), (1, 5), (5, 1), (3, 1, 4), (64, 1031)])
+@pytest.mark.parametrize("dtype", ["float32", "float64", ">f8", "int16", "complex64", "float16"])
+def test_numpy_input_is_copied_with_pywt_dtypes(shape, dtype):
+    from kextras_sci.wavelets._common import _as_tensor
+
+    a = np.asarray(RNG.standard_normal(shape) * 10).astype(dtype)
+    t = _as_tensor(a)
+    ref = np.asarray(a, dtype=np.result_type(a.dtype, np.float32) if a.dtype.itemsize > 2 else np.float32)
+    if a.dtype.kind == "i":
+        ref = a.astype(np.float64)
+    assert t.shape == a.shape and t.dtype.as_numpy_dtype == ref.dtype.newbyteorder("=")
+    np.testing.assert_array_equal(t.numpy(), ref)
+    if a.size:  # a copy: later writes to the caller's array do not reach the tensor
+        before = t.numpy().copy()
+        a[...] = 0
+        np.testing.assert_array_equal(t.numpy(), before)
+    # a strided view converts to the same values
+    v = np.asarray(RNG.standard_normal((6, 8)), dtype="float32")[:, ::2]
+    np.testing.assert_array_equal(_as_tensor(v).numpy(), v)

@@ -44,6 +44,10 @@ def test_passes_every_kernel_match_pywt(mode, tensor_filters):
         np.testing.assert_allclose(rec.numpy(), pywt.idwt(ra, rd, name, mode, axis=axis), atol=1e-12)
         y = _passes.analysis_axis(tf.constant(x)[..., None], axis, bank, mode)
         np.testing.assert_allclose(y.numpy()[..., 1], rd, atol=1e-12)
+        # band axis right after the filtered axis (Q = 20: one depthwise convolution per band)
+        yb = np.moveaxis(_passes.analysis_axis(tf.constant(x), axis, bank, mode, band_after=True).numpy(), axis + 1, 0)
+        np.testing.assert_allclose(yb[0], ra, atol=1e-12)
+        np.testing.assert_allclose(yb[1], rd, atol=1e-12)
         rec = _passes.synthesis_axis(y, axis, bank, mode)[..., 0]
         np.testing.assert_allclose(rec.numpy(), pywt.idwt(ra, rd, name, mode, axis=axis), atol=1e-12)
 
@@ -66,6 +70,8 @@ def test_kernel_choice_table():
     assert sel(4, 300, 5, inverse=True) == "conv1d" and sel(4, 300, 17, inverse=True) == "conv2d"
     assert sel(4, 100, 1, block=True) == "block" and sel(4, 20, 1, block=True) == "conv1d"
     assert sel(4, 100, 2, block=True) == "conv1d"
+    assert sel(4, 100, 17, depthwise=True) == "depthwise" and sel(4, 100, 16, depthwise=True) == "conv1d"
+    assert sel(4, 100, tf.constant(17), depthwise=True) == "conv2d"
     assert sel(4, tf.constant(3), tf.constant(2)) == "conv2d"  # dynamic sizes: the general kernel
 
 
@@ -155,3 +161,37 @@ def test_grouped_synthesis_matrix_equals_the_dense_one(mode, name):
         x = np.concatenate([np.concatenate([c[s * L + lo:s * L + hi] for lo, hi in win]) for win in windows
                             for s in range(2)]).reshape(W.shape[0], W.shape[2], 3)
         np.testing.assert_allclose((W @ x).reshape(-1, 3), S @ c, atol=1e-12)
+
+
+@pytest.mark.parametrize("axes", [(0, 1, 2), (2, 0), (1, 1), (2, 1, 2)])
+@pytest.mark.parametrize("tensor_filters", [False, True])
+def test_analysis_bands_any_axes_match_pywt_dwtn(axes, tensor_filters):
+    """Separate sub-bands in key order for sorted, unsorted and repeated axes."""
+    x = RNG.standard_normal((9, 24, 21))
+    banks = [_tensor_bank(n) if tensor_filters else get_wavelet(n) for n in ("db2", "sym3", "haar")[:len(axes)]]
+    modes = ["symmetric", "periodization", "reflect"][:len(axes)]
+    ref = pywt.dwtn(x, [b.name if hasattr(b, "name") else n for b, n in zip(banks, ("db2", "sym3", "haar"))],
+                    modes, axes=axes)
+    got = _passes.analysis_bands(tf.constant(x), list(axes), banks, modes)
+    assert len(got) == len(ref)
+    for g, k in zip(got, ref):
+        np.testing.assert_allclose(g.numpy(), ref[k], atol=1e-12, err_msg=k)
+
+
+@pytest.mark.parametrize("mode", ["symmetric", "zero", "periodization", "reflect"])
+@pytest.mark.parametrize("name", ["db4", "sym5", "bior3.5"])
+def test_waverec_blocked_levels_match_pywt(mode, name):
+    """Multilevel inverse through the blocked kernel: odd lengths, several level counts, a
+    missing finest detail, float32 and complex."""
+    for n, level in ((1000, 4), (777, 3), (4099, 5)):
+        x = RNG.standard_normal((3, n))
+        c = pywt.wavedec(x, name, mode, level=level)
+        np.testing.assert_allclose(kw.waverec(c, name, mode).numpy(), pywt.waverec(c, name, mode), atol=1e-12)
+        holed = list(c)
+        holed[-1] = None
+        np.testing.assert_allclose(kw.waverec(holed, name, mode).numpy(), pywt.waverec(holed, name, mode),
+                                   atol=1e-12)
+        c32 = [a.astype(np.float32) for a in c]
+        np.testing.assert_allclose(kw.waverec(c32, name, mode).numpy(), pywt.waverec(c32, name, mode), atol=2e-5)
+        cz = [a + 1j * a[::-1] for a in c]
+        np.testing.assert_allclose(kw.waverec(cz, name, mode).numpy(), pywt.waverec(cz, name, mode), atol=1e-12)
