@@ -17,21 +17,31 @@ import tensorflow as tf
 from kextras_graph.ops.segment import propagate_sum, scatter_sum
 
 
+def _width(x):
+    """The column count of ``x [N, F]``, static when known (split outputs keep their shape)."""
+    return x.shape[1] if x.shape[1] is not None else tf.shape(x)[1]
+
+
 def per_graph_outer(u, v, graph, sparse=False):
     """``out[g] = sum_{i in graph g} u_i v_iᵀ``, ``[B, ku, kv]`` (``u [N, ku]``,
-    ``v [N, kv]``)."""
+    ``v [N, kv]``). ``v`` a list ``[v1, v2, ...]`` gives the list ``[uᵀ v1, uᵀ v2, ...]``
+    (``sparse``: ``u`` padded once; no concatenation, whose column copies cost more than
+    the separate products)."""
     gid, b = graph.node_graph_ids, graph.num_graphs
+    vs = list(v) if isinstance(v, (list, tuple)) else [v]
     if not sparse:
-        return scatter_sum(u[:, :, None] * v[:, None, :], gid, b)
-    splits = tf.cast(graph.node_row_splits, gid.dtype)
-    width = tf.reduce_max(tf.concat([splits[1:] - splits[:-1], [0]], 0))
-    slot = tf.stack([gid, tf.range(tf.size(gid)) - tf.gather(splits, gid)], 1)
+        outs = [scatter_sum(u[:, :, None] * x[:, None, :], gid, b) for x in vs]
+    else:
+        splits = tf.cast(graph.node_row_splits, gid.dtype)
+        width = tf.reduce_max(tf.concat([splits[1:] - splits[:-1], [0]], 0))
+        slot = tf.stack([gid, tf.range(tf.size(gid)) - tf.gather(splits, gid)], 1)
 
-    def padded(x):  # [B, n_max, F], zero rows after each graph's nodes
-        return tf.scatter_nd(slot, x, tf.stack([b, width, tf.shape(x)[1]]))
+        def padded(x):  # [B, n_max, F], zero rows after each graph's nodes
+            return tf.scatter_nd(slot, x, tf.stack([b, width, _width(x)]))
 
-    pu = padded(u)
-    return tf.matmul(pu, pu if v is u else padded(v), transpose_a=True)
+        pu = padded(u)
+        outs = [tf.matmul(pu, pu if x is u else padded(x), transpose_a=True) for x in vs]
+    return outs if isinstance(v, (list, tuple)) else outs[0]
 
 
 def neighbour_sum(x, graph, sparse=False):
