@@ -91,3 +91,20 @@ def test_several_products_in_one_call_match_dense_numpy(sparse, first_is_u):
         dw_ref[sl] = u[sl] @ g2[g]
     np.testing.assert_allclose(du.numpy(), du_ref, atol=1e-12)
     np.testing.assert_allclose(dw.numpy(), dw_ref, atol=1e-12)
+
+
+@pytest.mark.parametrize("sparse", [True, False])
+def test_sum_squared_adjacency_counts_duplicates_beyond_int32_keys(sparse):
+    """With ``N = 70003`` nodes the keys ``t * N + s`` exceed int32 (the hash kernel then
+    counts in int64): ``0 -> 0`` and ``s -> t`` with ``t N + s = 2**32`` have keys equal in
+    wrapped int32 and must stay two entries; true duplicates still count."""
+    n = 70000
+    t, s = divmod(2 ** 32, n + 3)  # graph 0 starts at node 0: global = local indices
+    local = np.array([[0, 0], [s, t], [7, n - 1], [7, n - 1], [5, 5]])
+    nodes = tf.RaggedTensor.from_row_lengths(np.zeros((n + 3, 1)), [n, 3])
+    edges = tf.RaggedTensor.from_row_lengths(
+        np.concatenate([local, [[0, 2], [0, 2]]]).astype(np.int32), [len(local), 2])
+    graph = ragged_to_disjoint(nodes, edges)
+    # graph 0: entries 1, 1, 2, 1 -> 1 + 1 + 4 + 1; graph 1: one entry of 2 -> 4
+    np.testing.assert_array_equal(sum_squared_adjacency(graph, tf.float64, sparse).numpy(),
+                                  [7.0, 4.0])
