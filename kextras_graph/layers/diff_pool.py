@@ -28,7 +28,8 @@ class DiffPool(DenseWeightsMixin, ClusterPool):
 
     Auxiliary losses, added with ``add_loss`` (weighted), each a mean over the graphs with at
     least one node: link prediction ``L_LP = ||A - S Sᵀ||_F / n²`` and entropy
-    ``L_E = (1/n) sum_i H(S_i)``, ``H(p) = -sum_c p_c log p_c``.
+    ``L_E = (1/n) sum_i H(S_i)``, ``H(p) = -sum_c p_c log p_c``; both, and the coarse graph,
+    computed in float32 (float64 for a float64 layer; cast back to the compute dtype).
 
     The coarse graph has ``k`` nodes per non-empty graph (a graph with fewer than ``k``
     nodes still gets ``k`` clusters, some nearly empty; a graph with no nodes stays empty)
