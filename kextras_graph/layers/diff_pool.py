@@ -12,7 +12,6 @@ from kextras_graph.layers._cluster_ops import (
     sum_squared_adjacency,
 )
 from kextras_graph.layers._pooling import ClusterPool
-from kextras_graph.ops.segment import scatter_sum
 
 
 class DiffPool(DenseWeightsMixin, ClusterPool):
@@ -113,7 +112,7 @@ class DiffPool(DenseWeightsMixin, ClusterPool):
         return s, self.activation(z)
 
     def coarsen(self, s, features, graph, counts):
-        gid, b, sparse = graph.node_graph_ids, graph.num_graphs, self.sparse
+        gid, sparse = graph.node_graph_ids, self.sparse
         # in float32 (float64 for a float64 layer): the link loss's trace form below stays
         # accurate (its terms are O(n^2) and the loss divides by n^2); float16 would not
         dtype = tf.float64 if s.dtype == tf.float64 else tf.float32
@@ -127,10 +126,13 @@ class DiffPool(DenseWeightsMixin, ClusterPool):
         link = safe_sqrt(sum_squared_adjacency(graph, dtype, sparse)
                          - 2 * tf.linalg.trace(a_pool) + tf.reduce_sum(tf.square(sts), [-2, -1]))
         link = tf.cast(tf.math.divide_no_nan(link, n * n), tf.float32)
-        ent = -tf.reduce_sum(s_ * tf.math.log(s_ + 1e-15), -1)
-        ent = tf.cast(tf.math.divide_no_nan(scatter_sum(ent, gid, b), n), tf.float32)
+        # entropy: the mean over the non-empty graphs of (1/n) sum_i H(S_i), as one weighted
+        # sum over the nodes (weight 1 / (n_graph * non-empty graphs), no per-graph sums)
+        weight = tf.math.divide_no_nan(
+            tf.ones([], dtype), tf.gather(n, gid) * tf.reduce_sum(tf.cast(nonempty, dtype)))
+        ent = -tf.reduce_sum(s_ * tf.math.log(s_ + 1e-15) * weight[:, None])
         losses = {"link_prediction": (mean_over(link, nonempty), self.link_prediction_weight),
-                  "entropy": (mean_over(ent, nonempty), self.entropy_weight)}
+                  "entropy": (tf.cast(ent, tf.float32), self.entropy_weight)}
         return tf.cast(x_pool, s.dtype), tf.cast(a_pool, s.dtype), losses
 
     def get_config(self):
