@@ -14,7 +14,8 @@ AttentiveFP 0.435, DMPNN 0.440 (KGCNN's folds differ from ours).
 
 Measured (150 epochs, 5-fold mean MAE in log mol/L, seeds 0/1/2, mean of the three):
 GCN 0.430/0.430/0.442 -> 0.434, GIN 0.465/0.461/0.462 -> 0.463, GINE 0.453/0.458/0.474 ->
-0.462. Tables with the fold spread and KGCNN's numbers: ``docs/graph/molecules.md``.
+0.462; rerun after issue 16 (2 Dec 2026): GCN 0.435/0.436/0.434 -> 0.435, GIN and GINE
+unchanged. Tables with the fold spread and KGCNN's numbers: ``docs/graph/molecules.md``.
 
 Run: ``python3 benchmarks/bench_graph_esol.py [--quick] [--epochs 150] [--models gcn,gin,gine]
 [--seeds 0,1,2]``. Prints one JSON line per model and seed, then one per model over all seeds.

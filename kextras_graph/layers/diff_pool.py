@@ -5,14 +5,13 @@ import tensorflow as tf
 from kextras import validation
 from kextras_graph.layers._dense import DenseWeightsMixin
 from kextras_graph.layers._cluster_ops import (
-    coarse_adjacency,
     mean_over,
+    neighbour_sum,
     per_graph_outer,
     safe_sqrt,
     sum_squared_adjacency,
 )
 from kextras_graph.layers._pooling import ClusterPool
-from kextras_graph.ops.segment import scatter_sum
 
 
 class DiffPool(DenseWeightsMixin, ClusterPool):
@@ -28,7 +27,8 @@ class DiffPool(DenseWeightsMixin, ClusterPool):
 
     Auxiliary losses, added with ``add_loss`` (weighted), each a mean over the graphs with at
     least one node: link prediction ``L_LP = ||A - S Sᵀ||_F / n²`` and entropy
-    ``L_E = (1/n) sum_i H(S_i)``, ``H(p) = -sum_c p_c log p_c``.
+    ``L_E = (1/n) sum_i H(S_i)``, ``H(p) = -sum_c p_c log p_c``; both, and the coarse graph,
+    computed in float32 (float64 for a float64 layer; cast back to the compute dtype).
 
     The coarse graph has ``k`` nodes per non-empty graph (a graph with fewer than ``k``
     nodes still gets ``k`` clusters, some nearly empty; a graph with no nodes stays empty)
@@ -89,41 +89,51 @@ class DiffPool(DenseWeightsMixin, ClusterPool):
                                if self.use_bias else None)
 
     def assign(self, graph, training=None):
-        # P X W computed as P (X W) on the flat nodes (P = D^-1/2 (A + I) D^-1/2); with an
-        # embedding, one propagation of X [W_pool | W_embed]
-        kernel = (self.pool_kernel if self.units is None
-                  else tf.concat([self.pool_kernel, self.embed_kernel], 1))
-        h = self.gcn_propagate(tf.matmul(graph.nodes, kernel), graph)
-        # split, not slices: the gradient of a split is a concat (StridedSliceGrad is slow)
-        logits, z = (h, None) if self.units is None else tf.split(h, [self.k, self.units], 1)
+        # P X W_pool and P X W_embed (P = D^-1/2 (A + I) D^-1/2): one propagation, of X
+        # itself when it is not wider than [W_pool | W_embed] (then no split of the result,
+        # whose gradient is a column concat), else of X [W_pool | W_embed]
+        x = graph.nodes
+        if self.units is None:
+            logits = self.gcn_propagate(tf.matmul(x, self.pool_kernel), graph)
+        elif x.shape[-1] <= self.k + self.units:
+            px = self.gcn_propagate(x, graph)
+            logits, z = tf.matmul(px, self.pool_kernel), tf.matmul(px, self.embed_kernel)
+        else:  # split, not slices: the gradient of a split is a concat (StridedSliceGrad is slow)
+            h = self.gcn_propagate(tf.matmul(x, tf.concat([self.pool_kernel, self.embed_kernel], 1)),
+                                   graph)
+            logits, z = tf.split(h, [self.k, self.units], 1)
         if self.pool_bias is not None:
             logits = logits + self.pool_bias
         s = tf.nn.softmax(logits, axis=-1)
         if self.units is None:
-            return s, graph.nodes
+            return s, x
         if self.embed_bias is not None:
             z = z + self.embed_bias
         return s, self.activation(z)
 
     def coarsen(self, s, features, graph, counts):
-        gid, b, sparse = graph.node_graph_ids, graph.num_graphs, self.sparse
-        x_pool = per_graph_outer(s, features, graph, sparse)
-        s64 = tf.cast(s, tf.float64)
-        a_pool64 = coarse_adjacency(s64, graph, sparse)  # float64: the link loss needs it
-        a_pool = tf.cast(a_pool64, s.dtype)
+        gid, sparse = graph.node_graph_ids, self.sparse
+        # in float32 (float64 for a float64 layer): the link loss's trace form below stays
+        # accurate (its terms are O(n^2) and the loss divides by n^2); float16 would not
+        dtype = tf.float64 if s.dtype == tf.float64 else tf.float32
+        s_, f_ = tf.cast(s, dtype), tf.cast(features, dtype)
+        # Sᵀ S, Sᵀ Z and Sᵀ A S in one per-graph product (S padded once)
+        sts, x_pool, a_pool = per_graph_outer(s_, [s_, f_, neighbour_sum(s_, graph, sparse)],
+                                              graph, sparse)
         nonempty = counts > 0
-        n = tf.cast(counts, tf.float64)
-        # ||A - S Sᵀ||_F^2 = sum A^2 - 2 Tr(Sᵀ A S) + ||Sᵀ S||_F^2 (float64)
-        cross = tf.linalg.trace(a_pool64)
-        sts = tf.reduce_sum(tf.square(per_graph_outer(s64, s64, graph, sparse)), [-2, -1])
-        link = safe_sqrt(sum_squared_adjacency(graph, tf.float64, sparse) - 2 * cross + sts)
+        n = tf.cast(counts, dtype)
+        # ||A - S Sᵀ||_F^2 = sum A^2 - 2 Tr(Sᵀ A S) + ||Sᵀ S||_F^2
+        link = safe_sqrt(sum_squared_adjacency(graph, dtype, sparse)
+                         - 2 * tf.linalg.trace(a_pool) + tf.reduce_sum(tf.square(sts), [-2, -1]))
         link = tf.cast(tf.math.divide_no_nan(link, n * n), tf.float32)
-        s32 = tf.cast(s, tf.float32)
-        ent = -tf.reduce_sum(s32 * tf.math.log(s32 + 1e-15), -1)
-        ent = tf.math.divide_no_nan(scatter_sum(ent, gid, b), tf.cast(n, tf.float32))
+        # entropy: the mean over the non-empty graphs of (1/n) sum_i H(S_i), as one weighted
+        # sum over the nodes (weight 1 / (n_graph * non-empty graphs), no per-graph sums)
+        weight = tf.math.divide_no_nan(
+            tf.ones([], dtype), tf.gather(n, gid) * tf.reduce_sum(tf.cast(nonempty, dtype)))
+        ent = -tf.reduce_sum(s_ * tf.math.log(s_ + 1e-15) * weight[:, None])
         losses = {"link_prediction": (mean_over(link, nonempty), self.link_prediction_weight),
-                  "entropy": (mean_over(ent, nonempty), self.entropy_weight)}
-        return x_pool, a_pool, losses
+                  "entropy": (tf.cast(ent, tf.float32), self.entropy_weight)}
+        return tf.cast(x_pool, s.dtype), tf.cast(a_pool, s.dtype), losses
 
     def get_config(self):
         config = super().get_config()

@@ -11,7 +11,11 @@ class NodeOutput(keras.layers.Layer):
     """Ends a node-level model: ``{"nodes": [B, (n), F], ...} -> dense node features``.
 
     Keras losses take dense tensors, and a graph layer in dict style returns a dict, which
-    Keras cannot match against the labels. ``NodeOutput`` returns the node features alone:
+    Keras cannot match against the labels: without ``NodeOutput``, ``fit`` fails inside
+    Keras with ``KeyError: "The path: ('nodes',) in the `loss` argument, can't be found
+    ..."`` (or, with ``loss={"nodes": ...}``, ``TypeError: Failed to convert elements of
+    tf.RaggedTensor``; docs/graph/index.md, "Node-level tasks"). ``NodeOutput`` returns the
+    node features alone:
 
     * ``pad=True`` (default): ``[B, max(n), F]``, row ``b`` the nodes of graph ``b`` in
       order, zero padding behind (give the padding zero sample weight). The padded size

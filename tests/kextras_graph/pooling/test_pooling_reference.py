@@ -2,6 +2,7 @@
 a graph with zero nodes, a graph with no edges, a graph with fewer nodes than k, a single
 node, batch size 1."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -169,11 +170,13 @@ def _check_cluster(layer, graphs, ref_fn, k, loss_names, weights_by_loss):
 
 
 @pytest.mark.parametrize("batch", ["edge_cases", "batch_size_1"])
-@pytest.mark.parametrize("units", [None, 4])
+# (k, units): no embedding; 3 features propagated before the projection (3 <= k + units);
+# projected before the propagation (3 > k + units)
+@pytest.mark.parametrize("k,units", [(3, None), (3, 4), (1, 1)])
 @pytest.mark.parametrize("sparse", [True, False])  # CPU kernels (padded products) / XLA ones
-def test_diffpool_matches_reference(batch, units, sparse):
+def test_diffpool_matches_reference(batch, k, units, sparse):
     graphs = BATCHES[batch]
-    layer = DiffPool(3, units=units, activation="relu", bias_initializer="random_normal",
+    layer = DiffPool(k, units=units, activation="relu", bias_initializer="random_normal",
                      sparse=sparse)
     nodes, edges, _ = to_ragged(graphs)
     layer([nodes, edges])
@@ -183,8 +186,40 @@ def test_diffpool_matches_reference(batch, units, sparse):
     def ref(x, e):
         return diffpool(x, e, w[0], w[1], *emb, act=lambda v: np.maximum(v, 0))
 
-    _check_cluster(layer, graphs, ref, 3, ["link", "entropy"],
+    _check_cluster(layer, graphs, ref, k, ["link", "entropy"],
                    {"link": "link_prediction_weight", "entropy": "entropy_weight"})
+
+
+def _clique_pair_with_hard_assignment(n):
+    """Two disjoint n-cliques with self loops, features = clique one-hot: with pool kernel
+    30 I the assignment is near one-hot, S Sᵀ ~ A, the link loss ~ 0 (the worst case for
+    its trace form, whose terms are O(n^2))."""
+    x = np.repeat(np.eye(2), n, 0)
+    block = np.array([[s, t] for s in range(n) for t in range(n)])
+    return x, np.concatenate([block, block + n])
+
+
+@pytest.mark.parametrize("sparse", [True, False])
+@pytest.mark.parametrize("case", ["cliques", "random"])
+def test_diffpool_link_loss_is_accurate_in_float32_on_large_graphs(case, sparse):
+    """The link loss from ``sum A^2 - 2 Tr(Sᵀ A S) + ||Sᵀ S||^2`` in float32 against the
+    dense NumPy ``||A - S Sᵀ||_F / n^2`` in float64, on graphs of 200 and 1500 nodes."""
+    rng = np.random.default_rng(3)
+    if case == "cliques":
+        x, edges = _clique_pair_with_hard_assignment(100)
+        layer = DiffPool(2, entropy_weight=0.0, sparse=sparse, use_bias=False,
+                         kernel_initializer=keras.initializers.Constant(30 * np.eye(2)))
+    else:
+        x, edges = rng.normal(size=(1500, 4)), rng.integers(0, 1500, size=(20000, 2))
+        layer = DiffPool(5, entropy_weight=0.0, sparse=sparse, bias_initializer="random_normal")
+    nodes, ragged_edges, _ = to_ragged([(x, edges, np.zeros((len(edges), 2)))])
+    layer([nodes, ragged_edges])
+    w = [v.numpy().astype(np.float64) for v in layer.weights]
+    *_, losses = diffpool(x, edges, w[0], w[1] if len(w) > 1 else np.zeros(w[0].shape[1]))
+    got = float(layer.losses[0])
+    np.testing.assert_allclose(got, losses["link"], rtol=1e-4, atol=1e-7)
+    if case == "cliques":
+        assert losses["link"] < 1e-6
 
 
 @pytest.mark.parametrize("batch", ["edge_cases", "batch_size_1"])
