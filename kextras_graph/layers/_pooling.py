@@ -273,8 +273,9 @@ def cluster_outputs(x_pool, a_pool, counts, num_clusters, edge_dtype, splits_dty
     nonempty = counts > 0
     lengths = tf.where(nonempty, k, 0)
     node_keep = tf.repeat(nonempty, k)
-    nodes = tf.RaggedTensor.from_row_lengths(
-        tf.boolean_mask(tf.reshape(x_pool, [batch * k, -1]), node_keep),
+    width = x_pool.shape[-1] if x_pool.shape[-1] is not None else tf.shape(x_pool)[-1]
+    nodes = tf.RaggedTensor.from_row_lengths(  # [-1, width]: F' stays static
+        tf.boolean_mask(tf.reshape(x_pool, [-1, width]), node_keep),
         tf.cast(lengths, splits_dtype), validate=False)
     t_idx, s_idx = tf.meshgrid(tf.range(k), tf.range(k), indexing="ij")
     pairs = tf.stack([tf.reshape(s_idx, [-1]), tf.reshape(t_idx, [-1])], 1)  # [k*k, 2]

@@ -195,3 +195,23 @@ def test_every_pooling_layer_runs_in_tf_function():
         eager = call(layer, NODES, EDGES)
         graph = tf.function(lambda n, e: call(layer, n, e))(NODES, EDGES)
         assert_allclose(graph, eager, atol=1e-6, rtol=1e-6, what=name)
+
+
+@pytest.mark.parametrize("make", [lambda: DiffPool(2, units=4), lambda: MinCutPool(2),
+                                  lambda: DMoNPool(2)], ids=["diff", "mincut", "dmon"])
+def test_cluster_pool_keeps_static_feature_size_with_unknown_batch(make):
+    """In a ``fit`` the batch size is unknown; the coarse nodes keep ``F'`` static (a later
+    layer's ``build`` needs it)."""
+    spec = {"nodes": tf.RaggedTensorSpec([None, None, 3], tf.float32, 1),
+            "edges": tf.RaggedTensorSpec([None, None, 2], tf.int32, 1)}
+    pool, shapes = make(), []
+
+    @tf.function(input_signature=[spec])
+    def step(graph):
+        out = pool(graph)
+        shapes.append(out["nodes"].shape)
+        return out["nodes"].values
+
+    step({"nodes": NODES, "edges": EDGES})
+    expected = 4 if isinstance(pool, DiffPool) else 3
+    assert shapes and all(s[-1] == expected for s in shapes)
