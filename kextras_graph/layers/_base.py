@@ -12,6 +12,8 @@ Inside, everything is flat (``kextras_graph.ops.GraphBatch``). Output specs are 
 from the input specs (as ``keras.layers.Dense.compute_output_shape`` does), never traced.
 """
 
+import collections.abc
+
 import keras
 import tensorflow as tf
 
@@ -143,6 +145,50 @@ def poison(values, invalid):
         return values + tf.where(invalid, nan, tf.zeros([], values.dtype))
 
 
+# ------------------------------------------------------------------ the flat step
+
+_SPLITS = ("node_row_splits", "edge_row_splits")
+
+
+class _Fields(collections.abc.Mapping):
+    """The structure entries (or row splits) given to a flat step; notes every key read,
+    given or not, in ``read`` (iterating reads them all)."""
+
+    def __init__(self, data, read):
+        self._data = data
+        self._read = read
+
+    def __getitem__(self, key):
+        self._read.add(key)
+        return self._data[key]
+
+    def __iter__(self):
+        self._read.update(self._data)
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+
+class _StepBatch(GraphBatch):
+    """The ``GraphBatch`` a flat step sees: its structure and row splits are ``_Fields``."""
+
+    def __init__(self, nodes, edge_features, structure, splits):
+        super().__init__(nodes, edge_features, structure, None, None)
+        self._splits = splits
+
+    @property
+    def node_row_splits(self):
+        return self._splits["node_row_splits"]
+
+    @property
+    def edge_row_splits(self):
+        return self._splits["edge_row_splits"]
+
+    def nodes_to_ragged(self, values):
+        return tf.RaggedTensor.from_row_splits(values, self.node_row_splits, validate=False)
+
+
 # ---------------------------------------------------------------------- base classes
 
 class GraphLayer(keras.layers.Layer):
@@ -175,6 +221,7 @@ class GraphLayer(keras.layers.Layer):
         self.sparse = resolve_sparse(sparse)
         self.supports_jit = not self.sparse
         self._eager_step = EagerFunction(self._flat_step) if self.eager_function else None
+        self._read_fields = set()  # fields of the GraphBatch the flat step has read
 
     def build(self, input_shape):
         name = type(self).__name__
@@ -207,19 +254,45 @@ class GraphLayer(keras.layers.Layer):
         self._check_edge_features(edge_features)
         graph = self.graph_batch(nodes, edges, edge_features, structure)
         if self._eager_step is not None and tf.executing_eagerly():
-            values = self._eager_step(graph.nodes, graph.edge_features, graph.structure,
-                                      graph.node_row_splits, graph.edge_row_splits, training)
+            values = self._eager_call(graph, training)
         else:
             values = self.call_graph(graph, training=training)
         values = poison(values, graph.invalid)
         return pack_graph_outputs(style, inputs, graph.nodes_to_ragged(values),
                                   graph.structure)
 
-    def _flat_step(self, nodes, edge_features, structure, node_row_splits, edge_row_splits,
-                   training):
-        ragged = tf.RaggedTensor.from_row_splits(nodes, node_row_splits, validate=False)
-        graph = GraphBatch(nodes, edge_features, structure, ragged, edge_row_splits)
-        return self.call_graph(graph, training=training)
+    def _step_fields(self, graph):
+        """The fields passed to the flat step: those it read so far (all before its first
+        run), in a fixed order: structure keys, then row splits."""
+        read = self._read_fields
+        names = tuple(graph.structure) + _SPLITS
+        return names if not read else tuple(k for k in names if k in read)
+
+    def _eager_call(self, graph, training):
+        fields = self._step_fields(graph)
+        while True:
+            values = [getattr(graph, k) if k in _SPLITS else graph.structure[k]
+                      for k in fields]
+            try:
+                return self._eager_step((training, fields), graph.nodes, graph.edge_features,
+                                        *values)
+            except Exception:
+                wider = self._step_fields(graph)
+                if wider == fields:
+                    raise
+                fields = wider  # the step read a field it was not given: retry with it
+
+    def _flat_step(self, static, nodes, edge_features, *values):
+        """``call_graph`` on the given fields; notes which fields it reads (``_read_fields``)."""
+        training, fields = static
+        read = set()
+        splits = _Fields({k: v for k, v in zip(fields, values) if k in _SPLITS}, read)
+        structure = _Fields({k: v for k, v in zip(fields, values) if k not in _SPLITS}, read)
+        try:
+            return self.call_graph(_StepBatch(nodes, edge_features, structure, splits),
+                                   training=training)
+        finally:
+            self._read_fields.update(read)
 
     def call_graph(self, graph, training=None):
         raise NotImplementedError

@@ -50,9 +50,9 @@ class GlobalPool(keras.layers.Layer):
                 f"ragged_rank=1. Received: nodes with shape {nodes.shape} and "
                 f"ragged_rank={nodes.ragged_rank}")
         graph_ids = None if structure is None else structure["node_graph_ids"]
-        return self._eager_step(nodes.values, nodes.row_splits, graph_ids, training)
+        return self._eager_step(training, nodes.values, nodes.row_splits, graph_ids)
 
-    def _flat_step(self, values, row_splits, graph_ids, training):
+    def _flat_step(self, training, values, row_splits, graph_ids):
         values = tf.cast(values, self.compute_dtype)
         if graph_ids is None:
             graph_ids = row_ids(row_splits, values)

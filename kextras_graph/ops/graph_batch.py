@@ -9,6 +9,7 @@ of tensors under the key ``"graph"``, in the graph dict that flows through a mod
 (:func:`prepare_graph`; the first graph layer does it when the key is missing).
 """
 
+import copy
 import functools
 
 import numpy as np
@@ -245,8 +246,15 @@ class GraphBatch:
         self.edge_features = edge_features
         self.structure = structure
         self._ragged_nodes = ragged_nodes
-        self.node_row_splits = ragged_nodes.row_splits
-        self.edge_row_splits = edge_row_splits
+        self._edge_row_splits = edge_row_splits
+
+    @property
+    def node_row_splits(self):
+        return self._ragged_nodes.row_splits
+
+    @property
+    def edge_row_splits(self):
+        return self._edge_row_splits
 
     # sizes on first use (most layers need one or two of them: no op for the others)
     @functools.cached_property
@@ -275,8 +283,9 @@ class GraphBatch:
         structure = {k: v for k, v in self.structure.items()
                      if k not in ("adjacency", "in_degree", "out_degree")}
         structure.update(fields)
-        out = GraphBatch(self.nodes, self.edge_features, structure, self._ragged_nodes,
-                         self.edge_row_splits)
+        out = copy.copy(self)
+        out.__dict__.pop("num_edges", None)  # a cached size of the old edges
+        out.structure = structure
         return out
 
     def nodes_to_ragged(self, values):
