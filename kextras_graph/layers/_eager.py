@@ -15,17 +15,20 @@ import threading
 import tensorflow as tf
 
 
-def _signature(x):
-    """``None``, or ``(dtype, rank, *shape[1:])`` of a tensor (its first axis varies)."""
-    if x is None:
-        return None
-    shape = tuple(x.shape)
-    return (x.dtype, len(shape)) + shape[1:]
+def _shape(x):
+    return None if x is None else (x.dtype, tuple(x.shape))
 
 
-def _spec(x):
+def _relaxed(shape):
+    """``(dtype, rank, *shape[1:])``: the first axis (a batch size) left out."""
+    return None if shape is None else (shape[0], len(shape[1])) + shape[1][1:]
+
+
+def _spec(x, relaxed):
     shape = tuple(x.shape)
-    return tf.TensorSpec(shape[:0] if not shape else (None,) + shape[1:], x.dtype)
+    if relaxed and shape:
+        shape = (None,) + shape[1:]
+    return tf.TensorSpec(shape, x.dtype)
 
 
 class EagerFunction:
@@ -33,9 +36,10 @@ class EagerFunction:
 
     ``tensors`` are flat tensors or None; ``static`` is a hashable Python value (e.g. the
     ``training`` flag), part of the key. Each key (``static``, which tensors are None,
-    their dtypes and shapes past the first axis) gets one ``ConcreteFunction``, traced with
-    the first axis of every tensor unknown (batch sizes vary; ``fn`` must not depend on it
-    statically). Inside a ``tf.function``, a Keras ``fit``/``predict`` step or under
+    their dtypes and shapes past the first axis) gets a ``ConcreteFunction`` traced for
+    the shapes of its first call, then, once sizes change, one traced with the first axis
+    of every tensor unknown (batch sizes vary), as ``tf.function(reduce_retracing=True)``
+    does. Inside a ``tf.function``, a Keras ``fit``/``predict`` step or under
     ``tf.config.run_functions_eagerly(True)``, ``fn`` runs as it is. Python attributes that
     ``fn`` reads are read when it is traced.
 
@@ -51,36 +55,45 @@ class EagerFunction:
         self._max_traces = max_traces
         self._calls = 0
         self._functions = {}
+        self._seen = set()  # relaxed keys traced once
         self._lock = threading.Lock()
 
-    def _trace(self, key, static, tensors):
+    def _trace(self, exact, relaxed, static, tensors):
         with self._lock:
             if self._calls < self._warmup:
                 self._calls += 1
                 return None
-            function = self._functions.get(key)
+            function = self._functions.get(exact, self._functions.get(relaxed))
             if function is None and len(self._functions) < self._max_traces:
+                # the first trace of a key has the sizes of its call; a second size
+                # gives the general trace (as ``tf.function(reduce_retracing=True)``)
+                general = relaxed in self._seen
+                self._seen.add(relaxed)
                 present = [t is not None for t in tensors]
 
                 def flat_step(*flat):
                     flat = iter(flat)
                     return self._fn(static, *[next(flat) if p else None for p in present])
 
-                specs = [_spec(t) for t in tensors if t is not None]
+                specs = [_spec(t, general) for t in tensors if t is not None]
                 function = tf.function(flat_step).get_concrete_function(*specs)
-                self._functions[key] = function
+                self._functions[relaxed if general else exact] = function
             return function
 
     def __call__(self, static, *tensors):
         if not tf.executing_eagerly() or tf.config.functions_run_eagerly():
             return self._fn(static, *tensors)
-        key = (static,) + tuple(_signature(t) for t in tensors)
+        shapes = tuple(_shape(t) for t in tensors)
+        exact = (static, shapes)
         try:
-            function = self._functions.get(key)
+            function = self._functions.get(exact)
         except TypeError:  # an unhashable static value (e.g. a tensor `training`)
             return self._fn(static, *tensors)
         if function is None:
-            function = self._trace(key, static, tensors)
+            relaxed = (static, tuple(_relaxed(s) for s in shapes))
+            function = self._functions.get(relaxed)
+            if function is None:
+                function = self._trace(exact, relaxed, static, tensors)
         if function is None:
             return self._fn(static, *tensors)
         return function(*[t for t in tensors if t is not None])

@@ -44,13 +44,14 @@ class GlobalPool(keras.layers.Layer):
                     f"{type(self).__name__}: `nodes` must have rank 3 ([batch, (n), F]). "
                     f"Received: nodes with shape {nodes.shape}")
             nodes = tf.RaggedTensor.from_tensor(nodes)
-        if nodes.ragged_rank != 1 or nodes.shape.rank != 3:
+        values = nodes.values
+        if isinstance(values, tf.RaggedTensor) or values.shape.rank != 2:
             raise ValueError(
                 f"{type(self).__name__}: `nodes` must be a RaggedTensor [batch, (n), F] with "
                 f"ragged_rank=1. Received: nodes with shape {nodes.shape} and "
                 f"ragged_rank={nodes.ragged_rank}")
         graph_ids = None if structure is None else structure["node_graph_ids"]
-        return self._eager_step(training, nodes.values, nodes.row_splits, graph_ids)
+        return self._eager_step(training, values, nodes.row_splits, graph_ids)
 
     def _flat_step(self, training, values, row_splits, graph_ids):
         values = tf.cast(values, self.compute_dtype)

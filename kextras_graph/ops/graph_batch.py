@@ -59,15 +59,18 @@ def _check_ragged(name, x, rank, last_dim=None, integer=False):
         raise ValueError(
             f"`{name}` must be a tf.RaggedTensor of shape [batch, (n), {what}]. Received: "
             f"{name}={type(x).__name__} with shape {getattr(x, 'shape', None)}")
-    if x.ragged_rank != 1 or x.shape.rank != rank:
+    values = x.values  # ragged_rank 1 and rank `rank`: flat values of rank `rank - 1`
+    inner = None if isinstance(values, tf.RaggedTensor) else values.shape
+    if inner is None or inner.rank != rank - 1:
         raise ValueError(
             f"`{name}` must be a RaggedTensor with ragged_rank=1 and rank {rank} ([batch, "
             f"(ragged), {what}]). Received: {name} with shape {x.shape} and "
             f"ragged_rank={x.ragged_rank}")
-    if integer != x.dtype.is_integer or (not integer and not x.dtype.is_floating):
+    dtype = values.dtype
+    if integer != dtype.is_integer or (not integer and not dtype.is_floating):
         kind = "integer node indices" if integer else "floating point features"
-        raise ValueError(f"`{name}` must hold {kind}. Received: {name} with dtype {x.dtype.name}")
-    if last_dim is not None and x.shape[-1] is not None and x.shape[-1] != last_dim:
+        raise ValueError(f"`{name}` must hold {kind}. Received: {name} with dtype {dtype.name}")
+    if last_dim is not None and inner[-1] is not None and inner[-1] != last_dim:
         raise ValueError(
             f"`{name}` must have size {last_dim} on its last axis (source, target). "
             f"Received: {name} with shape {x.shape}")
@@ -79,11 +82,24 @@ def validate_graph_inputs(nodes, edges, edge_features=None):
     _check_ragged("edges", edges, 3, last_dim=2, integer=True)
     if edge_features is not None:
         _check_ragged("edge_features", edge_features, 3)
-    b_nodes, b_edges = nodes.shape[0], edges.shape[0]
-    if b_nodes is not None and b_edges is not None and b_nodes != b_edges:
+    s_nodes, s_edges = nodes.row_splits.shape[0], edges.row_splits.shape[0]
+    if s_nodes is not None and s_edges is not None and s_nodes != s_edges:
         raise ValueError(
             "`nodes` and `edges` must have the same batch size. Received: "
-            f"nodes batch={b_nodes}, edges batch={b_edges}")
+            f"nodes batch={s_nodes - 1}, edges batch={s_edges - 1}")
+
+
+def _raise_bad_edge(local, edge_graph_ids, sizes):
+    bad = (local < 0) | (local >= sizes[:, None])
+    k = int(np.argwhere(bad)[0][0])
+    if (local[k] < 0).any():
+        raise ValueError(
+            "`edges` must hold non-negative node indices. Received: edges of graph "
+            f"{int(edge_graph_ids[k])} contains {local[k].tolist()}")
+    raise ValueError(
+        f"`edges` index out of range for its graph. Received: edges of graph "
+        f"{int(edge_graph_ids[k])} contains {local[k].tolist()} but that graph has "
+        f"{int(sizes[k])} nodes")
 
 
 def _eager_structure(nodes, edges):
@@ -96,29 +112,18 @@ def _eager_structure(nodes, edges):
             "`nodes` and `edges` must have the same batch size. Received: "
             f"nodes batch={len(node_splits) - 1}, edges batch={len(edge_splits) - 1}")
     local = edges.values.numpy()
-    edge_graph_ids = np.repeat(np.arange(len(edge_splits) - 1, dtype=np.int32),
-                               np.diff(edge_splits))
-    counts = np.diff(node_splits)[edge_graph_ids]
-    bad = (local < 0) | (local >= counts[:, None])
-    if bad.any():
-        k = int(np.argwhere(bad)[0][0])
-        if (local[k] < 0).any():
-            raise ValueError(
-                "`edges` must hold non-negative node indices. Received: edges of graph "
-                f"{int(edge_graph_ids[k])} contains {local[k].tolist()}")
-        raise ValueError(
-            f"`edges` index out of range for its graph. Received: edges of graph "
-            f"{int(edge_graph_ids[k])} contains {local[k].tolist()} but that graph has "
-            f"{int(counts[k])} nodes")
-    num_nodes = int(node_splits[-1])
-    glob = (local + node_splits[edge_graph_ids][:, None]).astype(np.int32)
-    sources, targets = glob[:, 0], glob[:, 1]
-    node_graph_ids = np.repeat(np.arange(len(node_splits) - 1, dtype=np.int32),
-                               np.diff(node_splits))
+    num_graphs, num_nodes = len(node_splits) - 1, int(node_splits[-1])
+    edge_counts, node_counts = np.diff(edge_splits), np.diff(node_splits)
+    edge_graph_ids = np.repeat(np.arange(num_graphs, dtype=np.int32), edge_counts)
+    sizes = np.repeat(node_counts, edge_counts)  # node count of each edge's graph
+    if local.min(initial=0) < 0 or (local >= sizes[:, None]).any():
+        _raise_bad_edge(local, edge_graph_ids, sizes)
+    glob = local + np.repeat(node_splits[:-1], edge_counts)[:, None]  # int64, in range
+    sources, targets = glob[:, 0].astype(np.int32), glob[:, 1].astype(np.int32)
     arrays = {
         "sources": sources,
         "targets": targets,
-        "node_graph_ids": node_graph_ids,
+        "node_graph_ids": np.repeat(np.arange(num_graphs, dtype=np.int32), node_counts),
         "edge_graph_ids": edge_graph_ids,
         "in_degree": np.bincount(targets, minlength=num_nodes).astype(np.int32),
         "out_degree": np.bincount(sources, minlength=num_nodes).astype(np.int32),

@@ -121,21 +121,25 @@ def test_eager_function_warmup_keys_bound_and_graph_mode():
         calls.append(tf.executing_eagerly())
         return x * scale if y is None else x * scale + tf.reduce_sum(y)
 
-    fn = EagerFunction(step, warmup=2, max_traces=3)
+    fn = EagerFunction(step, warmup=2, max_traces=4)
     x = tf.ones([3])
     for _ in range(2):
         fn(2.0, x, None)
     assert calls == [True, True] and fn.tracing_count == 0  # warm-up calls run eagerly
     fn(2.0, x, None)
-    np.testing.assert_array_equal(fn(2.0, tf.ones([5]), None).numpy(), [2.0] * 5)
-    assert calls[2:] == [False] and fn.tracing_count == 1  # first axis relaxed: one trace
-    fn(3.0, x, None)  # a new static value: second trace
-    np.testing.assert_array_equal(fn(2.0, x, tf.ones([2, 2])).numpy(), [6.0] * 3)  # a new tensor
-    assert calls[2:] == [False] * 3 and fn.tracing_count == 3
-    np.testing.assert_array_equal(fn(2.0, x, tf.ones([2, 3])).numpy(), [8.0] * 3)  # inner shape
-    assert calls[-1] is True and fn.tracing_count == 3  # bound reached: a new key runs eagerly
     fn(2.0, x, None)
-    assert calls[-1] is True and len(calls) == 6  # the known keys stay compiled
+    assert calls[2:] == [False] and fn.tracing_count == 1  # traced for its shapes, reused
+    for n in (5, 7, 3):
+        np.testing.assert_array_equal(fn(2.0, tf.ones([n]), None).numpy(), [2.0] * n)
+    assert calls[2:] == [False] * 2 and fn.tracing_count == 2  # one general trace for all sizes
+    fn(3.0, x, None)  # a new static value: a new trace
+    np.testing.assert_array_equal(fn(2.0, x, tf.ones([2, 2])).numpy(), [6.0] * 3)  # a new tensor
+    assert calls[2:] == [False] * 4 and fn.tracing_count == 4
+    np.testing.assert_array_equal(fn(2.0, x, tf.ones([2, 3])).numpy(), [8.0] * 3)  # inner shape
+    assert calls[-1] is True and fn.tracing_count == 4  # bound reached: a new key runs eagerly
+    count = len(calls)
+    fn(2.0, tf.ones([9]), None)
+    assert len(calls) == count  # the known keys stay compiled
     inside = tf.function(lambda v: fn(5.0, v, None))  # inside a tf.function: the plain fn
     np.testing.assert_array_equal(inside(x).numpy(), [5.0, 5.0, 5.0])
     tf.config.run_functions_eagerly(True)
