@@ -45,12 +45,14 @@ class EagerFunction:
 
     Bounded: the first ``warmup`` eager calls run eagerly (a layer called once or twice
     traces nothing); at most ``max_traces`` keys are traced, a call with any further key
-    runs eagerly. Thread-safe (a lock guards the counter and the traces; a traced function
+    runs eagerly. An eager call that is not traced runs ``fallback`` (default ``fn``),
+    which must compute the same thing. Thread-safe (a lock guards the counter and the traces; a traced function
     may be called from several threads).
     """
 
-    def __init__(self, fn, warmup=2, max_traces=8):
+    def __init__(self, fn, warmup=2, max_traces=8, fallback=None):
         self._fn = fn
+        self._fallback = fn if fallback is None else fallback
         self._warmup = warmup
         self._max_traces = max_traces
         self._calls = 0
@@ -88,14 +90,14 @@ class EagerFunction:
         try:
             function = self._functions.get(exact)
         except TypeError:  # an unhashable static value (e.g. a tensor `training`)
-            return self._fn(static, *tensors)
+            return self._fallback(static, *tensors)
         if function is None:
             relaxed = (static, tuple(_relaxed(s) for s in shapes))
             function = self._functions.get(relaxed)
             if function is None:
                 function = self._trace(exact, relaxed, static, tensors)
         if function is None:
-            return self._fn(static, *tensors)
+            return self._fallback(static, *tensors)
         return function(*[t for t in tensors if t is not None])
 
     @property

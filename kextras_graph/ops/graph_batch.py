@@ -102,16 +102,17 @@ def _raise_bad_edge(local, edge_graph_ids, sizes):
         f"{int(sizes[k])} nodes")
 
 
-def _eager_structure(nodes, edges):
-    """:func:`graph_structure` in eager mode: one host copy of the splits and the edges,
-    validated (in their own int32 or int64 dtype, before any cast) and turned into the
-    structure with NumPy, a handful of tensors instead of ~25 dispatched ops."""
-    node_splits, edge_splits = nodes.row_splits.numpy(), edges.row_splits.numpy()
+def eager_structure(node_splits, edge_values, edge_splits):
+    """:func:`graph_structure` in eager mode, from the node row splits, the flat edges and
+    their row splits: one host copy of each, validated (in their own int32 or int64 dtype,
+    before any cast) and turned into the structure with NumPy, a handful of tensors instead
+    of ~25 dispatched ops."""
+    node_splits, edge_splits = node_splits.numpy(), edge_splits.numpy()
     if len(node_splits) != len(edge_splits):
         raise ValueError(
             "`nodes` and `edges` must have the same batch size. Received: "
             f"nodes batch={len(node_splits) - 1}, edges batch={len(edge_splits) - 1}")
-    local = edges.values.numpy()
+    local = edge_values.numpy()
     num_graphs, num_nodes = len(node_splits) - 1, int(node_splits[-1])
     edge_counts, node_counts = np.diff(edge_splits), np.diff(node_splits)
     edge_graph_ids = np.repeat(np.arange(num_graphs, dtype=np.int32), edge_counts)
@@ -174,16 +175,28 @@ def graph_structure(nodes, edges, validate=True):
     """
     validate_graph_inputs(nodes, edges)
     if validate and tf.executing_eagerly():
-        return _eager_structure(nodes, edges)
-    local = edges.values
+        return eager_structure(nodes.row_splits, edges.values, edges.row_splits)
+    return disjoint_structure(nodes.row_splits, edges.values, edges.row_splits,
+                              static_size(nodes.values), row_ids(nodes.row_splits, nodes.values),
+                              validate)
+
+
+def disjoint_structure(node_splits, local, edge_splits, num_nodes, node_graph_ids,
+                       validate=True):
+    """The ops of :func:`graph_structure` in a graph (also the body of the layers' eager
+    structure function): row splits and flat edges in, the structure dict out.
+
+    ``num_nodes`` and ``node_graph_ids`` are given by the caller (from the node values'
+    shape where XLA needs a static count).
+    """
+    splits = node_splits
     src, dst = local[:, 0], local[:, 1]  # [E] columns: no broadcasting [E, 2] ops
-    node_splits = tf.cast(nodes.row_splits, INDEX_DTYPE)
-    edge_graph_ids = row_ids(edges.row_splits, edges.values)
-    num_nodes = static_size(nodes.values)
+    node_splits = tf.cast(splits, INDEX_DTYPE)
+    edge_graph_ids = row_ids(edge_splits, local)
     if validate:  # in the indices' own dtype (int64 before the cast to int32)
-        same_batch = tf.equal(tf.size(node_splits), tf.size(edges.row_splits))
+        same_batch = tf.equal(tf.size(node_splits), tf.size(edge_splits))
         ids = tf.minimum(edge_graph_ids, tf.size(node_splits) - 2)  # in range even if not same
-        counts = tf.cast(nodes.row_splits[1:] - nodes.row_splits[:-1], local.dtype)
+        counts = tf.cast(splits[1:] - splits[:-1], local.dtype)
         count = tf.gather(counts, ids)
         in_range = tf.reduce_all(tf.logical_and(tf.minimum(src, dst) >= 0,
                                                 tf.maximum(src, dst) < count))
@@ -207,7 +220,7 @@ def graph_structure(nodes, edges, validate=True):
     return {
         "sources": sources,
         "targets": targets,
-        "node_graph_ids": row_ids(nodes.row_splits, nodes.values),
+        "node_graph_ids": node_graph_ids,
         "edge_graph_ids": edge_graph_ids,
         "in_degree": tf.math.unsorted_segment_sum(ones, targets, num_nodes),
         "out_degree": tf.math.unsorted_segment_sum(ones, sources, num_nodes),
