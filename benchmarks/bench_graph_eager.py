@@ -12,8 +12,8 @@ second, interleaved ABBA rounds, wall clock and process CPU time):
 * ``eager_breakdown``: where the eager forward of ``eager_vs_traced`` goes, CPU ms per call
   (median of 200): each layer's ``__call__``; the flat step of a conv through its
   ``EagerFunction`` alone (and the fields it is given); the eager structure build; the
-  floor of Keras' ``Layer.__call__`` on this graph dict (a layer whose ``call`` returns its
-  input) and of a ``ConcreteFunction`` call with the step's arguments (a function that
+  floor of Keras' ``Layer.__call__`` on this graph dict and on its nodes and edges alone (a
+  layer whose ``call`` returns its input) and of a ``ConcreteFunction`` call with the step's arguments (a function that
   returns one of them). Each component is timed alone in a loop: inside the forward, with
   other Python work between the calls, every one costs more (cold caches);
 * ``custom_fast_vs_hooks``: training step (forward + backward, ``tf.function``) of the
@@ -21,10 +21,11 @@ second, interleaved ABBA rounds, wall clock and process CPU time):
   one sparse matmul) vs the same layer written with ``message`` (gather + scatter), 64
   features, one graph of 20000 nodes and 200000 edges.
 
-Measured (2 Dec 2026, ``--threads 1``, 3 runs, CPU time): ``eager_vs_traced`` 4.60-4.65 /
-1.20-1.21 ms, ratio 3.83-3.87 (6.24 / 1.20 ms, 5.2, before the eager steps ran as
-functions); ``eager_breakdown``: a Keras ``__call__`` (0.18 ms) plus one ``tf.function``
-call (0.27 ms) per layer put the floor near 2.6x (docs/graph/benchmarks.md).
+Measured (2 Dec 2026, ``--threads 1``, 3 runs, CPU time, load 2.7-3.0): ``eager_vs_traced``
+3.04 / 1.17, 3.47 / 1.30, 4.40 / 1.43 ms, ratio 2.60, 2.67, 3.08 (a load spike), from
+4.60-4.72 / 1.18-1.23 ms, 3.86-3.91 before the steps became ``ConcreteFunction`` calls;
+``eager_breakdown``: Keras' ``__call__`` on the graph dict (0.18 ms, 0.11 on nodes and edges
+alone) plus one function call per layer keep it above 2x (docs/graph/benchmarks.md).
 
 Usage: ``python3 benchmarks/bench_graph_eager.py [--quick] [--threads N] [--cases ...]``.
 """
@@ -146,6 +147,8 @@ def breakdown_case():
            "gcn2_step_fields": list(fields),
            "structure_build_eager": cpu_ms(lambda: ops.graph_structure(nodes, edges)),
            "keras_call_floor_graph_dict": cpu_ms(lambda: passthrough(inner)),
+           "keras_call_floor_nodes_edges_only": cpu_ms(
+               lambda: passthrough({"nodes": inner["nodes"], "edges": inner["edges"]})),
            f"concrete_function_call_floor_{len(present)}_args": cpu_ms(lambda: echo(*present))}
     report("eager_breakdown", "components", "-", row)
 

@@ -243,9 +243,11 @@ class GraphLayer(keras.layers.Layer):
             compiles with XLA by default). ``supports_jit`` is ``not sparse``.
 
     A class that sets ``eager_function = True`` (every built-in layer whose step is
-    traceable) runs ``call_graph`` as one ``tf.function`` call when it is called eagerly
-    (:class:`~kextras_graph.layers._eager.EagerFunction`: after two plain calls, bounded
-    traces), as fast as in a traced model; the default False runs it op by op.
+    traceable) runs ``call_graph`` as one call of a traced function when it is called
+    eagerly (:class:`~kextras_graph.layers._eager.EagerFunction`: after two plain calls,
+    bounded traces), given only the structure entries and row splits it read in those
+    calls (``_step_fields``; one it reads only when traced is added by a retrace); the
+    default False runs it op by op.
     """
 
     requires_edge_features = False

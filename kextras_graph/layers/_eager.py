@@ -46,8 +46,8 @@ class EagerFunction:
     Bounded: the first ``warmup`` eager calls run eagerly (a layer called once or twice
     traces nothing); at most ``max_traces`` keys are traced, a call with any further key
     runs eagerly. An eager call that is not traced runs ``fallback`` (default ``fn``),
-    which must compute the same thing. Thread-safe (a lock guards the counter and the traces; a traced function
-    may be called from several threads).
+    which must compute the same thing. Thread-safe (a lock guards the counter and the
+    traces; a traced function may be called from several threads).
     """
 
     def __init__(self, fn, warmup=2, max_traces=8, fallback=None):

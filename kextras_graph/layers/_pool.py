@@ -14,8 +14,8 @@ class GlobalPool(keras.layers.Layer):
     Accepts ragged nodes, ``[nodes, edges(, edge_features)]`` or a graph dict (whose
     ``"graph"`` structure, when present, gives the graph ids). A graph with zero nodes
     gives zeros. Subclasses implement ``pool(values, graph_ids, num_graphs)`` and
-    ``compute_output_dim(node_dim)``. An eager call runs the pooling as one
-    ``tf.function`` call (``_eager.EagerFunction``).
+    ``compute_output_dim(node_dim)``. An eager call runs the pooling as one call of a
+    traced function (``_eager.EagerFunction``).
     """
 
     def __init__(self, **kwargs):

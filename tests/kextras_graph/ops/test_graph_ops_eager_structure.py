@@ -48,9 +48,8 @@ def _batches(draw):
 ])
 def test_layers_eager_structure_raises_the_numpy_errors(lengths, edge_lengths, local, match):
     nodes = tf.RaggedTensor.from_row_lengths(tf.ones([sum(lengths), 2]), lengths)
-    edges = tf.RaggedTensor.from_row_lengths(np.asarray(local, np.asarray(local).dtype
-                                                        if isinstance(local, np.ndarray)
-                                                        else np.int32), edge_lengths)
+    local = local if isinstance(local, np.ndarray) else np.array(local, np.int32)
+    edges = tf.RaggedTensor.from_row_lengths(local, edge_lengths)
     for build in (ops.graph_structure, eager_structure, eager_structure, eager_structure):
         with pytest.raises(ValueError, match=match):  # the last ones through the function
             build(nodes, edges)
@@ -66,7 +65,8 @@ def test_eager_and_traced_structures_match_the_reference(batch):
     spec = [tf.RaggedTensorSpec([None, None, 2], tf.float32, 1, tf.int64),
             tf.RaggedTensorSpec([None, None, 2], local.dtype, 1, tf.int64)]
     traced = tf.function(ops.graph_structure, input_signature=spec)
-    for mode, got in (("eager", ops.graph_structure(nodes, edges)), ("traced", traced(nodes, edges)),
+    for mode, got in (("eager", ops.graph_structure(nodes, edges)),
+                      ("traced", traced(nodes, edges)),
                       ("layers' eager function", eager_structure(nodes, edges))):
         assert sorted(got) == sorted(list(want) + ["invalid"]), mode
         for key, value in want.items():
