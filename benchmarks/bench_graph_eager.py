@@ -21,11 +21,12 @@ second, interleaved ABBA rounds, wall clock and process CPU time):
   one sparse matmul) vs the same layer written with ``message`` (gather + scatter), 64
   features, one graph of 20000 nodes and 200000 edges.
 
-Measured (2 Dec 2026, ``--threads 1``, 3 runs, CPU time, load 2.7-3.0): ``eager_vs_traced``
-3.04 / 1.17, 3.47 / 1.30, 4.40 / 1.43 ms, ratio 2.60, 2.67, 3.08 (a load spike), from
-4.60-4.72 / 1.18-1.23 ms, 3.86-3.91 before the steps became ``ConcreteFunction`` calls;
-``eager_breakdown``: Keras' ``__call__`` on the graph dict (0.18 ms, 0.11 on nodes and edges
-alone) plus one function call per layer keep it above 2x (docs/graph/benchmarks.md).
+Measured (2 Dec 2026, ``--threads 1``, 3 runs, CPU time, load 2.4-2.9): ``eager_vs_traced``
+3.39-3.43 / 1.27-1.30 ms, ratio 2.62-2.67 (per-round IQR 2.54-2.78), from 4.60-4.72 /
+1.18-1.23 ms, 3.86-3.91 before the steps became ``ConcreteFunction`` calls (main
+``cc9f407``); ``eager_breakdown``: Keras' ``__call__`` on the graph dict (0.20 ms, 0.12 on
+nodes and edges alone) plus one function call per layer keep it above 2x
+(docs/graph/benchmarks.md).
 
 Usage: ``python3 benchmarks/bench_graph_eager.py [--quick] [--threads N] [--cases ...]``.
 """

@@ -40,8 +40,10 @@ class EagerFunction:
     the shapes of its first call, then, once sizes change, one traced with the first axis
     of every tensor unknown (batch sizes vary), as ``tf.function(reduce_retracing=True)``
     does. Inside a ``tf.function``, a Keras ``fit``/``predict`` step or under
-    ``tf.config.run_functions_eagerly(True)``, ``fn`` runs as it is. Python attributes that
-    ``fn`` reads are read when it is traced.
+    ``tf.config.run_functions_eagerly(True)``, ``fn`` runs as it is; in a
+    ``tf.distribute`` strategy's scope or ``run`` (a trace would capture one replica's
+    variables), ``fallback`` runs. Python attributes that ``fn`` reads are read when it
+    is traced.
 
     Bounded: the first ``warmup`` eager calls run eagerly (a layer called once or twice
     traces nothing); at most ``max_traces`` keys are traced, a call with any further key
@@ -85,6 +87,8 @@ class EagerFunction:
     def __call__(self, static, *tensors):
         if not tf.executing_eagerly() or tf.config.functions_run_eagerly():
             return self._fn(static, *tensors)
+        if tf.distribute.has_strategy():  # a trace would hold one replica's variables
+            return self._fallback(static, *tensors)
         shapes = tuple(_shape(t) for t in tensors)
         exact = (static, shapes)
         try:

@@ -7,6 +7,9 @@ batches of changing sizes, gradients, the training flag, the keys and bounds, th
 passed to the step, the eager errors and thread safety.
 """
 
+import subprocess
+import sys
+import textwrap
 import threading
 
 import numpy as np
@@ -276,3 +279,39 @@ def test_fit_with_run_eagerly_matches_the_compiled_fit():
         assert all((c._eager_step.tracing_count >= 1) == run_eagerly for c in convs)
     for a, b in zip(*weights):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_eager_calls_under_mirrored_strategy_give_every_replica_its_gradients():
+    """``strategy.run`` called eagerly over two logical CPUs: every replica's gradients
+    match a single-device layer (a trace made in one replica would hold its variables)."""
+    code = textwrap.dedent("""
+        import numpy as np, tensorflow as tf
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+        from kextras_graph.layers import GCNConv
+        rng = np.random.default_rng(0)
+        nodes = tf.RaggedTensor.from_row_lengths(rng.normal(size=(7, 3)).astype("float32"), [3, 4])
+        edges = tf.RaggedTensor.from_row_lengths(
+            np.array([[0, 1], [1, 2], [0, 3], [3, 1]], "int32"), [2, 2])
+        strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+        with strategy.scope():
+            layer = GCNConv(2, bias_initializer="ones")
+            layer([nodes, edges])
+        ref = GCNConv(2)
+        ref([nodes, edges])
+        ref.set_weights(layer.get_weights())
+        def grads(lay):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_sum(lay([nodes, edges]).values ** 2)
+            return tape.gradient(loss, lay.trainable_weights)
+        want = grads(ref)
+        for _ in range(4):
+            for g, w in zip(strategy.run(grads, args=(layer,)), want):
+                for v in strategy.experimental_local_results(g):
+                    assert v is not None
+                    np.testing.assert_allclose(v.numpy(), w.numpy(), rtol=1e-5, atol=1e-6)
+        print("ok")
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0 and "ok" in done.stdout, done.stderr[-3000:]
