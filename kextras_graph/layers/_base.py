@@ -19,7 +19,6 @@ import tensorflow as tf
 
 from kextras import validation
 from kextras_graph.layers._eager import EagerFunction
-from kextras_graph.ops.graph_batch import eager_structure as numpy_structure
 from kextras_graph.ops.graph_batch import (
     INDEX_DTYPE,
     INVALID_MESSAGE,
@@ -27,6 +26,7 @@ from kextras_graph.ops.graph_batch import (
     GraphBatch,
     check_edge_features,
     disjoint_structure,
+    numpy_structure,
     ragged_to_disjoint,
     row_ids,
     validate_graph_inputs,
@@ -164,8 +164,8 @@ def _numpy_structure(static, node_splits, local, edge_splits):
 
 # One function for every layer (an explicit, bounded, thread-safe object): the ~25 ops of
 # the structure as one call, which leaves the caches warmer for the layer's own step than
-# the NumPy build of ``ops.graph_structure`` (the same cost alone, ~0.1 ms less in the
-# forward of ``bench_graph_eager.py``). Calls it does not trace (warm-up, bound) use NumPy.
+# the NumPy build of ``ops.graph_structure`` (about the same cost alone, less in a
+# forward). Calls it does not trace (warm-up, bound, strategies) use NumPy.
 _STRUCTURE = EagerFunction(_structure_step, fallback=_numpy_structure)
 
 

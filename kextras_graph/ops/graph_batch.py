@@ -102,7 +102,7 @@ def _raise_bad_edge(local, edge_graph_ids, sizes):
         f"{int(sizes[k])} nodes")
 
 
-def eager_structure(node_splits, edge_values, edge_splits):
+def numpy_structure(node_splits, edge_values, edge_splits):
     """:func:`graph_structure` in eager mode, from the node row splits, the flat edges and
     their row splits: one host copy of each, validated (in their own int32 or int64 dtype,
     before any cast) and turned into the structure with NumPy, a handful of tensors instead
@@ -175,7 +175,7 @@ def graph_structure(nodes, edges, validate=True):
     """
     validate_graph_inputs(nodes, edges)
     if validate and tf.executing_eagerly():
-        return eager_structure(nodes.row_splits, edges.values, edges.row_splits)
+        return numpy_structure(nodes.row_splits, edges.values, edges.row_splits)
     return disjoint_structure(nodes.row_splits, edges.values, edges.row_splits,
                               static_size(nodes.values), row_ids(nodes.row_splits, nodes.values),
                               validate)
