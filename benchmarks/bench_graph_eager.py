@@ -11,18 +11,22 @@ second, interleaved ABBA rounds, wall clock and process CPU time):
   builds and validates the structure) vs dict style, both eager;
 * ``eager_breakdown``: where the eager forward of ``eager_vs_traced`` goes, CPU ms per call
   (median of 200): each layer's ``__call__``; the flat step of a conv through its
-  ``tf.function`` alone; the eager structure build; the floor of Keras' ``Layer.__call__``
-  on this graph dict (a layer whose ``call`` returns its input) and of a ``tf.function``
-  call with the conv's 12 arguments (a function that returns one of them);
+  ``EagerFunction`` alone (and the fields it is given); the eager structure build; the
+  floor of Keras' ``Layer.__call__`` on this graph dict and on its nodes and edges alone (a
+  layer whose ``call`` returns its input) and of a ``ConcreteFunction`` call with the step's arguments (a function that
+  returns one of them). Each component is timed alone in a loop: inside the forward, with
+  other Python work between the calls, every one costs more (cold caches);
 * ``custom_fast_vs_hooks``: training step (forward + backward, ``tf.function``) of the
   ``GatedConv`` of docs/graph/custom-layer.md, fast path (edge weights to ``propagate``,
   one sparse matmul) vs the same layer written with ``message`` (gather + scatter), 64
   features, one graph of 20000 nodes and 200000 edges.
 
-Measured (2 Dec 2026, ``--threads 1``, 3 runs, CPU time): ``eager_vs_traced`` 4.60-4.65 /
-1.20-1.21 ms, ratio 3.83-3.87 (6.24 / 1.20 ms, 5.2, before the eager steps ran as
-functions); ``eager_breakdown``: a Keras ``__call__`` (0.18 ms) plus one ``tf.function``
-call (0.27 ms) per layer put the floor near 2.6x (docs/graph/benchmarks.md).
+Measured (2 Dec 2026, ``--threads 1``, 3 runs, CPU time, load 2.4-2.9): ``eager_vs_traced``
+3.39-3.43 / 1.27-1.30 ms, ratio 2.62-2.67 (per-round IQR 2.54-2.78), from 4.60-4.72 /
+1.18-1.23 ms, 3.86-3.91 before the steps became ``ConcreteFunction`` calls (main
+``cc9f407``); ``eager_breakdown``: Keras' ``__call__`` on the graph dict (0.20 ms, 0.12 on
+nodes and edges alone) plus one function call per layer keep it above 2x
+(docs/graph/benchmarks.md).
 
 Usage: ``python3 benchmarks/bench_graph_eager.py [--quick] [--threads N] [--cases ...]``.
 """
@@ -127,19 +131,26 @@ def breakdown_case():
     for _ in range(3):
         run_dict(layers, graph)
     inner = layers[0](graph)
-    flat = layers[1].graph_batch(inner["nodes"], inner["edges"], None, inner["graph"])
-    args = (flat.nodes, flat.edge_features, flat.structure, flat.node_row_splits,
-            flat.edge_row_splits, None)
-    echo = tf.function(lambda x, *rest: x, reduce_retracing=True)
+    conv = layers[1]
+    flat = conv.graph_batch(inner["nodes"], inner["edges"], None, inner["graph"])
+    fields = conv._step_fields(flat)
+    args = [flat.nodes, flat.edge_features] + [
+        getattr(flat, k) if k.endswith("row_splits") else flat.structure[k] for k in fields]
+    present = [a for a in args if a is not None]
+    echo = tf.function(lambda x, *rest: x).get_concrete_function(
+        *[tf.TensorSpec((None,) + tuple(a.shape[1:]), a.dtype) for a in present])
     passthrough = Passthrough()
     row = {"forward": cpu_ms(lambda: run_dict(layers, graph)),
            "gcn1_call_with_structure_build": cpu_ms(lambda: layers[0](graph)),
-           "gcn2_call": cpu_ms(lambda: layers[1](inner)),
+           "gcn2_call": cpu_ms(lambda: conv(inner)),
            "pool_call": cpu_ms(lambda: layers[3](inner)),
-           "gcn2_flat_step_function_only": cpu_ms(lambda: layers[1]._eager_step(*args)),
+           "gcn2_flat_step_function_only": cpu_ms(lambda: conv._eager_step((None, fields), *args)),
+           "gcn2_step_fields": list(fields),
            "structure_build_eager": cpu_ms(lambda: ops.graph_structure(nodes, edges)),
            "keras_call_floor_graph_dict": cpu_ms(lambda: passthrough(inner)),
-           "tf_function_call_floor_12_args": cpu_ms(lambda: echo(*args))}
+           "keras_call_floor_nodes_edges_only": cpu_ms(
+               lambda: passthrough({"nodes": inner["nodes"], "edges": inner["edges"]})),
+           f"concrete_function_call_floor_{len(present)}_args": cpu_ms(lambda: echo(*present))}
     report("eager_breakdown", "components", "-", row)
 
 

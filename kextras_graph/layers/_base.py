@@ -12,16 +12,24 @@ Inside, everything is flat (``kextras_graph.ops.GraphBatch``). Output specs are 
 from the input specs (as ``keras.layers.Dense.compute_output_shape`` does), never traced.
 """
 
+import collections.abc
+
 import keras
 import tensorflow as tf
 
 from kextras import validation
 from kextras_graph.layers._eager import EagerFunction
 from kextras_graph.ops.graph_batch import (
+    INDEX_DTYPE,
     INVALID_MESSAGE,
     STRUCTURE_KEY,
     GraphBatch,
+    check_edge_features,
+    disjoint_structure,
+    numpy_structure,
     ragged_to_disjoint,
+    row_ids,
+    validate_graph_inputs,
 )
 
 def resolve_sparse(sparse):
@@ -143,6 +151,80 @@ def poison(values, invalid):
         return values + tf.where(invalid, nan, tf.zeros([], values.dtype))
 
 
+# ------------------------------------------------------- the eager structure build
+
+def _structure_step(static, node_splits, local, edge_splits):
+    num_nodes = tf.cast(node_splits[-1], INDEX_DTYPE)
+    return disjoint_structure(node_splits, local, edge_splits, num_nodes, row_ids(node_splits))
+
+
+def _numpy_structure(static, node_splits, local, edge_splits):
+    return numpy_structure(node_splits, local, edge_splits)
+
+
+# One function for every layer (an explicit, bounded, thread-safe object): the ~25 ops of
+# the structure as one call, which leaves the caches warmer for the layer's own step than
+# the NumPy build of ``ops.graph_structure`` (about the same cost alone, less in a
+# forward). Calls it does not trace (warm-up, bound, strategies) use NumPy.
+_STRUCTURE = EagerFunction(_structure_step, fallback=_numpy_structure)
+
+
+def eager_structure(nodes, edges):
+    """``ops.graph_structure(nodes, edges)`` of checked ragged inputs in eager mode, through
+    ``_STRUCTURE``; a bad batch raises the ValueError of ``ops.graph_structure`` (which
+    names the bad edge)."""
+    args = (nodes.row_splits, edges.values, edges.row_splits)
+    try:
+        return _STRUCTURE(None, *args)
+    except tf.errors.InvalidArgumentError:  # the assertion of a traced call
+        numpy_structure(*args)  # raises the ValueError that says which edge
+        raise
+
+
+# ------------------------------------------------------------------ the flat step
+
+_SPLITS = ("node_row_splits", "edge_row_splits")
+
+
+class _Fields(collections.abc.Mapping):
+    """The structure entries (or row splits) given to a flat step; notes every key read,
+    given or not, in ``read`` (iterating reads them all)."""
+
+    def __init__(self, data, read):
+        self._data = data
+        self._read = read
+
+    def __getitem__(self, key):
+        self._read.add(key)
+        return self._data[key]
+
+    def __iter__(self):
+        self._read.update(self._data)
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+
+class _StepBatch(GraphBatch):
+    """The ``GraphBatch`` a flat step sees: its structure and row splits are ``_Fields``."""
+
+    def __init__(self, nodes, edge_features, structure, splits):
+        super().__init__(nodes, edge_features, structure, None, None)
+        self._splits = splits
+
+    @property
+    def node_row_splits(self):
+        return self._splits["node_row_splits"]
+
+    @property
+    def edge_row_splits(self):
+        return self._splits["edge_row_splits"]
+
+    def nodes_to_ragged(self, values):
+        return tf.RaggedTensor.from_row_splits(values, self.node_row_splits, validate=False)
+
+
 # ---------------------------------------------------------------------- base classes
 
 class GraphLayer(keras.layers.Layer):
@@ -161,9 +243,11 @@ class GraphLayer(keras.layers.Layer):
             compiles with XLA by default). ``supports_jit`` is ``not sparse``.
 
     A class that sets ``eager_function = True`` (every built-in layer whose step is
-    traceable) runs ``call_graph`` as one ``tf.function`` call when it is called eagerly
-    (:class:`~kextras_graph.layers._eager.EagerFunction`: after two plain calls, bounded
-    traces), as fast as in a traced model; the default False runs it op by op.
+    traceable) runs ``call_graph`` as one call of a traced function when it is called
+    eagerly (:class:`~kextras_graph.layers._eager.EagerFunction`: after two plain calls,
+    bounded traces), given only the structure entries and row splits it read in those
+    calls (``_step_fields``; one it reads only when traced is added by a retrace); the
+    default False runs it op by op.
     """
 
     requires_edge_features = False
@@ -175,6 +259,7 @@ class GraphLayer(keras.layers.Layer):
         self.sparse = resolve_sparse(sparse)
         self.supports_jit = not self.sparse
         self._eager_step = EagerFunction(self._flat_step) if self.eager_function else None
+        self._read_fields = set()  # fields of the GraphBatch the flat step has read
 
     def build(self, input_shape):
         name = type(self).__name__
@@ -195,6 +280,11 @@ class GraphLayer(keras.layers.Layer):
         """Creates the layer's weights; ``edge_dim`` is None without edge features."""
 
     def graph_batch(self, nodes, edges, edge_features, structure):
+        if structure is None and tf.executing_eagerly():
+            validate_graph_inputs(nodes, edges, edge_features)
+            if edge_features is not None:  # one row per edge (ValueError)
+                check_edge_features(edges, edge_features)
+            structure = eager_structure(nodes, edges)
         graph = ragged_to_disjoint(nodes, edges, edge_features, structure=structure)
         graph.nodes = tf.cast(graph.nodes, self.compute_dtype)
         if graph.edge_features is not None:
@@ -207,19 +297,45 @@ class GraphLayer(keras.layers.Layer):
         self._check_edge_features(edge_features)
         graph = self.graph_batch(nodes, edges, edge_features, structure)
         if self._eager_step is not None and tf.executing_eagerly():
-            values = self._eager_step(graph.nodes, graph.edge_features, graph.structure,
-                                      graph.node_row_splits, graph.edge_row_splits, training)
+            values = self._eager_call(graph, training)
         else:
             values = self.call_graph(graph, training=training)
         values = poison(values, graph.invalid)
         return pack_graph_outputs(style, inputs, graph.nodes_to_ragged(values),
                                   graph.structure)
 
-    def _flat_step(self, nodes, edge_features, structure, node_row_splits, edge_row_splits,
-                   training):
-        ragged = tf.RaggedTensor.from_row_splits(nodes, node_row_splits, validate=False)
-        graph = GraphBatch(nodes, edge_features, structure, ragged, edge_row_splits)
-        return self.call_graph(graph, training=training)
+    def _step_fields(self, graph):
+        """The fields passed to the flat step: those it read so far (all before its first
+        run), in a fixed order: structure keys, then row splits."""
+        read = self._read_fields
+        names = tuple(graph.structure) + _SPLITS
+        return names if not read else tuple(k for k in names if k in read)
+
+    def _eager_call(self, graph, training):
+        fields = self._step_fields(graph)
+        while True:
+            values = [getattr(graph, k) if k in _SPLITS else graph.structure[k]
+                      for k in fields]
+            try:
+                return self._eager_step((training, fields), graph.nodes, graph.edge_features,
+                                        *values)
+            except Exception:
+                wider = self._step_fields(graph)
+                if wider == fields:
+                    raise
+                fields = wider  # the step read a field it was not given: retry with it
+
+    def _flat_step(self, static, nodes, edge_features, *values):
+        """``call_graph`` on the given fields; notes which fields it reads (``_read_fields``)."""
+        training, fields = static
+        read = set()
+        splits = _Fields({k: v for k, v in zip(fields, values) if k in _SPLITS}, read)
+        structure = _Fields({k: v for k, v in zip(fields, values) if k not in _SPLITS}, read)
+        try:
+            return self.call_graph(_StepBatch(nodes, edge_features, structure, splits),
+                                   training=training)
+        finally:
+            self._read_fields.update(read)
 
     def call_graph(self, graph, training=None):
         raise NotImplementedError

@@ -14,8 +14,8 @@ class GlobalPool(keras.layers.Layer):
     Accepts ragged nodes, ``[nodes, edges(, edge_features)]`` or a graph dict (whose
     ``"graph"`` structure, when present, gives the graph ids). A graph with zero nodes
     gives zeros. Subclasses implement ``pool(values, graph_ids, num_graphs)`` and
-    ``compute_output_dim(node_dim)``. An eager call runs the pooling as one
-    ``tf.function`` call (``_eager.EagerFunction``).
+    ``compute_output_dim(node_dim)``. An eager call runs the pooling as one call of a
+    traced function (``_eager.EagerFunction``).
     """
 
     def __init__(self, **kwargs):
@@ -44,15 +44,16 @@ class GlobalPool(keras.layers.Layer):
                     f"{type(self).__name__}: `nodes` must have rank 3 ([batch, (n), F]). "
                     f"Received: nodes with shape {nodes.shape}")
             nodes = tf.RaggedTensor.from_tensor(nodes)
-        if nodes.ragged_rank != 1 or nodes.shape.rank != 3:
+        values = nodes.values
+        if isinstance(values, tf.RaggedTensor) or values.shape.rank != 2:
             raise ValueError(
                 f"{type(self).__name__}: `nodes` must be a RaggedTensor [batch, (n), F] with "
                 f"ragged_rank=1. Received: nodes with shape {nodes.shape} and "
                 f"ragged_rank={nodes.ragged_rank}")
         graph_ids = None if structure is None else structure["node_graph_ids"]
-        return self._eager_step(nodes.values, nodes.row_splits, graph_ids, training)
+        return self._eager_step(training, values, nodes.row_splits, graph_ids)
 
-    def _flat_step(self, values, row_splits, graph_ids, training):
+    def _flat_step(self, training, values, row_splits, graph_ids):
         values = tf.cast(values, self.compute_dtype)
         if graph_ids is None:
             graph_ids = row_ids(row_splits, values)

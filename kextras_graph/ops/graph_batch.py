@@ -9,6 +9,7 @@ of tensors under the key ``"graph"``, in the graph dict that flows through a mod
 (:func:`prepare_graph`; the first graph layer does it when the key is missing).
 """
 
+import copy
 import functools
 
 import numpy as np
@@ -58,15 +59,18 @@ def _check_ragged(name, x, rank, last_dim=None, integer=False):
         raise ValueError(
             f"`{name}` must be a tf.RaggedTensor of shape [batch, (n), {what}]. Received: "
             f"{name}={type(x).__name__} with shape {getattr(x, 'shape', None)}")
-    if x.ragged_rank != 1 or x.shape.rank != rank:
+    values = x.values  # ragged_rank 1 and rank `rank`: flat values of rank `rank - 1`
+    inner = None if isinstance(values, tf.RaggedTensor) else values.shape
+    if inner is None or inner.rank != rank - 1:
         raise ValueError(
             f"`{name}` must be a RaggedTensor with ragged_rank=1 and rank {rank} ([batch, "
             f"(ragged), {what}]). Received: {name} with shape {x.shape} and "
             f"ragged_rank={x.ragged_rank}")
-    if integer != x.dtype.is_integer or (not integer and not x.dtype.is_floating):
+    dtype = values.dtype
+    if integer != dtype.is_integer or (not integer and not dtype.is_floating):
         kind = "integer node indices" if integer else "floating point features"
-        raise ValueError(f"`{name}` must hold {kind}. Received: {name} with dtype {x.dtype.name}")
-    if last_dim is not None and x.shape[-1] is not None and x.shape[-1] != last_dim:
+        raise ValueError(f"`{name}` must hold {kind}. Received: {name} with dtype {dtype.name}")
+    if last_dim is not None and inner[-1] is not None and inner[-1] != last_dim:
         raise ValueError(
             f"`{name}` must have size {last_dim} on its last axis (source, target). "
             f"Received: {name} with shape {x.shape}")
@@ -78,46 +82,49 @@ def validate_graph_inputs(nodes, edges, edge_features=None):
     _check_ragged("edges", edges, 3, last_dim=2, integer=True)
     if edge_features is not None:
         _check_ragged("edge_features", edge_features, 3)
-    b_nodes, b_edges = nodes.shape[0], edges.shape[0]
-    if b_nodes is not None and b_edges is not None and b_nodes != b_edges:
+    s_nodes, s_edges = nodes.row_splits.shape[0], edges.row_splits.shape[0]
+    if s_nodes is not None and s_edges is not None and s_nodes != s_edges:
         raise ValueError(
             "`nodes` and `edges` must have the same batch size. Received: "
-            f"nodes batch={b_nodes}, edges batch={b_edges}")
+            f"nodes batch={s_nodes - 1}, edges batch={s_edges - 1}")
 
 
-def _eager_structure(nodes, edges):
-    """:func:`graph_structure` in eager mode: one host copy of the splits and the edges,
-    validated (in their own int32 or int64 dtype, before any cast) and turned into the
-    structure with NumPy, a handful of tensors instead of ~25 dispatched ops."""
-    node_splits, edge_splits = nodes.row_splits.numpy(), edges.row_splits.numpy()
+def _raise_bad_edge(local, edge_graph_ids, sizes):
+    bad = (local < 0) | (local >= sizes[:, None])
+    k = int(np.argwhere(bad)[0][0])
+    if (local[k] < 0).any():
+        raise ValueError(
+            "`edges` must hold non-negative node indices. Received: edges of graph "
+            f"{int(edge_graph_ids[k])} contains {local[k].tolist()}")
+    raise ValueError(
+        f"`edges` index out of range for its graph. Received: edges of graph "
+        f"{int(edge_graph_ids[k])} contains {local[k].tolist()} but that graph has "
+        f"{int(sizes[k])} nodes")
+
+
+def numpy_structure(node_splits, edge_values, edge_splits):
+    """:func:`graph_structure` in eager mode, from the node row splits, the flat edges and
+    their row splits: one host copy of each, validated (in their own int32 or int64 dtype,
+    before any cast) and turned into the structure with NumPy, a handful of tensors instead
+    of ~25 dispatched ops."""
+    node_splits, edge_splits = node_splits.numpy(), edge_splits.numpy()
     if len(node_splits) != len(edge_splits):
         raise ValueError(
             "`nodes` and `edges` must have the same batch size. Received: "
             f"nodes batch={len(node_splits) - 1}, edges batch={len(edge_splits) - 1}")
-    local = edges.values.numpy()
-    edge_graph_ids = np.repeat(np.arange(len(edge_splits) - 1, dtype=np.int32),
-                               np.diff(edge_splits))
-    counts = np.diff(node_splits)[edge_graph_ids]
-    bad = (local < 0) | (local >= counts[:, None])
-    if bad.any():
-        k = int(np.argwhere(bad)[0][0])
-        if (local[k] < 0).any():
-            raise ValueError(
-                "`edges` must hold non-negative node indices. Received: edges of graph "
-                f"{int(edge_graph_ids[k])} contains {local[k].tolist()}")
-        raise ValueError(
-            f"`edges` index out of range for its graph. Received: edges of graph "
-            f"{int(edge_graph_ids[k])} contains {local[k].tolist()} but that graph has "
-            f"{int(counts[k])} nodes")
-    num_nodes = int(node_splits[-1])
-    glob = (local + node_splits[edge_graph_ids][:, None]).astype(np.int32)
-    sources, targets = glob[:, 0], glob[:, 1]
-    node_graph_ids = np.repeat(np.arange(len(node_splits) - 1, dtype=np.int32),
-                               np.diff(node_splits))
+    local = edge_values.numpy()
+    num_graphs, num_nodes = len(node_splits) - 1, int(node_splits[-1])
+    edge_counts, node_counts = np.diff(edge_splits), np.diff(node_splits)
+    edge_graph_ids = np.repeat(np.arange(num_graphs, dtype=np.int32), edge_counts)
+    sizes = np.repeat(node_counts, edge_counts)  # node count of each edge's graph
+    if local.min(initial=0) < 0 or (local >= sizes[:, None]).any():
+        _raise_bad_edge(local, edge_graph_ids, sizes)
+    glob = local + np.repeat(node_splits[:-1], edge_counts)[:, None]  # int64, in range
+    sources, targets = glob[:, 0].astype(np.int32), glob[:, 1].astype(np.int32)
     arrays = {
         "sources": sources,
         "targets": targets,
-        "node_graph_ids": node_graph_ids,
+        "node_graph_ids": np.repeat(np.arange(num_graphs, dtype=np.int32), node_counts),
         "edge_graph_ids": edge_graph_ids,
         "in_degree": np.bincount(targets, minlength=num_nodes).astype(np.int32),
         "out_degree": np.bincount(sources, minlength=num_nodes).astype(np.int32),
@@ -168,16 +175,28 @@ def graph_structure(nodes, edges, validate=True):
     """
     validate_graph_inputs(nodes, edges)
     if validate and tf.executing_eagerly():
-        return _eager_structure(nodes, edges)
-    local = edges.values
+        return numpy_structure(nodes.row_splits, edges.values, edges.row_splits)
+    return disjoint_structure(nodes.row_splits, edges.values, edges.row_splits,
+                              static_size(nodes.values), row_ids(nodes.row_splits, nodes.values),
+                              validate)
+
+
+def disjoint_structure(node_splits, local, edge_splits, num_nodes, node_graph_ids,
+                       validate=True):
+    """The ops of :func:`graph_structure` in a graph (also the body of the layers' eager
+    structure function): row splits and flat edges in, the structure dict out.
+
+    ``num_nodes`` and ``node_graph_ids`` are given by the caller (from the node values'
+    shape where XLA needs a static count).
+    """
+    splits = node_splits
     src, dst = local[:, 0], local[:, 1]  # [E] columns: no broadcasting [E, 2] ops
-    node_splits = tf.cast(nodes.row_splits, INDEX_DTYPE)
-    edge_graph_ids = row_ids(edges.row_splits, edges.values)
-    num_nodes = static_size(nodes.values)
+    node_splits = tf.cast(splits, INDEX_DTYPE)
+    edge_graph_ids = row_ids(edge_splits, local)
     if validate:  # in the indices' own dtype (int64 before the cast to int32)
-        same_batch = tf.equal(tf.size(node_splits), tf.size(edges.row_splits))
+        same_batch = tf.equal(tf.size(node_splits), tf.size(edge_splits))
         ids = tf.minimum(edge_graph_ids, tf.size(node_splits) - 2)  # in range even if not same
-        counts = tf.cast(nodes.row_splits[1:] - nodes.row_splits[:-1], local.dtype)
+        counts = tf.cast(splits[1:] - splits[:-1], local.dtype)
         count = tf.gather(counts, ids)
         in_range = tf.reduce_all(tf.logical_and(tf.minimum(src, dst) >= 0,
                                                 tf.maximum(src, dst) < count))
@@ -201,7 +220,7 @@ def graph_structure(nodes, edges, validate=True):
     return {
         "sources": sources,
         "targets": targets,
-        "node_graph_ids": row_ids(nodes.row_splits, nodes.values),
+        "node_graph_ids": node_graph_ids,
         "edge_graph_ids": edge_graph_ids,
         "in_degree": tf.math.unsorted_segment_sum(ones, targets, num_nodes),
         "out_degree": tf.math.unsorted_segment_sum(ones, sources, num_nodes),
@@ -245,8 +264,15 @@ class GraphBatch:
         self.edge_features = edge_features
         self.structure = structure
         self._ragged_nodes = ragged_nodes
-        self.node_row_splits = ragged_nodes.row_splits
-        self.edge_row_splits = edge_row_splits
+        self._edge_row_splits = edge_row_splits
+
+    @property
+    def node_row_splits(self):
+        return self._ragged_nodes.row_splits
+
+    @property
+    def edge_row_splits(self):
+        return self._edge_row_splits
 
     # sizes on first use (most layers need one or two of them: no op for the others)
     @functools.cached_property
@@ -275,8 +301,9 @@ class GraphBatch:
         structure = {k: v for k, v in self.structure.items()
                      if k not in ("adjacency", "in_degree", "out_degree")}
         structure.update(fields)
-        out = GraphBatch(self.nodes, self.edge_features, structure, self._ragged_nodes,
-                         self.edge_row_splits)
+        out = copy.copy(self)
+        out.__dict__.pop("num_edges", None)  # a cached size of the old edges
+        out.structure = structure
         return out
 
     def nodes_to_ragged(self, values):

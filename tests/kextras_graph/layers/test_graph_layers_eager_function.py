@@ -1,11 +1,15 @@
 """The eager fast path: a layer's flat step as one tf.function call (layers/_eager.py).
 
 Built-in layers run ``call_graph`` (convs) or ``pool`` (global pools) through
-``EagerFunction`` from their third eager call on. These tests check the compiled calls
-against the NumPy formulas of ``graph_layer_reference`` on batches of changing sizes,
-gradients, the training flag, the bounds and thread safety.
+``EagerFunction`` (one ``ConcreteFunction`` per key) from their third eager call on. These
+tests check the compiled calls against the NumPy formulas of ``graph_layer_reference`` on
+batches of changing sizes, gradients, the training flag, the keys and bounds, the fields
+passed to the step, the eager errors and thread safety.
 """
 
+import subprocess
+import sys
+import textwrap
 import threading
 
 import numpy as np
@@ -113,27 +117,105 @@ def test_training_flag_is_part_of_the_trace():
     assert layer._eager_step.tracing_count >= 2  # one per training value
 
 
-def test_eager_function_warmup_bound_and_graph_mode():
+def test_eager_function_warmup_keys_bound_and_graph_mode():
     calls = []
 
-    def step(x, scale):
+    def step(scale, x, y):
         calls.append(tf.executing_eagerly())
-        return x * scale
+        return x * scale if y is None else x * scale + tf.reduce_sum(y)
 
-    fn = EagerFunction(step, warmup=2, max_traces=2)
+    fn = EagerFunction(step, warmup=2, max_traces=4)
     x = tf.ones([3])
     for _ in range(2):
-        fn(x, 2.0)
+        fn(2.0, x, None)
     assert calls == [True, True] and fn.tracing_count == 0  # warm-up calls run eagerly
-    fn(x, 2.0)
-    fn(x, 2.0)
-    assert calls[2:] == [False] and fn.tracing_count == 1  # traced once, then reused
-    fn(x, 3.0)  # a new Python value: second trace
-    assert fn.tracing_count == 2
-    np.testing.assert_array_equal(fn(x, 4.0).numpy(), [4.0, 4.0, 4.0])  # bound: eager again
-    assert calls[-1] is True and fn.tracing_count == 0
-    inside = tf.function(lambda v: fn(v, 5.0))  # inside a tf.function: the plain fn
+    fn(2.0, x, None)
+    fn(2.0, x, None)
+    assert calls[2:] == [False] and fn.tracing_count == 1  # traced for its shapes, reused
+    for n in (5, 7, 3):
+        np.testing.assert_array_equal(fn(2.0, tf.ones([n]), None).numpy(), [2.0] * n)
+    assert calls[2:] == [False] * 2 and fn.tracing_count == 2  # one general trace for all sizes
+    fn(3.0, x, None)  # a new static value: a new trace
+    np.testing.assert_array_equal(fn(2.0, x, tf.ones([2, 2])).numpy(), [6.0] * 3)  # a new tensor
+    assert calls[2:] == [False] * 4 and fn.tracing_count == 4
+    np.testing.assert_array_equal(fn(2.0, x, tf.ones([2, 3])).numpy(), [8.0] * 3)  # inner shape
+    assert calls[-1] is True and fn.tracing_count == 4  # bound reached: a new key runs eagerly
+    count = len(calls)
+    fn(2.0, tf.ones([9]), None)
+    assert len(calls) == count  # the known keys stay compiled
+    inside = tf.function(lambda v: fn(5.0, v, None))  # inside a tf.function: the plain fn
     np.testing.assert_array_equal(inside(x).numpy(), [5.0, 5.0, 5.0])
+    tf.config.run_functions_eagerly(True)
+    try:
+        fn(2.0, x, None)
+        assert calls[-1] is True  # debugging mode: eager
+    finally:
+        tf.config.run_functions_eagerly(False)
+    np.testing.assert_array_equal(fn(tf.constant(2.0), x, None).numpy(), [2.0] * 3)
+    assert calls[-1] is True  # an unhashable static value (a tensor) runs eagerly
+
+
+def test_flat_step_gets_only_the_fields_it_reads():
+    """After the warm-up, GCN's step receives the structure entries it reads, not all 8
+    plus the row splits; a step that reads more in a trace than eagerly is retraced with
+    everything it needs."""
+    graphs = ref.edge_case_graphs(np.random.default_rng(7), f=F)
+    nodes, edges, _ = ref.to_ragged(graphs, dtype="float64")
+    layer = GCNConv(3, dtype="float64")
+    for _ in range(3):
+        out = layer({"nodes": nodes, "edges": edges})
+    (key,) = layer._eager_step._functions
+    fields = key[0][1]
+    assert {"in_degree", "adjacency"} <= set(fields)
+    assert not {"node_graph_ids", "edge_graph_ids", "out_degree", "node_row_splits"} & set(fields)
+    for k, (x, e, _) in enumerate(graphs):
+        np.testing.assert_allclose(out["nodes"][k].numpy(), ref.gcn(x, e, layer.kernel.numpy(),
+                                                                    layer.bias.numpy()),
+                                   atol=1e-10)
+
+    class GraphSizes(GCNConv):
+        """Adds the graph's node count to every node; reads the graph ids only when
+        traced (so the eager warm-up does not see them)."""
+
+        def call_graph(self, graph, training=None):
+            out = super().call_graph(graph, training)
+            if tf.executing_eagerly():
+                lengths = np.diff(graph.node_row_splits.numpy())
+                sizes = np.repeat(lengths, lengths)
+            else:
+                sizes = tf.gather(graph.node_row_splits[1:] - graph.node_row_splits[:-1],
+                                  graph.node_graph_ids)
+            return out + tf.cast(sizes, out.dtype)[:, None]
+
+    sized = GraphSizes(3, dtype="float64")
+    sized.build({"nodes": nodes.shape, "edges": edges.shape})
+    sized.set_weights(layer.get_weights())
+    got = sized({"nodes": nodes, "edges": edges})  # eager: reads the row splits, not the ids
+    assert "node_row_splits" in sized._read_fields and "node_graph_ids" not in sized._read_fields
+    for _ in range(2):  # eager, then traced: reads the ids, retraced with them
+        got = sized({"nodes": nodes, "edges": edges})
+    assert sized._eager_step.tracing_count == 1  # the trace that lacked a field is not kept
+    (key,) = sized._eager_step._functions
+    assert {"node_graph_ids", "node_row_splits"} <= set(key[0][1])
+    for k, (x, e, _) in enumerate(graphs):
+        np.testing.assert_allclose(got["nodes"][k].numpy(),
+                                   out["nodes"][k].numpy() + len(x), atol=1e-10)
+
+
+def test_bad_batches_raise_the_same_errors_once_compiled():
+    graphs = ref.edge_case_graphs(np.random.default_rng(9), f=F)
+    nodes, edges, _ = ref.to_ragged(graphs)
+    layers = [GCNConv(3), GlobalMeanPool()]
+    for _ in range(3):
+        layers[1](layers[0]([nodes, edges]))
+    assert all(layer._eager_step.tracing_count == 1 for layer in layers)
+    bad = tf.RaggedTensor.from_row_splits(edges.values + 100, edges.row_splits)
+    with pytest.raises(ValueError, match="out of range for its graph"):
+        layers[0]([nodes, bad])
+    with pytest.raises(ValueError, match="same batch size"):
+        layers[0]([nodes, edges[:-1]])
+    with pytest.raises(ValueError, match="rank 3"):
+        layers[1](tf.ones([2, 3]))
 
 
 def test_eager_function_is_thread_safe():
@@ -197,3 +279,39 @@ def test_fit_with_run_eagerly_matches_the_compiled_fit():
         assert all((c._eager_step.tracing_count >= 1) == run_eagerly for c in convs)
     for a, b in zip(*weights):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_eager_calls_under_mirrored_strategy_give_every_replica_its_gradients():
+    """``strategy.run`` called eagerly over two logical CPUs: every replica's gradients
+    match a single-device layer (a trace made in one replica would hold its variables)."""
+    code = textwrap.dedent("""
+        import numpy as np, tensorflow as tf
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+        from kextras_graph.layers import GCNConv
+        rng = np.random.default_rng(0)
+        nodes = tf.RaggedTensor.from_row_lengths(rng.normal(size=(7, 3)).astype("float32"), [3, 4])
+        edges = tf.RaggedTensor.from_row_lengths(
+            np.array([[0, 1], [1, 2], [0, 3], [3, 1]], "int32"), [2, 2])
+        strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+        with strategy.scope():
+            layer = GCNConv(2, bias_initializer="ones")
+            layer([nodes, edges])
+        ref = GCNConv(2)
+        ref([nodes, edges])
+        ref.set_weights(layer.get_weights())
+        def grads(lay):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_sum(lay([nodes, edges]).values ** 2)
+            return tape.gradient(loss, lay.trainable_weights)
+        want = grads(ref)
+        for _ in range(4):
+            for g, w in zip(strategy.run(grads, args=(layer,)), want):
+                for v in strategy.experimental_local_results(g):
+                    assert v is not None
+                    np.testing.assert_allclose(v.numpy(), w.numpy(), rtol=1e-5, atol=1e-6)
+        print("ok")
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0 and "ok" in done.stdout, done.stderr[-3000:]

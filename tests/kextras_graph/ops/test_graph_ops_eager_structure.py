@@ -1,5 +1,6 @@
-"""The eager (NumPy) and traced (TensorFlow ops) builds of the batch structure agree with a
-NumPy reference; the GCN node factors and the sparse kernel with unknown sizes."""
+"""The eager (NumPy), traced (TensorFlow ops) and the layers' eager-function builds of the
+batch structure agree with a NumPy reference and raise the same errors; the GCN node
+factors and the sparse kernel with unknown sizes."""
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kextras_graph import ops
+from kextras_graph.layers._base import eager_structure
 
 
 def _reference(lengths, edge_lengths, local):
@@ -39,6 +41,20 @@ def _batches(draw):
     return lengths, edge_lengths, np.array(edges, dtype).reshape(-1, 2)
 
 
+@pytest.mark.parametrize("lengths, edge_lengths, local, match", [
+    ([2, 3], [1, 1], [[0, 1], [0, 3]], "index out of range for its graph.*graph 1 contains"),
+    ([2, 3], [1, 1], [[0, -1], [0, 1]], "non-negative node indices.*graph 0"),
+    ([2], [1], np.array([[0, 2 ** 32 + 1]], np.int64), "out of range for its graph"),
+])
+def test_layers_eager_structure_raises_the_numpy_errors(lengths, edge_lengths, local, match):
+    nodes = tf.RaggedTensor.from_row_lengths(tf.ones([sum(lengths), 2]), lengths)
+    local = local if isinstance(local, np.ndarray) else np.array(local, np.int32)
+    edges = tf.RaggedTensor.from_row_lengths(local, edge_lengths)
+    for build in (ops.graph_structure, eager_structure, eager_structure, eager_structure):
+        with pytest.raises(ValueError, match=match):  # the last ones through the function
+            build(nodes, edges)
+
+
 @settings(max_examples=25, deadline=None)
 @given(_batches())
 def test_eager_and_traced_structures_match_the_reference(batch):
@@ -49,7 +65,9 @@ def test_eager_and_traced_structures_match_the_reference(batch):
     spec = [tf.RaggedTensorSpec([None, None, 2], tf.float32, 1, tf.int64),
             tf.RaggedTensorSpec([None, None, 2], local.dtype, 1, tf.int64)]
     traced = tf.function(ops.graph_structure, input_signature=spec)
-    for mode, got in (("eager", ops.graph_structure(nodes, edges)), ("traced", traced(nodes, edges))):
+    for mode, got in (("eager", ops.graph_structure(nodes, edges)),
+                      ("traced", traced(nodes, edges)),
+                      ("layers' eager function", eager_structure(nodes, edges))):
         assert sorted(got) == sorted(list(want) + ["invalid"]), mode
         for key, value in want.items():
             expected = np.array(value, np.int64 if key == "adjacency" else np.int32)
