@@ -202,8 +202,8 @@ def _matmul_synthesis(a3, d3, bank, L, mode, valid=None):
         return tf.linalg.matmul(S, tf.concat([a3, d3], axis=1))
     W, windows = grouped
     G, rows, width = W.shape[0], W.shape[1], W.shape[2]
-    crop = (Ellipsis,) if valid is None else (Ellipsis, slice(0, valid))
-    pieces = [t[:, lo:hi][crop] for win in windows for t in (a3, d3) for lo, hi in win]
+    crop = () if valid is None else (Ellipsis, slice(0, valid))  # one slice op per piece
+    pieces = [t[(slice(None), slice(lo, hi)) + crop] for win in windows for t in (a3, d3) for lo, hi in win]
     x = tf.concat(pieces, axis=1)
     Q = _prod(static_or_dynamic_shape(x)[2:])
     x = _reshape(x, [P, G, width, Q])
