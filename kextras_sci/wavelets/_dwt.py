@@ -139,9 +139,12 @@ def _synthesis_list(parts, banks, modes, axes):
 
 
 def _flat_axis(parts, i, axes, modes):
-    """``i`` when its pass (the innermost axis, not the only one) runs first as ``"flat"``."""
+    """``i`` when its pass (the innermost axis, not the only one, not repeated) runs first
+    as ``"flat"``."""
     shape = parts[0].shape.as_list()
-    if len(axes) < 2 or axes[i] != len(shape) - 1 or modes[i] == "periodization" or None in shape:
+    if len(axes) < 2 or axes[i] != len(shape) - 1 or list(axes).count(axes[i]) > 1:
+        return None
+    if modes[i] == "periodization" or None in shape:
         return None
     if any(p.shape.as_list() != shape for p in parts):
         return None

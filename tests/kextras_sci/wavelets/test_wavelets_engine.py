@@ -219,6 +219,10 @@ def test_flat_synthesis_rows_then_cropping_pass_match_pywt(name, tensor_filters)
         got = _dwt._synthesis_list(parts, [bank] * 2, ["reflect"] * 2, [1, 2])
         np.testing.assert_allclose(got.numpy(), pywt.idwt2(c, name, "reflect", axes=(1, 2)), atol=1e-12)
     assert _dwt._flat_axis(parts, 1, [1, 2], ["reflect", "periodization"]) is None  # periodic rows wrap
+    assert _dwt._flat_axis(parts, 1, [2, 2], ["reflect"] * 2) is None  # the next pass filters the rows
+    c = pywt.dwtn(RNG.standard_normal((4, 30)), "db2", "symmetric", axes=(1, 1))
+    np.testing.assert_allclose(kw.idwtn(c, "db2", "symmetric", axes=(1, 1)).numpy(),
+                               pywt.idwtn(c, "db2", "symmetric", axes=(1, 1)), atol=1e-12)
 
 
 def test_flat_synthesis_gradients_match_finite_differences():
