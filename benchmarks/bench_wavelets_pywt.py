@@ -37,9 +37,10 @@ Per case one JSON line (after an ``env`` line) with, per library:
 * ``max_abs_err`` against pywt on the case's input.
 
 Targets of issue #12: steady ``ratio_cpu`` vs pywt <= 0.5, ``first_s`` <= 0.5 s, peak memory
-added <= 2x pywt's. Last run (2026-12-02, commit 23eb6cd, seed 0, 7 repeats, load 2.2-2.8,
-``benchmarks/results/wavelets_pywt_{1d,2d}.jsonl``): steady kextras / pywt CPU 0.43-0.88
-(<= 0.5 on ``dwt2`` and ``wavedec`` periodization), first call 0.07-0.21 s CPU after
+added <= 2x pywt's. Last runs (2026-12-02, seed 0, 7 repeats; 1D at commit 23eb6cd, load
+2.8, 2D at c6cf1f3, load 1.55; ``benchmarks/results/wavelets_pywt_{1d,2d}.jsonl``): steady
+kextras / pywt CPU 0.43-0.88 (<= 0.5 on ``dwt2``, ``wavedec`` periodization and, at the
+2D run's lower load, ``wavedec2`` periodization), first call 0.07-0.21 s CPU after
 TensorFlow's 0.04 s runtime start, first-call memory 2.1-3.0x pywt's (start: 4 MB), later
 calls 0.59-1.27x; the tables are in docs/wavelets/benchmarks.md.
 

@@ -9,7 +9,8 @@ import numpy as np
 import tensorflow as tf
 
 from kextras import validation
-from kextras_sci.wavelets import _passes
+from kextras_sci.wavelets import _blocked, _kernels, _passes
+from kextras_sci.wavelets._kernels import select
 from kextras_sci.wavelets._programs import compiled
 from kextras_sci.wavelets._common import (
     _analysis_bands, _as_tensor, _banks, _modes, _no_autograph, _norm_axes, _prepare, _promote,
@@ -97,7 +98,9 @@ def _synthesis_list(parts, banks, modes, axes):
 
     The per-axis passes commute, so they run in the cheapest order: axes with a large
     inner stride (filtered with ``conv2d``) first, while the data is smallest, and the
-    innermost axes (fast blocked ``conv1d``) last.
+    innermost axes (fast blocked ``conv1d``) last; except that short rows of the innermost
+    axis go first, all rows as one signal (``"flat"`` in ``_kernels.select``; the next
+    pass crops the samples that mix two rows).
     """
     nd = len(axes)
     ndim = parts[0].shape.rank
@@ -106,6 +109,10 @@ def _synthesis_list(parts, banks, modes, axes):
         bands = {"".join(k): p for k, p in zip(itertools.product("ad", repeat=nd), parts)}
         positions = list(range(nd))
         order = sorted(positions, key=lambda i: (-(ndim - 1 - axes[i]), -i))
+        flat = _flat_axis(parts, order[-1], axes, modes)
+        if flat is not None:
+            order = [flat] + order[:-1]
+        valid = None
         for i in order:
             cur = positions.index(i)
             new = {}
@@ -113,7 +120,12 @@ def _synthesis_list(parts, banks, modes, axes):
                 if key[cur] != "a":
                     continue
                 dkey = key[:cur] + "d" + key[cur + 1:]
-                new[key[:cur] + key[cur + 1:]] = _passes.synthesis_pair(bands[key], bands[dkey], axes[i], banks[i], modes[i])
+                if i == flat:
+                    rec = _blocked.flat_synthesis(bands[key], bands[dkey], banks[i])
+                else:
+                    rec = _passes.synthesis_pair(bands[key], bands[dkey], axes[i], banks[i], modes[i], valid)
+                new[key[:cur] + key[cur + 1:]] = rec
+            valid = 2 * parts[0].shape[-1] - banks[i].rec_len + 2 if i == flat else None
             bands = new
             positions.pop(cur)
         return bands[""]
@@ -124,6 +136,19 @@ def _synthesis_list(parts, banks, modes, axes):
         im = run([tf.math.imag(p) for p in parts])
         return tf.complex(re, im)
     return run(parts)
+
+
+def _flat_axis(parts, i, axes, modes):
+    """``i`` when its pass (the innermost axis, not the only one, not repeated) runs first
+    as ``"flat"``."""
+    shape = parts[0].shape.as_list()
+    if len(axes) < 2 or axes[i] != len(shape) - 1 or list(axes).count(axes[i]) > 1:
+        return None
+    if modes[i] == "periodization" or None in shape:
+        return None
+    if any(p.shape.as_list() != shape for p in parts):
+        return None
+    return i if select(_kernels._prod(shape[:-1]), shape[-1], 1, inverse=True, flat=True) == "flat" else None
 
 
 @compiled(("data",))

@@ -69,19 +69,25 @@ THRESHOLDS = {
     "matmul_max_len": 192,
     "group_rows": 32,
     # analysis into two separate bands along the innermost axis (Q = 1) at least this long:
-    # the signal folded into blocks (``_passes._block_analysis``); shorter: ``conv1d``
+    # the signal folded into blocks (``_blocked._block_analysis``); shorter: ``conv1d``
     "analysis_block_min_len": 32,
+    # inverse along the innermost axis (Q = 1) rows this short, when a later pass crops
+    # (multi-axis inverse): every row in one long signal (``_blocked.flat_synthesis``)
+    "flat_max_len": 192,
 }
 
 
-def select(P, n, Q, inverse=False, block=False, depthwise=False):
+def select(P, n, Q, inverse=False, block=False, depthwise=False, flat=False):
     """The kernel of one pass over a ``[P, n, Q]`` view, from :data:`THRESHOLDS`.
 
-    For the inverse ``"gemm"``, ``"block"`` or ``"matmul"``; else ``"conv1d"``
-    (block-diagonal, small ``Q``), ``"depthwise"`` (static ``Q``; allowed by ``depthwise``:
-    one input channel, the bands go right after the filtered axis) or ``"conv2d"``;
-    ``block``: the analysis may return two separate bands (``"block"`` is possible).
+    For the inverse ``"flat"`` (allowed by ``flat``: a later pass crops the rows),
+    ``"gemm"``, ``"block"`` or ``"matmul"``; else ``"conv1d"`` (block-diagonal, small
+    ``Q``), ``"depthwise"`` (static ``Q``; allowed by ``depthwise``: one input channel, the
+    bands go right after the filtered axis) or ``"conv2d"``; ``block``: the analysis may
+    return two separate bands (``"block"`` is possible).
     """
+    if flat and inverse and _is_static(P, Q, n) and Q == 1 and n <= THRESHOLDS["flat_max_len"]:
+        return "flat"
     if block and _is_static(Q, n) and Q == 1 and n >= THRESHOLDS["analysis_block_min_len"]:
         return "block"
     if inverse:
@@ -200,7 +206,7 @@ def depthwise_kernels(kern, Q):
 
 
 def block_analysis_kernel(kern, R):
-    """``[2 (band), T, 2 R, R]`` of the blocked analysis (see ``_passes._block_analysis``):
+    """``[2 (band), T, 2 R, R]`` of the blocked analysis (see ``_blocked._block_analysis``):
     ``W[b, t, c, j] = kern[k, 0, b]`` where ``2 R t + c = 2 j + k``."""
     F = kern.shape[0]
     T = (2 * R + F - 3) // (2 * R) + 1
@@ -214,7 +220,7 @@ def block_analysis_kernel(kern, R):
 
 
 def block_synthesis_kernel(kern, R, Q):
-    """``[2, T, R Q, 2 R Q]`` of the blocked polyphase inverse (see ``_passes._block_synthesis``):
+    """``[2, T, R Q, 2 R Q]`` of the blocked polyphase inverse (see ``_blocked._block_synthesis``):
     ``W[s, t, (jj, q), (j, r, q)] = kern[u, s, r]`` where ``t R + jj = j + u``."""
     K = kern.shape[0]
     T = 1 + -(-(K - 1) // R)

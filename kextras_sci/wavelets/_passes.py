@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from kextras_sci.wavelets._blocked import _block_analysis, _block_synthesis
 from kextras_sci.wavelets._extend import extend
 from kextras_sci.wavelets._kernels import (
     _analysis_kernel, _check_static_len, _crop_axis, _is_static, _iswt_kernel, _prod,
-    _ops, _reshape, _synthesis_kernel, _synthesis_lengths, _synthesis_matrix, as_kernel,
-    block_analysis_kernel, block_diagonal, block_synthesis_kernel, depthwise_kernels,
-    grouped_synthesis, select,
-    static_or_dynamic_shape,
+    _reshape, _synthesis_kernel, _synthesis_lengths, _synthesis_matrix, as_kernel,
+    block_diagonal, depthwise_kernels, grouped_synthesis, select, static_or_dynamic_shape,
 )
 
 # ----------------------------------------------------------------------------- passes
@@ -186,75 +185,29 @@ def iswt_axis(y, axis, bank, dilation):
     return _reshape(out, _out_shape(shape, axis, n, B2 // 2))
 
 
-def _block_synthesis(a3, d3, L, Q, kern, wrap, start, length):
-    """Polyphase synthesis with the signal folded into blocks of ``R`` samples.
-
-    ``a3, d3 [P, L, Q]``; ``wrap`` samples of periodic extension on each side
-    (periodization). One concat lays out ``[ext(a), 0.., ext(d), 0..]`` along axis 1,
-    viewed as ``[P, 2 (a, d), nb, R Q]``; one ``conv2d`` whose height covers the two bands
-    applies the ``K``-tap, 2-phase polyphase filter as a ``T = 1 + ceil((K - 1) / R)``-tap
-    convolution with ``R Q`` input and ``2 R Q`` output channels (oneDNN is slow with one or
-    two channels: a few times more multiply-adds, several times faster, and no interleaving
-    copy of the two bands). Returns samples ``start .. start + length - 1`` (``start`` 0 or
-    1, folded into the kernel) of the interleaved even/odd output, ``[P, length, Q]``; with
-    ``nb`` as small as the outputs allow, no final crop is needed when ``R`` divides them.
-    """
-    kern = _shifted(kern, start)
-    K = kern.shape[0]
-    R = 8 if Q == 1 else 4
-    T = 1 + -(-(K - 1) // R)
-    W = as_kernel(block_synthesis_kernel(kern, R, Q), a3.dtype)
-    P = static_or_dynamic_shape(a3)[0]
-    lens = [L + 2 * wrap] * 2 if wrap else [static_or_dynamic_shape(t)[1] for t in (a3, d3)]
-    if _is_static(length, *lens):
-        nb = max(-(-length // (2 * R)) + T - 1, -(-max(lens) // R))
-    else:
-        nb = (tf.maximum(lens[0], lens[1]) + R - 1) // R + T - 1
-    pieces = []
-    for t_, n_ in zip((a3, d3), lens):
-        # samples past what the outputs use need no particular value: zeros as filler, and
-        # an ``a3`` one sample longer than ``d3`` (waverec's rule) needs no crop
-        pieces += [t_[:, L - wrap:L], t_, t_[:, :wrap]] if wrap else [t_]
-        pieces.append(tf.zeros(_shape_arg([P, nb * R - n_, Q]), a3.dtype))
-    x = _reshape(tf.concat(pieces, axis=1), [P, 2, nb, R * Q])
-    y = tf.nn.conv2d(x, W, 1, "VALID")  # [P, 1, nb - T + 1, 2 R Q]
-    n_out = (nb - T + 1) * 2 * R
-    y = _reshape(y, [P, n_out, Q])
-    return y if _is_static(n_out, length) and n_out == length else y[:, :length]
-
-
-def _shifted(kern, start):
-    """Polyphase kernel ``[K (+1), 2, 2]`` of the output shifted by ``start`` (0 or 1)
-    samples: ``k'[u, s, 0] = k[u, s, 1]``, ``k'[u, s, 1] = k[u - 1, s, 0]``."""
-    if not start:
-        return kern
-    xp = _ops(kern)
-    zero = kern[:1, :, :1] * 0
-    return xp.concat([xp.concat([kern[:, :, 1:], zero], 0), xp.concat([zero, kern[:, :, :1]], 0)], 2)
-
-
-def _matmul_synthesis(a3, d3, bank, L, mode):
+def _matmul_synthesis(a3, d3, bank, L, mode, valid=None):
     """``[P, out_len, Q]`` from ``a3, d3 [P, L, Q]`` by the synthesis matrix: in groups of
     output rows when ``grouped_synthesis`` finds them (one concat gathers each group's
     window of both bands, ``[P, G, 2 Lw, Q]``; one matmul with ``[G, rows, 2 Lw]``), else
-    dense (``[out_len, 2 L] @ [P, 2 L, Q]``)."""
+    dense (``[out_len, 2 L] @ [P, 2 L, Q]``). ``valid``: ``a3, d3`` are ``[P, L, Q', W]``
+    of which only the first ``valid`` of ``W`` are used (cropped by the gathering concat;
+    ``Q = Q' valid``)."""
     P = static_or_dynamic_shape(a3)[0]
-    grouped = grouped_synthesis(bank, L, mode)
+    grouped = None if valid is not None and not _is_static(L) else grouped_synthesis(bank, L, mode)
+    if valid is not None and grouped is None:
+        a3, d3 = (_reshape(t[..., :valid], [P, L, -1]) for t in (a3, d3))
+        valid = None
     if grouped is None:
         S = as_kernel(_synthesis_matrix(bank, L, mode), a3.dtype)[None]
         return tf.linalg.matmul(S, tf.concat([a3, d3], axis=1))
     W, windows = grouped
     G, rows, width = W.shape[0], W.shape[1], W.shape[2]
-    pieces = [t[:, lo:hi] for win in windows for t in (a3, d3) for lo, hi in win]
-    Q = static_or_dynamic_shape(a3)[2]
-    x = _reshape(tf.concat(pieces, axis=1), [P, G, width, Q])
+    crop = () if valid is None else (Ellipsis, slice(0, valid))  # one slice op per piece
+    pieces = [t[(slice(None), slice(lo, hi)) + crop] for win in windows for t in (a3, d3) for lo, hi in win]
+    x = tf.concat(pieces, axis=1)
+    Q = _prod(static_or_dynamic_shape(x)[2:])
+    x = _reshape(x, [P, G, width, Q])
     return _reshape(tf.linalg.matmul(as_kernel(W, a3.dtype), x), [P, G * rows, Q])
-
-
-def _shape_arg(shape):
-    if all(isinstance(d, int) for d in shape):
-        return shape
-    return tf.stack([tf.cast(d, tf.int32) for d in shape])
 
 
 def analysis_pair(x, axis, bank, mode):
@@ -268,43 +221,6 @@ def analysis_pair(x, axis, bank, mode):
     return tuple(split_bands(analysis_axis(x[..., None], axis, bank, mode), 2))
 
 
-def _block_analysis(x, axis, bank, mode):
-    """Analysis along the innermost ``axis`` with the signal folded into blocks of ``2 R``.
-
-    The extended signal, ``R`` outputs per block longer than needed (the extension simply
-    goes on), viewed as ``[P, nb, 2 R]``; per band one ``conv1d`` with ``2 R`` input and ``R``
-    output channels and ``T`` taps gives ``[P, nb - T + 1, R]``, i.e. the band's coefficients
-    contiguous (no band axis to transpose away), cropped to ``L`` when ``R`` does not divide it.
-    """
-    shape = static_or_dynamic_shape(x)
-    F = bank.dec_len
-    n = shape[axis]
-    P = _prod(shape[:axis])
-    R = 8
-    x3 = _reshape(x, [P, n, 1])
-    kern = _analysis_kernel(bank)  # [F, 1, 2]
-    T = (2 * R + F - 3) // (2 * R) + 1
-    if mode == "periodization":
-        M = n + n % 2
-        L = M // 2
-        if n % 2:
-            x3 = tf.concat([x3, x3[:, n - 1:]], axis=1)
-        n_src, start, ext_mode = M, 1 - F // 2, "periodic"
-    else:
-        L = (n + F - 1) // 2
-        n_src, start, ext_mode = n, 2 - F, mode
-    nbo = -(-L // R)
-    nb = nbo + T - 1
-    xe = _reshape(extend(x3, n_src, start, nb * 2 * R, ext_mode), [P, nb, 2 * R])
-    W = as_kernel(block_analysis_kernel(kern, R), x.dtype)
-    out = []
-    for b in range(2):
-        y = _reshape(tf.nn.conv1d(xe, W[b], 1, "VALID"), [P, nbo * R])
-        y = y if nbo * R == L else y[:, :L]
-        out.append(_reshape(y, list(shape[:axis]) + [L]))
-    return tuple(out)
-
-
 def split_bands(y, num):
     """The ``num`` trailing bands of ``y`` as separate tensors.
 
@@ -314,14 +230,25 @@ def split_bands(y, num):
     return tf.unstack(tf.transpose(y, [rank - 1] + list(range(rank - 1))), num=num, axis=0)
 
 
-def synthesis_pair(a, d, axis, bank, mode):
+def synthesis_pair(a, d, axis, bank, mode, valid=None):
     """Inverse pass along ``axis`` from two separate coefficient tensors.
 
     Same result as :func:`synthesis_axis` on ``tf.stack([a, d], -1)`` but without
     interleaving the two inputs in memory (used by the public ``idwt*``/``waverec*``).
     ``a`` may be one sample longer than ``d`` along ``axis`` (``waverec``'s rule: it is
-    cropped to the length of ``d``).
+    cropped to the length of ``d``). ``valid``: only the first ``valid`` samples of the
+    last axis (not ``axis``) are used (``_blocked.flat_synthesis``'s rows).
     """
+    if valid is not None:
+        shape = static_or_dynamic_shape(d)
+        P, L = _prod(shape[:axis]), shape[axis]
+        if a.shape[axis] == L and select(P, L, _prod(shape[axis + 1:]), inverse=True) == "matmul":
+            # the crop is folded into the matmul's gathering concat
+            view = [P, L, _prod(shape[axis + 1:-1]), shape[-1]]
+            rec = _matmul_synthesis(_reshape(a, view), _reshape(d, view), bank, L, mode, valid)
+            out_len = _synthesis_lengths(L, bank.rec_len, mode)[2]
+            return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:-1]) + [valid])
+        a, d = a[..., :valid], d[..., :valid]
     shape = static_or_dynamic_shape(d)
     F = bank.rec_len
     L = shape[axis]
@@ -332,7 +259,7 @@ def synthesis_pair(a, d, axis, bank, mode):
     kernel = select(P, L, Q, inverse=True)
     pad, offset, out_len = _synthesis_lengths(L, F, mode)
     if kernel == "block" and not pad and La is not None:
-        # blocked layout: an uncropped approximation is harmless (see _block_synthesis)
+        # blocked layout: an uncropped approximation is harmless (see _blocked._block_synthesis)
         a3 = _reshape(a, [P, La, Q])
         d3 = _reshape(d, [P, L, Q])
         rec = _block_synthesis(a3, d3, L, Q, _synthesis_kernel(bank), 0, 0, out_len)

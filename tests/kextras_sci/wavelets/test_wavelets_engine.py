@@ -10,7 +10,7 @@ import pywt
 import tensorflow as tf
 
 import kextras_sci.wavelets as kw
-from kextras_sci.wavelets import _kernels, _passes
+from kextras_sci.wavelets import _blocked, _dwt, _kernels, _passes
 from kextras_sci.wavelets._filters import get_wavelet
 from kextras_sci.wavelets.layers import _base
 
@@ -73,6 +73,8 @@ def test_kernel_choice_table():
     assert sel(4, 100, 17, depthwise=True) == "depthwise" and sel(4, 100, 16, depthwise=True) == "conv1d"
     assert sel(4, 100, tf.constant(17), depthwise=True) == "conv2d"
     assert sel(4, tf.constant(3), tf.constant(2)) == "conv2d"  # dynamic sizes: the general kernel
+    assert sel(4, 40, 1, inverse=True, flat=True) == "flat" and sel(4, 300, 1, inverse=True, flat=True) == "block"
+    assert sel(4, 40, 2, inverse=True, flat=True) == "block" and sel(4, tf.constant(40), 1, inverse=True, flat=True) == "block"
 
 
 @pytest.mark.parametrize("dilation", [1, 2])
@@ -195,3 +197,42 @@ def test_waverec_blocked_levels_match_pywt(mode, name):
         np.testing.assert_allclose(kw.waverec(c32, name, mode).numpy(), pywt.waverec(c32, name, mode), atol=2e-5)
         cz = [a + 1j * a[::-1] for a in c]
         np.testing.assert_allclose(kw.waverec(cz, name, mode).numpy(), pywt.waverec(cz, name, mode), atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["haar", "db4", "bior3.5"])
+@pytest.mark.parametrize("tensor_filters", [False, True])
+def test_flat_synthesis_rows_then_cropping_pass_match_pywt(name, tensor_filters):
+    """All rows in one signal: per row the pass' samples, then F - 2 samples that mix two
+    rows; the next pass crops them (grouped matmul: in its gathering concat, else first).
+    Sizes whose product is not a multiple of the block (zeros appended)."""
+    bank = _tensor_bank(name) if tensor_filters else get_wavelet(name)
+    F = get_wavelet(name).rec_len
+    for shape in ((3, 5, 13), (2, 7, 40), (2, 130, 9)):
+        a, d = RNG.standard_normal(shape), RNG.standard_normal(shape)
+        rec = _blocked.flat_synthesis(tf.constant(a), tf.constant(d), bank).numpy()
+        assert rec.shape == shape[:-1] + (2 * shape[-1],)
+        np.testing.assert_allclose(rec[..., :2 * shape[-1] - F + 2], pywt.idwt(a, d, name, "zero"), atol=1e-12)
+        x = RNG.standard_normal((shape[0], 2 * shape[1], 2 * shape[2]))
+        c = pywt.dwt2(x, name, "reflect", axes=(1, 2))
+        parts = [tf.constant(p) for p in (c[0], c[1][1], c[1][0], c[1][2])]  # aa, ad, da, dd
+        assert _dwt._flat_axis(parts, 1, [1, 2], ["reflect"] * 2) == 1
+        got = _dwt._synthesis_list(parts, [bank] * 2, ["reflect"] * 2, [1, 2])
+        np.testing.assert_allclose(got.numpy(), pywt.idwt2(c, name, "reflect", axes=(1, 2)), atol=1e-12)
+    assert _dwt._flat_axis(parts, 1, [1, 2], ["reflect", "periodization"]) is None  # periodic rows wrap
+    assert _dwt._flat_axis(parts, 1, [2, 2], ["reflect"] * 2) is None  # the next pass filters the rows
+    c = pywt.dwtn(RNG.standard_normal((4, 30)), "db2", "symmetric", axes=(1, 1))
+    np.testing.assert_allclose(kw.idwtn(c, "db2", "symmetric", axes=(1, 1)).numpy(),
+                               pywt.idwtn(c, "db2", "symmetric", axes=(1, 1)), atol=1e-12)
+
+
+def test_flat_synthesis_gradients_match_finite_differences():
+    c = pywt.dwt2(RNG.standard_normal((2, 20, 22)), "db4", "symmetric")
+    coeffs = [tf.Variable(c[0]), tuple(tf.Variable(v) for v in c[1])]
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(kw.idwt2(coeffs, "db4", "symmetric") ** 2)
+    grad = tape.gradient(loss, coeffs[0]).numpy()
+    eps = 1e-6
+    bumped = np.array(c[0])
+    bumped[1, 3, 4] += eps
+    fd = (np.sum(pywt.idwt2((bumped, c[1]), "db4", "symmetric") ** 2) - np.sum(pywt.idwt2(c, "db4", "symmetric") ** 2)) / eps
+    np.testing.assert_allclose(grad[1, 3, 4], fd, rtol=1e-4)
