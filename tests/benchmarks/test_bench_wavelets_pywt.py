@@ -68,3 +68,19 @@ def test_spread_and_error(bench):
     a = [np.zeros((2, 3)), np.ones(4)]
     assert bench.max_err(a, [np.zeros((2, 3)), np.full(4, 1.5)]) == 0.5
     assert "shapes differ" in bench.max_err(a, [np.zeros((3, 2)), np.ones(4)])
+
+
+@pytest.mark.parametrize("lib", ["kextras", "pywt"])
+def test_probe_reports_runtime_start_apart_from_first_call(bench, lib):
+    """TensorFlow's one-time start is its own field; pywt (no runtime) has none."""
+    bench.setup_threads(lib)
+    row = bench.probe(lib, "dwt2 symmetric", seed=0)
+    for key in ("first_s", "first_cpu_s", "second_s", "new_shape_first_s", "peak_added_first_mb",
+                "peak_added_steady_mb"):
+        assert isinstance(row[key], (int, float)) and row[key] >= 0, key
+    start = {k for k in row if k.startswith("runtime_start")}
+    if lib == "pywt":
+        assert start == set()
+    else:
+        assert start == {"runtime_start_s", "runtime_start_cpu_s", "runtime_start_peak_mb"}
+        assert row["runtime_start_s"] >= 0 and row["runtime_start_peak_mb"] >= 0
