@@ -1,7 +1,10 @@
-"""Shared parts of ``bench_pde_deepxde_examples.py``: the cases' constants, reference
-solutions and test sets (the same for both sides) and the error measure."""
+"""Shared parts of ``bench_pde_deepxde_examples.py`` (and its two follow-up scripts): the
+cases' constants, reference solutions and test sets (the same for both sides), the error
+measure and the reader of a run's JSON lines."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 
@@ -70,3 +73,8 @@ def rel(pred, ref):
     pred, ref = np.asarray(pred, np.float64).reshape(np.shape(ref)), np.asarray(ref, np.float64)
     return float(np.linalg.norm(pred - ref) / np.linalg.norm(ref))
 
+
+def json_rows(path):
+    """The result rows (JSON objects, one per line) of a benchmark run's output file."""
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.startswith("{")]

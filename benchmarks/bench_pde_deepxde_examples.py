@@ -58,7 +58,7 @@ import numpy as np  # noqa: E402
 
 import _deepxde_examples_deepxde as dde_cases  # noqa: E402
 import _deepxde_examples_kextras as kx_cases  # noqa: E402
-from _deepxde_examples_reference import test_sets  # noqa: E402
+from _deepxde_examples_reference import json_rows, test_sets  # noqa: E402
 
 CASES = ("poisson_1d", "poisson_lshape", "helmholtz_hole", "diffusion", "ode_system", "lorenz_inverse")
 # Adam steps (then L-BFGS iterations) per case: DeepXDE's examples, and the --quick cut
@@ -134,7 +134,7 @@ def run(case, seed, quick, extras, adam_steps=None, lbfgs_iters=None):
 def table(path):
     """The markdown table of docs/pde/benchmarks.md from JSON lines: one row per case, schedule and commit
     measured, median [min, max] over its seeds."""
-    rows = [json.loads(line) for line in open(path) if line.startswith("{")]
+    rows = json_rows(path)
     f = lambda v: f"{np.median(v):.1e} [{min(v):.1e}, {max(v):.1e}]" if len(v) > 1 else f"{v[0]:.1e}"  # noqa: E731
     out = ["| case | schedule (Adam + L-BFGS) | commit | seeds | lines kextras / DeepXDE | rel. L2 kextras "
            "| rel. L2 DeepXDE | CPU s kextras / DeepXDE |", "|---|---|---|---|---|---|---|---|"]

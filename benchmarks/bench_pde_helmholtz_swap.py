@@ -28,7 +28,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 from _deepxde_examples_kextras import kx_net  # noqa: E402
-from _deepxde_examples_reference import HOLE_R, K0, rel, test_sets  # noqa: E402
+from _deepxde_examples_reference import HOLE_R, K0, json_rows, rel, test_sets  # noqa: E402
 
 
 def deepxde_setup(seed):
@@ -99,7 +99,7 @@ def kextras_run(seed, steps, points, weights, eps):
 
 def table(path):
     """The markdown table of docs/pde/benchmarks.md (Helmholtz section) from this script's JSON lines."""
-    rows = [json.loads(line) for line in open(path) if line.startswith("{")]
+    rows = json_rows(path)
     out = ["| seed | side | points | initial weights | Adam eps | rel. L2 | loss at steps 1400 / 1600 / end | CPU s |",
            "|---|---|---|---|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: (r["seed"], r["side"] != "kextras", r["points"], r["init"], -r["eps"])):

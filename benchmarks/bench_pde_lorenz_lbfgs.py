@@ -29,7 +29,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 from _deepxde_examples_kextras import kx_net  # noqa: E402
-from _deepxde_examples_reference import LORENZ_C, lorenz_data, rel  # noqa: E402
+from _deepxde_examples_reference import LORENZ_C, json_rows, lorenz_data, rel  # noqa: E402
 
 
 def stop(message):
@@ -42,7 +42,7 @@ def stop(message):
 
 def table(path):
     """The markdown table of docs/pde/benchmarks.md (Lorenz section) from this script's JSON lines."""
-    rows = [json.loads(line) for line in open(path) if line.startswith("{")]
+    rows = json_rows(path)
     out = ["| seed | weighting | L-BFGS backend | rel. error after Adam | after L-BFGS | (C1, C2, C3) "
            "| L-BFGS iterations | stop | L-BFGS CPU s |", "|---|---|---|---|---|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: (r["seed"], r["weights"], r["backend"])):
