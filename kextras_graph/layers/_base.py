@@ -18,18 +18,12 @@ import keras
 import tensorflow as tf
 
 from kextras import validation
-from kextras_graph.layers._eager import EagerFunction
+from kextras_graph.ops._eager import EagerFunction
 from kextras_graph.ops.graph_batch import (
-    INDEX_DTYPE,
     INVALID_MESSAGE,
     STRUCTURE_KEY,
     GraphBatch,
-    check_edge_features,
-    disjoint_structure,
-    numpy_structure,
     ragged_to_disjoint,
-    row_ids,
-    validate_graph_inputs,
 )
 
 def resolve_sparse(sparse):
@@ -151,36 +145,6 @@ def poison(values, invalid):
         return values + tf.where(invalid, nan, tf.zeros([], values.dtype))
 
 
-# ------------------------------------------------------- the eager structure build
-
-def _structure_step(static, node_splits, local, edge_splits):
-    num_nodes = tf.cast(node_splits[-1], INDEX_DTYPE)
-    return disjoint_structure(node_splits, local, edge_splits, num_nodes, row_ids(node_splits))
-
-
-def _numpy_structure(static, node_splits, local, edge_splits):
-    return numpy_structure(node_splits, local, edge_splits)
-
-
-# One function for every layer (an explicit, bounded, thread-safe object): the ~25 ops of
-# the structure as one call, which leaves the caches warmer for the layer's own step than
-# the NumPy build of ``ops.graph_structure`` (about the same cost alone, less in a
-# forward). Calls it does not trace (warm-up, bound, strategies) use NumPy.
-_STRUCTURE = EagerFunction(_structure_step, fallback=_numpy_structure)
-
-
-def eager_structure(nodes, edges):
-    """``ops.graph_structure(nodes, edges)`` of checked ragged inputs in eager mode, through
-    ``_STRUCTURE``; a bad batch raises the ValueError of ``ops.graph_structure`` (which
-    names the bad edge)."""
-    args = (nodes.row_splits, edges.values, edges.row_splits)
-    try:
-        return _STRUCTURE(None, *args)
-    except tf.errors.InvalidArgumentError:  # the assertion of a traced call
-        numpy_structure(*args)  # raises the ValueError that says which edge
-        raise
-
-
 # ------------------------------------------------------------------ the flat step
 
 _SPLITS = ("node_row_splits", "edge_row_splits")
@@ -244,7 +208,7 @@ class GraphLayer(keras.layers.Layer):
 
     A class that sets ``eager_function = True`` (every built-in layer whose step is
     traceable) runs ``call_graph`` as one call of a traced function when it is called
-    eagerly (:class:`~kextras_graph.layers._eager.EagerFunction`: after two plain calls,
+    eagerly (:class:`~kextras_graph.ops._eager.EagerFunction`: after two plain calls,
     bounded traces), given only the structure entries and row splits it read in those
     calls (``_step_fields``; one it reads only when traced is added by a retrace); the
     default False runs it op by op.
@@ -280,11 +244,6 @@ class GraphLayer(keras.layers.Layer):
         """Creates the layer's weights; ``edge_dim`` is None without edge features."""
 
     def graph_batch(self, nodes, edges, edge_features, structure):
-        if structure is None and tf.executing_eagerly():
-            validate_graph_inputs(nodes, edges, edge_features)
-            if edge_features is not None:  # one row per edge (ValueError)
-                check_edge_features(edges, edge_features)
-            structure = eager_structure(nodes, edges)
         graph = ragged_to_disjoint(nodes, edges, edge_features, structure=structure)
         graph.nodes = tf.cast(graph.nodes, self.compute_dtype)
         if graph.edge_features is not None:

@@ -4,7 +4,7 @@ import keras
 import tensorflow as tf
 
 from kextras_graph.layers._base import feature_dim, split_input_shape, unpack_graph_inputs
-from kextras_graph.layers._eager import EagerFunction
+from kextras_graph.ops._eager import EagerFunction
 from kextras_graph.ops.graph_batch import row_ids
 
 

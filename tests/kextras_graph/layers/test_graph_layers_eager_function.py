@@ -1,4 +1,4 @@
-"""The eager fast path: a layer's flat step as one tf.function call (layers/_eager.py).
+"""The eager fast path: a layer's flat step as one tf.function call (ops/_eager.py).
 
 Built-in layers run ``call_graph`` (convs) or ``pool`` (global pools) through
 ``EagerFunction`` (one ``ConcreteFunction`` per key) from their third eager call on. These
@@ -19,7 +19,7 @@ import tensorflow as tf
 import graph_layer_reference as ref
 from test_graph_layers_reference import CONV_CASES, EDGE_FEATURE_CASES, F, FE, POOL_CASES
 from kextras_graph.layers import GATConv, GCNConv, GlobalMeanPool, RGCNConv
-from kextras_graph.layers._eager import EagerFunction
+from kextras_graph.ops._eager import EagerFunction
 
 
 def _batches(case, count=4, f=F, fe=FE):

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kextras_graph import ops
-from kextras_graph.layers._base import eager_structure
+from kextras_graph.ops.graph_batch import _eager_structure as eager_structure
 
 
 def _reference(lengths, edge_lengths, local):
