@@ -24,7 +24,8 @@ second, interleaved ABBA rounds, wall clock and process CPU time):
 Measured (2 Dec 2026, ``--threads 1``, 3 runs, CPU time, load 2.4-2.9): ``eager_vs_traced``
 3.39-3.43 / 1.27-1.30 ms, ratio 2.62-2.67 (per-round IQR 2.54-2.78), from 4.60-4.72 /
 1.18-1.23 ms, 3.86-3.91 before the steps became ``ConcreteFunction`` calls (main
-``cc9f407``); ``eager_breakdown``: Keras' ``__call__`` on the graph dict (0.20 ms, 0.12 on
+``cc9f407``); on an idle machine (load 1.1-1.4, 3 runs) 3.34-3.46 / 1.10-1.13 ms, ratio
+2.99-3.05 (the traced side gains more from an idle machine); ``eager_breakdown``: Keras' ``__call__`` on the graph dict (0.20 ms, 0.12 on
 nodes and edges alone) plus one function call per layer keep it above 2x
 (docs/graph/benchmarks.md).
 
