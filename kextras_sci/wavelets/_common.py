@@ -37,12 +37,8 @@ def _as_tensor(x, name="data"):
         a = np.asarray(x)
         if a.dtype.kind not in "biufc":
             raise TypeError(f"`{name}` must be a numeric array. Received dtype {a.dtype}.")
-        kind, size = a.dtype.kind, a.dtype.itemsize
-        if kind in "biu" or (kind == "f" and size > 8):
-            a = a.astype(np.float64)
-        elif kind == "c" and size > 16:
-            a = a.astype(np.complex128)
-        t = _from_numpy(a)
+        target = _tensor_dtype(a.dtype).as_numpy_dtype
+        t = _from_numpy(a if a.dtype == target else a.astype(target))
     if t.dtype.is_integer or t.dtype == tf.bool:
         t = tf.cast(t, tf.float64)
     if t.dtype in _HALF:
@@ -50,6 +46,18 @@ def _as_tensor(x, name="data"):
     if not (t.dtype.is_floating or t.dtype.is_complex):
         raise TypeError(f"`{name}` must be a numeric tensor. Received dtype {t.dtype.name}.")
     return t
+
+
+def _tensor_dtype(dtype):
+    """The ``tf.DType`` a NumPy array of ``dtype`` is computed in (:func:`_as_tensor`'s rules)."""
+    kind, size = dtype.kind, dtype.itemsize
+    if kind in "biu" or (kind == "f" and size > 8):
+        return tf.float64
+    if kind == "f" and size < 4:
+        return tf.float32
+    if kind == "c" and size > 16:
+        return tf.complex128
+    return tf.as_dtype(dtype.newbyteorder("="))
 
 
 # DLPack imports a buffer TensorFlow's kernels may read with aligned vector loads
