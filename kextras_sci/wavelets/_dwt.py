@@ -39,7 +39,8 @@ def dwtn(data, wavelet, mode="symmetric", axes=None):
         letter = first axis). Along each axis the length is ``floor((N + F - 1) / 2)``
         (``ceil(N / 2)`` for ``periodization``).
     """
-    x, banks, modes, axes = _prepare(data, wavelet, mode, axes)
+    # an aligned NumPy input is read in place (see _from_numpy): every band is computed
+    x, banks, modes, axes = _prepare(data, wavelet, mode, axes, share=True)
     keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
     return dict(zip(keys, _analysis_bands(x, banks, modes, axes)))
 
@@ -68,7 +69,8 @@ def idwtn(coeffs, wavelet, mode="symmetric", axes=None):
 def _idwtn(coeffs, wavelet, mode, axes):
     """:func:`idwtn` of a dict without ``None`` values that the caller hands over: it is
     emptied as its bands are converted, and the bands are dropped as the passes consume
-    them (an eager call frees each band's copy, or its intermediate, once used)."""
+    them (an eager call frees each band's copy, or its intermediate, once used). Aligned
+    NumPy bands are read in place (see _from_numpy): the result is computed by the passes."""
     bad = [k for k in coeffs if not isinstance(k, str) or not k or not set(k) <= set("ad")]
     if bad:
         raise ValueError(f"The following invalid keys were found in the detail coefficient dictionary: {bad}.")
@@ -79,7 +81,7 @@ def _idwtn(coeffs, wavelet, mode, axes):
         raise ValueError("All detail coefficient names must have equal length.")
     nd = lens.pop()
     names = list(coeffs)
-    tensors = dict(zip(names, _promote([_as_tensor(coeffs.pop(k), f"coeffs[{k!r}]") for k in names])))
+    tensors = dict(zip(names, _promote([_as_tensor(coeffs.pop(k), f"coeffs[{k!r}]", share=True) for k in names])))
     ref = next(iter(tensors.values()))
     shapes = {tuple(t.shape.as_list()) for t in tensors.values()}
     if any(None not in s for s in shapes) and len({s for s in shapes if None not in s}) > 1:

@@ -64,11 +64,13 @@ def wavedecn(data, wavelet, mode="symmetric", level=None, axes=None):
     Returns:
         ``[cAn, {'ad': ..., 'da': ..., 'dd': ...}_n, ..., {...}_1]``.
     """
-    x, banks, modes, axes = _prepare(data, wavelet, mode, axes, unique="wavedecn", check_len=False)
+    # an aligned NumPy input is read in place (see _from_numpy): every output below level 0
+    # is computed by the passes; level 0 returns a copy
+    x, banks, modes, axes = _prepare(data, wavelet, mode, axes, unique="wavedecn", check_len=False, share=True)
     shape = x.shape.as_list()
     level = _check_level([shape[a] for a in axes], [b.dec_len for b in banks], level)
     if level == 0:
-        return [x]
+        return [_as_tensor(data, "data") if isinstance(data, np.ndarray) else x]
     check_lengths(x, axes, modes)
     keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
     details = []
@@ -172,9 +174,11 @@ def waverecn(coeffs, wavelet, mode="symmetric", axes=None):
     for d in ds:
         if a is None and not d:
             continue
-        dd = {k: _as_tensor(v, "coeffs") for k, v in d.items()}
+        # aligned NumPy coefficients are read in place (see _from_numpy): the output of
+        # every level is computed by its passes
+        dd = {k: _as_tensor(v, "coeffs", share=True) for k, v in d.items()}
         if a is not None:
-            a = _as_tensor(a, "approximation")
+            a = _as_tensor(a, "approximation", share=True)
             ref = next((v for v in dd.values()), None)
             if ref is not None:
                 ndim = _rank(ref, "detail")

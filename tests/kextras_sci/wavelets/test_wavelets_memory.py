@@ -2,7 +2,8 @@
 arrays through; ``wavedecn`` drops its input after level 1, ``waverecn`` converts each
 level's coefficients when it runs, ``_idwtn``/``_synthesis_list`` drop each band once its
 pass consumed it). Checked by weak references to every tensor ``_from_numpy`` makes (the
-NumPy copies), results against PyWavelets; mutating the input afterwards changes no output."""
+NumPy copies), results against PyWavelets. Aligned NumPy arrays are read in place where
+every output is computed (``share``): mutating any input afterwards changes no output."""
 
 import weakref
 
@@ -30,8 +31,8 @@ def copies(monkeypatch):
     made = []
     original = _common._from_numpy
 
-    def recording(a):
-        t = original(a)
+    def recording(*args):
+        t = original(*args)
         made.append(weakref.ref(t))
         return t
 
@@ -98,22 +99,68 @@ def test_waverec_frees_each_detail_copy_once_used(copies, monkeypatch):
     np.testing.assert_allclose(got.numpy(), pywt.waverec(c, "db3", "symmetric"), atol=1e-12)
 
 
+def _aligned(shape, offset=0):
+    """A float64 array whose data starts ``offset`` bytes past a 64-byte boundary."""
+    n = int(np.prod(shape))
+    buf = np.empty(n * 8 + 128, np.uint8)
+    start = -buf.ctypes.data % 64 + offset
+    return buf[start:start + n * 8].view(np.float64).reshape(shape)
+
+
+def _shared(x, **kwargs):
+    """Whether the tensor made from ``x`` sees a later change of ``x`` (no copy was made)."""
+    t = _common._as_tensor(x, **kwargs)
+    x.flat[0] += 1.0
+    return t.numpy().flat[0] == x.flat[0]
+
+
+def test_aligned_arrays_are_shared_only_when_asked():
+    x = _aligned((4, 64))
+    x[...] = RNG.standard_normal(x.shape)
+    assert _shared(x, share=True)
+    assert not _shared(x)
+    assert not _shared(_aligned((4, 64), offset=8), share=True)
+    assert not _shared(x.T, share=True)  # not C-ordered
+    frozen = x.copy()
+    frozen.flags.writeable = False
+    np.testing.assert_array_equal(_common._as_tensor(frozen, share=True).numpy(), frozen)
+    small = np.arange(6, dtype=np.int16)
+    assert _common._as_tensor(small, share=True).dtype.name == "float64"
+    half = np.ones(4, np.float16)
+    assert _common._as_tensor(half, share=True).dtype.name == "float32"
+
+
 @pytest.mark.parametrize("tier", ["eager", "traced"])
-def test_mutating_the_input_afterwards_changes_no_output(tier):
-    x = RNG.standard_normal((4, 64))
+@pytest.mark.parametrize("offset", [0, 8])
+def test_mutating_the_input_afterwards_changes_no_output(tier, offset):
+    """Aligned inputs (offset 0) are read in place, others copied: in both, every output is
+    the transform's own buffer."""
+    x = _aligned((4, 64), offset)
+    x[...] = RNG.standard_normal(x.shape)
+    c1 = [_aligned((4, 33), offset), _aligned((4, 33), offset)]
+    c2 = [_aligned((4, 10, 8), offset) for _ in range(4)]
+    for c in c1 + c2:
+        c[...] = RNG.standard_normal(c.shape)
     calls = [lambda: kw.wavedec(x, "db2", level=2), lambda: kw.wavedec(x, "db2", level=0),
-             lambda: kw.dwt2(x, "haar"), lambda: kw.waverec([x], "db2"),
-             lambda: kw.wavedec2(x, "db1", level=1)]
+             lambda: kw.dwt2(x, "haar"), lambda: kw.dwt(x, "db2"), lambda: kw.waverec([x], "db2"),
+             lambda: kw.wavedec2(x, "db1", level=1), lambda: kw.wavedecn(x, "db1", level=1),
+             lambda: kw.waverec(c1, "db2"), lambda: kw.idwt(c1[0], c1[1], "db2"),
+             lambda: kw.idwt(c1[0], None, "db2"),
+             lambda: kw.waverec2([c2[0], tuple(c2[1:])], "db2"), lambda: kw.idwt2((c2[0], tuple(c2[1:])), "db2"),
+             lambda: kw.idwtn({"aa": c2[0], "dd": c2[3]}, "haar")]
     for call in calls:
         if tier == "traced":
             call()
         out = call()
         before = [np.array(t) for t in _flat(out)]
-        x[...] = RNG.standard_normal(x.shape)
+        for arr in [x] + c1 + c2:
+            arr[...] = RNG.standard_normal(arr.shape)
         _close(_flat(out), before)
 
 
 def _flat(obj):
+    if isinstance(obj, dict):
+        return [a for k in sorted(obj) for a in _flat(obj[k])]
     if isinstance(obj, (list, tuple)):
         return [a for item in obj for a in _flat(item)]
     return [obj]
