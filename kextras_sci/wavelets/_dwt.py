@@ -134,12 +134,11 @@ def _synthesis_list(parts, banks, modes, axes):
                 if key[cur] != "a":
                     continue
                 dkey = key[:cur] + "d" + key[cur + 1:]
-                a, d = bands.pop(key), bands.pop(dkey)
+                # the bands go to the pass without a name here: nothing holds them after it
                 if i == flat:
-                    rec = _blocked.flat_synthesis(a, d, banks[i])
+                    rec = _blocked.flat_synthesis(bands.pop(key), bands.pop(dkey), banks[i])
                 else:
-                    rec = _passes.synthesis_pair(a, d, axes[i], banks[i], modes[i], valid)
-                a = d = None
+                    rec = _passes.synthesis_pair(bands.pop(key), bands.pop(dkey), axes[i], banks[i], modes[i], valid)
                 new[key[:cur] + key[cur + 1:]] = rec
             valid = 2 * last - banks[i].rec_len + 2 if i == flat else None
             bands = new

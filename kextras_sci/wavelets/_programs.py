@@ -6,7 +6,10 @@ graph optimisation, which for a multilevel transform is a large share of its tim
 the function, its static arguments (wavelet and mode names, level, axes) and the shape and
 dtype of every array argument. Tiering keeps first calls cheap:
 
-* the first call of a signature runs eagerly (no trace: a new shape costs no compile);
+* the first call of a signature runs eagerly (no trace: a new shape costs no compile),
+  NumPy arrays passed through as they are: each function converts an array where it uses
+  it and drops the copy once consumed (see :func:`_converted`), which keeps the eager
+  call's peak memory down;
 * the second call traces one program with that signature's static shapes (the fast
   kernels of ``_kernels.select`` need them) and runs it; later calls reuse it.
 
