@@ -39,8 +39,10 @@ def dwtn(data, wavelet, mode="symmetric", axes=None):
         letter = first axis). Along each axis the length is ``floor((N + F - 1) / 2)``
         (``ceil(N / 2)`` for ``periodization``).
     """
-    # an aligned NumPy input is read in place (see _from_numpy): every band is computed
-    x, banks, modes, axes = _prepare(data, wavelet, mode, axes, share=True)
+    # an aligned NumPy input is read in place (see _from_numpy): every band is computed,
+    # except with no axes (the one "band" is the input)
+    share = axes is None or isinstance(axes, (Integral, np.integer)) or len(axes) > 0
+    x, banks, modes, axes = _prepare(data, wavelet, mode, axes, share=share)
     keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
     return dict(zip(keys, _analysis_bands(x, banks, modes, axes)))
 

@@ -143,6 +143,7 @@ def test_mutating_the_input_afterwards_changes_no_output(tier, offset):
         c[...] = RNG.standard_normal(c.shape)
     calls = [lambda: kw.wavedec(x, "db2", level=2), lambda: kw.wavedec(x, "db2", level=0),
              lambda: kw.dwt2(x, "haar"), lambda: kw.dwt(x, "db2"), lambda: kw.waverec([x], "db2"),
+             lambda: kw.dwtn(x, "haar", axes=()), lambda: kw.dwtn(x, "haar", axes=1),
              lambda: kw.wavedec2(x, "db1", level=1), lambda: kw.wavedecn(x, "db1", level=1),
              lambda: kw.waverec(c1, "db2"), lambda: kw.idwt(c1[0], c1[1], "db2"),
              lambda: kw.idwt(c1[0], None, "db2"),
