@@ -146,7 +146,7 @@ def _converted(values):
 
 
 def _tree(value, name):
-    """``(key, converted)`` of a coefficient structure (lists, tuples, dicts of arrays)."""
+    """``(key, value)`` of a coefficient structure (lists, tuples, dicts of arrays)."""
     if isinstance(value, (list, tuple)):
         parts = [_tree(v, name) for v in value]
         return (type(value).__name__, tuple(p[0] for p in parts)), type(value)(p[1] for p in parts)

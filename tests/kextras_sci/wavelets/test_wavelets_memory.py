@@ -40,6 +40,17 @@ def copies(monkeypatch):
     return made
 
 
+def _spy(monkeypatch, owner, name, record):
+    """Make ``owner.name`` call ``record()`` each time before it runs."""
+    fn = getattr(owner, name)
+
+    def spied(*args):
+        record()
+        return fn(*args)
+
+    monkeypatch.setattr(owner, name, spied)
+
+
 def _alive(refs):
     return sum(r() is not None for r in refs)
 
@@ -52,8 +63,7 @@ def _close(got, ref):
 @pytest.mark.parametrize("mode", ["symmetric", "periodization"])
 def test_wavedec_frees_the_input_copy_after_level_one(mode, copies, monkeypatch):
     seen = []
-    pair = _multilevel._analysis_pair
-    monkeypatch.setattr(_multilevel, "_analysis_pair", lambda *a: (seen.append(_alive(copies)), pair(*a))[1])
+    _spy(monkeypatch, _multilevel, "_analysis_pair", lambda: seen.append(_alive(copies)))
     x = RNG.standard_normal((3, 300))
     got = kw.wavedec(x, "db4", mode, level=3)
     assert len(copies) == 1 and seen == [1, 0, 0]
@@ -62,8 +72,7 @@ def test_wavedec_frees_the_input_copy_after_level_one(mode, copies, monkeypatch)
 
 def test_wavedec2_frees_the_input_copy_after_level_one(copies, monkeypatch):
     seen = []
-    bands = _multilevel._analysis_bands
-    monkeypatch.setattr(_multilevel, "_analysis_bands", lambda *a: (seen.append(_alive(copies)), bands(*a))[1])
+    _spy(monkeypatch, _multilevel, "_analysis_bands", lambda: seen.append(_alive(copies)))
     x = RNG.standard_normal((2, 40, 36))
     got = kw.wavedec2(x, "sym3", "symmetric", level=2)
     assert seen == [1, 0]
@@ -74,11 +83,9 @@ def test_wavedec2_frees_the_input_copy_after_level_one(copies, monkeypatch):
 @pytest.mark.parametrize("mode", ["symmetric", "periodization"])
 def test_waverec2_holds_only_the_running_levels_copies(mode, copies, monkeypatch):
     seen = []
-    idwtn = _multilevel._idwtn
-    monkeypatch.setattr(_multilevel, "_idwtn", lambda dd, *a: (seen.append((len(copies), _alive(copies))), idwtn(dd, *a))[1])
-    pair = _dwt._passes.synthesis_pair
+    _spy(monkeypatch, _multilevel, "_idwtn", lambda: seen.append((len(copies), _alive(copies))))
     passes = []
-    monkeypatch.setattr(_dwt._passes, "synthesis_pair", lambda *a: (passes.append(_alive(copies)), pair(*a))[1])
+    _spy(monkeypatch, _dwt._passes, "synthesis_pair", lambda: passes.append(_alive(copies)))
     c = pywt.wavedec2(RNG.standard_normal((2, 50, 44)), "db2", mode, level=3)
     got = kw.waverec2(c, "db2", mode)
     # level 1: cA3 and its 3 details were copied, later levels copy their 3 details only
@@ -91,8 +98,7 @@ def test_waverec2_holds_only_the_running_levels_copies(mode, copies, monkeypatch
 
 def test_waverec_frees_each_detail_copy_once_used(copies, monkeypatch):
     seen = []
-    synth = _multilevel._synthesis_list
-    monkeypatch.setattr(_multilevel, "_synthesis_list", lambda parts, *a: (seen.append(_alive(copies)), synth(parts, *a))[1])
+    _spy(monkeypatch, _multilevel, "_synthesis_list", lambda: seen.append(_alive(copies)))
     c = pywt.wavedec(RNG.standard_normal((2, 130)), "db3", "symmetric", level=3)
     got = kw.waverec(c, "db3", "symmetric")
     assert seen == [2, 1, 1] and _alive(copies) == 0
