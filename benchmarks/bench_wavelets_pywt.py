@@ -41,11 +41,12 @@ added <= 2x pywt's. Last runs (2026-12-02, seed 0, 7 repeats; 1D at commit 23eb6
 2.8, 2D at c6cf1f3, load 1.55; ``benchmarks/results/wavelets_pywt_{1d,2d}.jsonl``): steady
 kextras / pywt CPU 0.43-0.88 (<= 0.5 on ``dwt2``, ``wavedec`` periodization and, at the
 2D run's lower load, ``wavedec2`` periodization), first call 0.07-0.21 s CPU after
-TensorFlow's 0.04 s runtime start, first-call memory 2.1-3.0x pywt's (start: 4 MB), later
-calls 0.59-1.27x; the tables are in docs/wavelets/benchmarks.md.
+TensorFlow's 0.04 s runtime start; memory (commit 093fcfb, load 2.4, 3 repeats;
+``benchmarks/results/wavelets_pywt_memory.jsonl``): first call 1.95-2.52x pywt's (start:
+4 MB), later calls 0.59-1.27x; the tables are in docs/wavelets/benchmarks.md.
 
     python benchmarks/bench_wavelets_pywt.py [--quick] [--repeats 7] [--seed 0] [--core N]
-        [--cases wavedec2,dwt2] [--no-probe] [--no-ptwt] > run.jsonl
+        [--cases wavedec2,dwt2] [--no-probe] [--no-ptwt] [--aligned] > run.jsonl
     python benchmarks/bench_wavelets_pywt.py --table run.jsonl   # the docs' tables
 """
 
@@ -100,6 +101,20 @@ def new_shape(name):
     return tuple(out)
 
 
+#: ``--aligned``: every input array copied into a 64-byte aligned buffer (NumPy's own large
+#: arrays start 16 bytes past a page boundary; kextras reads aligned arrays without a copy)
+ALIGNED = False
+
+
+def aligned(a):
+    """A copy of ``a`` whose data starts on a 64-byte boundary."""
+    buf = np.empty(a.nbytes + 64, np.uint8)
+    start = -buf.ctypes.data % 64
+    out = buf[start:start + a.nbytes].view(a.dtype).reshape(a.shape)
+    out[...] = a
+    return out
+
+
 def make_input(name, shape, seed):
     """NumPy input of the case: the signal (forward) or pywt's coefficients of it (inverse)."""
     import pywt
@@ -107,10 +122,12 @@ def make_input(name, shape, seed):
     fn, _, wavelet, level, mode, axes = CASES[name]
     x = np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
     if fn == "waverec2":
-        return pywt.wavedec2(x, wavelet, mode, level=level, axes=axes)
+        c = pywt.wavedec2(x, wavelet, mode, level=level, axes=axes)
+        return [aligned(c[0])] + [tuple(aligned(d) for d in t) for t in c[1:]] if ALIGNED else c
     if fn == "waverec":
-        return pywt.wavedec(x, wavelet, mode, level=level, axis=axes[0])
-    return x
+        c = pywt.wavedec(x, wavelet, mode, level=level, axis=axes[0])
+        return [aligned(d) for d in c] if ALIGNED else c
+    return aligned(x) if ALIGNED else x
 
 
 def flat(obj):
@@ -258,7 +275,7 @@ def probe(lib, name, seed):
 
 def run_probe(lib, name, seed, core):
     cmd = [sys.executable, os.path.abspath(__file__), "--probe", lib, name, "--seed", str(seed),
-           "--core", str(core)]
+           "--core", str(core)] + (["--aligned"] if ALIGNED else [])
     # fixed glibc thresholds: every large block is its own mapping, returned on free, so the
     # resident set follows the live memory (glibc's dynamic threshold would otherwise serve a
     # later call from memory freed earlier and hide it)
@@ -356,6 +373,8 @@ def main(argv=None):
     p.add_argument("--cases", default=None, help="comma-separated substrings of case names")
     p.add_argument("--no-probe", action="store_true", help="skip the fresh-subprocess first-call/memory probes")
     p.add_argument("--no-ptwt", action="store_true", help="leave ptwt out")
+    p.add_argument("--aligned", action="store_true",
+                   help="inputs in 64-byte aligned buffers (kextras reads them without a copy)")
     p.add_argument("--table", metavar="JSONL", help="print the markdown tables of a saved run and exit")
     p.add_argument("--probe", nargs=2, metavar=("LIB", "CASE"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -365,6 +384,8 @@ def main(argv=None):
 
         table(args.table)
         return 0
+    global ALIGNED
+    ALIGNED = args.aligned
     args.core = sorted(os.sched_getaffinity(0))[0] if args.core is None else args.core
     os.sched_setaffinity(0, [args.core])
     if args.probe:
@@ -381,7 +402,7 @@ def main(argv=None):
 
     env = {"core": args.core, "threads_per_library": 1, "tensorflow": tf.__version__, "pywt": pywt.__version__,
            "numpy": np.__version__, "repeats": args.repeats, "seed": args.seed, "dtype": "float32",
-           "load_avg_1min": round(os.getloadavg()[0], 2), "commit": _commit(),
+           "load_avg_1min": round(os.getloadavg()[0], 2), "commit": _commit(), "aligned_inputs": ALIGNED,
            "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime())}
     if "ptwt" in mods:
         import torch

@@ -25,11 +25,13 @@ _no_autograph = tf.autograph.experimental.do_not_convert
 # ----------------------------------------------------------------------------- helpers
 
 
-def _as_tensor(x, name="data"):
+def _as_tensor(x, name="data", share=False):
     """Convert to a floating or complex tensor with PyWavelets' dtype rules.
 
     float32/float64/complex64/complex128 are kept; float16/bfloat16 become float32;
     integers and booleans float64; ``longdouble`` float64 and ``clongdouble`` complex128.
+    ``share``: a NumPy array may be used in place, without a copy (see :func:`_from_numpy`);
+    only for callers whose every output is computed by an op that writes a new buffer.
     """
     if tf.is_tensor(x) or isinstance(x, tf.Variable):
         t = tf.convert_to_tensor(x)
@@ -37,12 +39,7 @@ def _as_tensor(x, name="data"):
         a = np.asarray(x)
         if a.dtype.kind not in "biufc":
             raise TypeError(f"`{name}` must be a numeric array. Received dtype {a.dtype}.")
-        kind, size = a.dtype.kind, a.dtype.itemsize
-        if kind in "biu" or (kind == "f" and size > 8):
-            a = a.astype(np.float64)
-        elif kind == "c" and size > 16:
-            a = a.astype(np.complex128)
-        t = _from_numpy(a)
+        t = _from_numpy(a, _tensor_dtype(a.dtype).as_numpy_dtype, share)
     if t.dtype.is_integer or t.dtype == tf.bool:
         t = tf.cast(t, tf.float64)
     if t.dtype in _HALF:
@@ -52,26 +49,46 @@ def _as_tensor(x, name="data"):
     return t
 
 
+def _tensor_dtype(dtype):
+    """The ``tf.DType`` a NumPy array of ``dtype`` is computed in (:func:`_as_tensor`'s rules)."""
+    kind, size = dtype.kind, dtype.itemsize
+    if kind in "biu" or (kind == "f" and size > 8):
+        return tf.float64
+    if kind == "f" and size < 4:
+        return tf.float32
+    if kind == "c" and size > 16:
+        return tf.complex128
+    return tf.as_dtype(dtype.newbyteorder("="))
+
+
 # DLPack imports a buffer TensorFlow's kernels may read with aligned vector loads
 _ALIGN = 64
 _DLPACK_DTYPES = (np.float32, np.float64)
 
 
-def _from_numpy(a):
-    """Eager tensor holding a copy of the NumPy array ``a``.
+def _from_numpy(a, dtype, share=False):
+    """Eager tensor of dtype ``dtype`` holding the values of the NumPy array ``a``.
 
     ``tf.convert_to_tensor`` copies too, but at about half the speed of NumPy's own copy
     (TensorFlow's destination and NumPy's source differ in alignment). Here the one copy
-    goes into a private, ``_ALIGN``-byte aligned NumPy buffer that the tensor then shares
-    through DLPack (nothing else references the buffer; the tensor keeps it alive). Other
-    dtypes, empty arrays and graph mode use ``tf.convert_to_tensor``.
+    (casting to ``dtype`` on the way) goes into a private, ``_ALIGN``-byte aligned NumPy
+    buffer that the tensor then shares through DLPack (nothing else references the buffer;
+    the tensor keeps it alive). With ``share``, an ``a`` that already is ``dtype``, C-ordered,
+    writeable and ``_ALIGN``-byte aligned is shared as it is, no copy: TensorFlow ops
+    never write into a tensor that Python still references, so the caller's array is only
+    read, and the caller guarantees that no output is the input or a view of it (its
+    outputs are computed), so that changing the array afterwards changes no result.
+    Other dtypes, empty arrays and graph mode use ``tf.convert_to_tensor``.
     """
-    if a.dtype.type not in _DLPACK_DTYPES or not a.dtype.isnative or a.size == 0 or not tf.executing_eagerly():
-        return tf.convert_to_tensor(a)
-    buf = np.empty(a.nbytes + _ALIGN, np.uint8)
+    if np.dtype(dtype).type not in _DLPACK_DTYPES or a.size == 0 or not tf.executing_eagerly():
+        return tf.convert_to_tensor(a.astype(dtype, copy=False))
+    if (share and a.dtype == dtype and a.flags.c_contiguous and a.flags.writeable
+            and a.ctypes.data % _ALIGN == 0):
+        return tf.experimental.dlpack.from_dlpack(a.__dlpack__())
+    buf = np.empty(a.size * np.dtype(dtype).itemsize + _ALIGN, np.uint8)
     start = -buf.ctypes.data % _ALIGN
-    out = buf[start:start + a.nbytes].view(a.dtype).reshape(a.shape)
-    np.copyto(out, a)
+    out = buf[start:start + a.size * np.dtype(dtype).itemsize].view(dtype).reshape(a.shape)
+    np.copyto(out, a, casting="unsafe")
     return tf.experimental.dlpack.from_dlpack(out.__dlpack__())
 
 
@@ -179,10 +196,11 @@ def _analysis_pair(x, bank, mode, axis):
     return _passes.analysis_pair(x, axis, bank, mode)
 
 
-def _prepare(x, wavelet, mode, axes, what="data", unique=None, check_len=True):
+def _prepare(x, wavelet, mode, axes, what="data", unique=None, check_len=True, share=False):
     """Tensor, per-axis filter banks and modes, normalized axes. ``unique``: the function
-    name when repeated axes are an error (as in pywt's multilevel transforms)."""
-    x = _as_tensor(x, what)
+    name when repeated axes are an error (as in pywt's multilevel transforms); ``share``:
+    see :func:`_as_tensor`."""
+    x = _as_tensor(x, what, share)
     ndim = _rank(x, what)
     if axes is None:
         axes = tuple(range(ndim))

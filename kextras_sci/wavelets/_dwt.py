@@ -39,7 +39,10 @@ def dwtn(data, wavelet, mode="symmetric", axes=None):
         letter = first axis). Along each axis the length is ``floor((N + F - 1) / 2)``
         (``ceil(N / 2)`` for ``periodization``).
     """
-    x, banks, modes, axes = _prepare(data, wavelet, mode, axes)
+    # an aligned NumPy input is read in place (see _from_numpy): every band is computed,
+    # except with no axes (the one "band" is the input)
+    share = axes is None or isinstance(axes, (Integral, np.integer)) or len(axes) > 0
+    x, banks, modes, axes = _prepare(data, wavelet, mode, axes, share=share)
     keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
     return dict(zip(keys, _analysis_bands(x, banks, modes, axes)))
 
@@ -62,7 +65,14 @@ def idwtn(coeffs, wavelet, mode="symmetric", axes=None):
     """
     if not isinstance(coeffs, dict):
         raise ValueError(f"`coeffs` must be a dict as returned by dwtn. Received {type(coeffs).__name__}.")
-    coeffs = {k: v for k, v in coeffs.items() if v is not None}
+    return _idwtn({k: v for k, v in coeffs.items() if v is not None}, wavelet, mode, axes)
+
+
+def _idwtn(coeffs, wavelet, mode, axes):
+    """:func:`idwtn` of a dict without ``None`` values that the caller hands over: it is
+    emptied as its bands are converted, and the bands are dropped as the passes consume
+    them (an eager call frees each band's copy, or its intermediate, once used). Aligned
+    NumPy bands are read in place (see _from_numpy): the result is computed by the passes."""
     bad = [k for k in coeffs if not isinstance(k, str) or not k or not set(k) <= set("ad")]
     if bad:
         raise ValueError(f"The following invalid keys were found in the detail coefficient dictionary: {bad}.")
@@ -72,8 +82,8 @@ def idwtn(coeffs, wavelet, mode="symmetric", axes=None):
     if len(lens) > 1:
         raise ValueError("All detail coefficient names must have equal length.")
     nd = lens.pop()
-    tensors = {k: _as_tensor(v, f"coeffs[{k!r}]") for k, v in coeffs.items()}
-    tensors = dict(zip(tensors, _promote(list(tensors.values()))))
+    names = list(coeffs)
+    tensors = dict(zip(names, _promote([_as_tensor(coeffs.pop(k), f"coeffs[{k!r}]", share=True) for k in names])))
     ref = next(iter(tensors.values()))
     shapes = {tuple(t.shape.as_list()) for t in tensors.values()}
     if any(None not in s for s in shapes) and len({s for s in shapes if None not in s}) > 1:
@@ -89,12 +99,16 @@ def idwtn(coeffs, wavelet, mode="symmetric", axes=None):
             f"The number of axes ({len(axes)}) must match the key length of `coeffs` ({nd})."
         )
     keys = ["".join(k) for k in itertools.product("ad", repeat=nd)]
-    parts = [tensors[k] if k in tensors else tf.zeros_like(ref) for k in keys]
+    parts = [tensors.pop(k) if k in tensors else tf.zeros_like(ref) for k in keys]
+    ref = None
     return _synthesis_list(parts, _banks(wavelet, nd), _modes(mode, nd), axes)
 
 
 def _synthesis_list(parts, banks, modes, axes):
     """Inverse transform from a list of sub-bands in key order (no band interleaving).
+
+    The list is handed over: it is emptied, and each band is dropped once its pass has
+    consumed it (an eager call then frees it before the next pass allocates).
 
     The per-axis passes commute, so they run in the cheapest order: axes with a large
     inner stride (filtered with ``conv2d``) first, while the data is smallest, and the
@@ -104,38 +118,44 @@ def _synthesis_list(parts, banks, modes, axes):
     """
     nd = len(axes)
     ndim = parts[0].shape.rank
+    last = parts[0].shape[-1]
 
     def run(parts):
         bands = {"".join(k): p for k, p in zip(itertools.product("ad", repeat=nd), parts)}
         positions = list(range(nd))
         order = sorted(positions, key=lambda i: (-(ndim - 1 - axes[i]), -i))
         flat = _flat_axis(parts, order[-1], axes, modes)
+        parts.clear()
         if flat is not None:
             order = [flat] + order[:-1]
         valid = None
         for i in order:
             cur = positions.index(i)
             new = {}
-            for key in bands:
+            for key in list(bands):
                 if key[cur] != "a":
                     continue
                 dkey = key[:cur] + "d" + key[cur + 1:]
+                # the bands go to the pass without a name here: nothing holds them after it
                 if i == flat:
-                    rec = _blocked.flat_synthesis(bands[key], bands[dkey], banks[i])
+                    rec = _blocked.flat_synthesis(bands.pop(key), bands.pop(dkey), banks[i])
                 else:
-                    rec = _passes.synthesis_pair(bands[key], bands[dkey], axes[i], banks[i], modes[i], valid)
+                    rec = _passes.synthesis_pair(bands.pop(key), bands.pop(dkey), axes[i], banks[i], modes[i], valid)
                 new[key[:cur] + key[cur + 1:]] = rec
-            valid = 2 * parts[0].shape[-1] - banks[i].rec_len + 2 if i == flat else None
+            valid = 2 * last - banks[i].rec_len + 2 if i == flat else None
             bands = new
             positions.pop(cur)
         return bands[""]
 
-    x = parts[0]
-    if x.dtype.is_complex:
-        re = run([tf.math.real(p) for p in parts])
-        im = run([tf.math.imag(p) for p in parts])
-        return tf.complex(re, im)
-    return run(parts)
+    if parts[0].dtype.is_complex:
+        re = [tf.math.real(p) for p in parts]
+        im = [tf.math.imag(p) for p in parts]
+        parts.clear()
+        re = run(re)
+        return tf.complex(re, run(im))
+    own = list(parts)
+    parts.clear()
+    return run(own)
 
 
 def _flat_axis(parts, i, axes, modes):

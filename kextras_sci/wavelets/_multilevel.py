@@ -15,7 +15,7 @@ from kextras_sci.wavelets._common import (
     _analysis_bands, _analysis_pair, _as_tensor, _banks, _modes, _no_autograph, _norm_axes,
     _prepare, _rank, check_lengths,
 )
-from kextras_sci.wavelets._dwt import _synthesis_list, idwtn
+from kextras_sci.wavelets._dwt import _idwtn, _synthesis_list
 from kextras_sci.wavelets._filters import dwt_max_level
 
 
@@ -64,15 +64,18 @@ def wavedecn(data, wavelet, mode="symmetric", level=None, axes=None):
     Returns:
         ``[cAn, {'ad': ..., 'da': ..., 'dd': ...}_n, ..., {...}_1]``.
     """
-    x, banks, modes, axes = _prepare(data, wavelet, mode, axes, unique="wavedecn", check_len=False)
+    # an aligned NumPy input is read in place (see _from_numpy): every output below level 0
+    # is computed by the passes; level 0 returns a copy
+    x, banks, modes, axes = _prepare(data, wavelet, mode, axes, unique="wavedecn", check_len=False, share=True)
     shape = x.shape.as_list()
     level = _check_level([shape[a] for a in axes], [b.dec_len for b in banks], level)
     if level == 0:
-        return [x]
+        return [_as_tensor(data, "data") if isinstance(data, np.ndarray) else x]
     check_lengths(x, axes, modes)
     keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
     details = []
-    a = x
+    # the first level consumes the input: an eager NumPy input's copy is freed with it
+    a, x = x, None
     for _ in range(level):
         if len(axes) == 1:
             # 1D: the approximation and detail as two outputs (no band axis to unstack)
@@ -154,10 +157,7 @@ def waverecn(coeffs, wavelet, mode="symmetric", axes=None):
     ds = [_check_detail_dict(d) for d in ds]
     if a is None and not any(ds):
         raise ValueError("At least one coefficient must contain a valid value.")
-    # every array converted once (NumPy inputs: one copy each), then only tensors below
-    a = None if a is None else _as_tensor(a, "coeffs")
-    ds = [{k: _as_tensor(v, "coeffs") for k, v in d.items()} for d in ds]
-    ranks = {v.shape.rank for v in ([a] if a is not None else []) + [v for d in ds for v in d.values()]}
+    ranks = {_ndim(v) for v in ([a] if a is not None else []) + [v for d in ds for v in d.values()]}
     if len(ranks) != 1:
         raise ValueError("All coefficients must have a matching number of dimensions")
     ndim = ranks.pop()
@@ -168,26 +168,37 @@ def waverecn(coeffs, wavelet, mode="symmetric", axes=None):
     if len(set(axes)) != len(axes):
         raise ValueError(f"The axes passed to waverecn must be unique. Received: axes={tuple(axes)!r}")
     nd = len(axes)
+    # level by level, each level's arrays converted when it runs (NumPy inputs: one copy
+    # each) and every reference to them dropped before the next level, so that an eager
+    # call holds no copy of a coefficient, nor an approximation, it is done with
     for d in ds:
         if a is None and not d:
             continue
-        dd = dict(d)
+        # aligned NumPy coefficients are read in place (see _from_numpy): the output of
+        # every level is computed by its passes
+        dd = {k: _as_tensor(v, "coeffs", share=True) for k, v in d.items()}
         if a is not None:
-            a = _as_tensor(a, "approximation")
+            a = _as_tensor(a, "approximation", share=True)
             ref = next((v for v in dd.values()), None)
             if ref is not None:
-                ref = _as_tensor(ref, "detail")
                 ndim = _rank(ref, "detail")
                 ax = _norm_axes(tuple(axes), ndim, "coefficients")
                 if nd == 1 and list(dd) == ["d"] and ref.dtype == a.dtype and a.shape.rank == ndim:
                     # 1D: the inverse pass crops the approximation itself (no copy)
-                    a = _trim_to(a, ref, ax, check_only=True)
-                    a = _synthesis_list([a, ref], _banks(wavelet, 1), _modes(mode, 1), ax)
+                    parts = [_trim_to(a, ref, ax, check_only=True), ref]
+                    a = ref = dd = None
+                    a = _synthesis_list(parts, _banks(wavelet, 1), _modes(mode, 1), ax)
                     continue
                 a = _trim_to(a, ref, ax)
-            dd["a" * nd] = a
-        a = idwtn(dd, wavelet, mode, axes)
+                ref = None
+            dd["a" * nd], a = a, None
+        a = _idwtn(dd, wavelet, mode, axes)
     return a
+
+
+def _ndim(v):
+    """Rank of an array argument without converting it."""
+    return v.shape.rank if tf.is_tensor(v) or isinstance(v, tf.Variable) else np.ndim(v)
 
 
 @compiled(("data",))

@@ -6,7 +6,10 @@ graph optimisation, which for a multilevel transform is a large share of its tim
 the function, its static arguments (wavelet and mode names, level, axes) and the shape and
 dtype of every array argument. Tiering keeps first calls cheap:
 
-* the first call of a signature runs eagerly (no trace: a new shape costs no compile);
+* the first call of a signature runs eagerly (no trace: a new shape costs no compile),
+  NumPy arrays passed through as they are: each function converts an array where it uses
+  it and drops the copy once consumed (see :func:`_converted`), which keeps the eager
+  call's peak memory down;
 * the second call traces one program with that signature's static shapes (the fast
   kernels of ``_kernels.select`` need them) and runs it; later calls reuse it.
 
@@ -55,7 +58,8 @@ class ProgramCache:
             self.traces = 0
 
     def call(self, key, body, args):
-        """``body(*args)``, eagerly or through the program of ``key`` (see module docstring)."""
+        """``body(*args)``, eagerly or through the program of ``key`` (see module docstring);
+        the program gets NumPy arrays in ``args`` as tensors."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -73,6 +77,7 @@ class ProgramCache:
             program = entry[1]
         if eager:
             return body(*args)
+        args = _converted(args)
         if not entry[3]:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
@@ -107,20 +112,41 @@ def _static_key(value):
 
 
 def _array(value, name):
-    """``(key, tensor)`` of an array argument: an eager tensor or a numeric NumPy array."""
-    from kextras_sci.wavelets._common import _as_tensor
+    """``(key, value)`` of an array argument: an eager tensor or a numeric NumPy array, keyed
+    by its shape and the dtype it is computed in (a NumPy array and the tensor it becomes
+    share a program). NumPy arrays stay NumPy here: see :func:`_converted`."""
+    from kextras_sci.wavelets._common import _tensor_dtype
 
     if value is None:
         return None, None
     if isinstance(value, np.ndarray) and value.dtype.kind in "biufc":
-        value = _as_tensor(value, name)
+        return (value.shape, _tensor_dtype(value.dtype).name), value
     if not (isinstance(value, tf.Tensor) and hasattr(value, "numpy")):
         raise _Uncacheable
     return (tuple(value.shape.as_list()), value.dtype.name), value
 
 
+def _converted(values):
+    """``values`` (arrays and coefficient structures) with every NumPy array a tensor.
+
+    Only the traced tier converts up front (its program takes tensors). The eager tier
+    passes NumPy arrays through and each function converts an array where it uses it and
+    drops the copy once consumed (the input of the first level, one level's coefficients),
+    so that an eager call never holds copies of inputs it is done with."""
+    from kextras_sci.wavelets._common import _as_tensor
+
+    def conv(v):
+        if isinstance(v, (list, tuple)):
+            return type(v)(conv(x) for x in v)
+        if isinstance(v, dict):
+            return {k: conv(x) for k, x in v.items()}
+        return _as_tensor(v) if isinstance(v, np.ndarray) else v
+
+    return [conv(v) for v in values]
+
+
 def _tree(value, name):
-    """``(key, converted)`` of a coefficient structure (lists, tuples, dicts of arrays)."""
+    """``(key, value)`` of a coefficient structure (lists, tuples, dicts of arrays)."""
     if isinstance(value, (list, tuple)):
         parts = [_tree(v, name) for v in value]
         return (type(value).__name__, tuple(p[0] for p in parts)), type(value)(p[1] for p in parts)

@@ -84,3 +84,32 @@ def test_probe_reports_runtime_start_apart_from_first_call(bench, lib):
     else:
         assert start == {"runtime_start_s", "runtime_start_cpu_s", "runtime_start_peak_mb"}
         assert row["runtime_start_s"] >= 0 and row["runtime_start_peak_mb"] >= 0
+
+
+def test_aligned_inputs_are_the_same_values_on_64_byte_boundaries(bench, monkeypatch):
+    for name, (fn, shape, wavelet, level, mode, axes) in bench.CASES.items():
+        plain = bench.make_input(name, _small(shape, axes), seed=3)
+        monkeypatch.setattr(bench, "ALIGNED", True)
+        moved = bench.make_input(name, _small(shape, axes), seed=3)
+        monkeypatch.setattr(bench, "ALIGNED", False)
+        assert type(moved) is type(plain)
+        if isinstance(plain, list):
+            assert [type(c) for c in moved] == [type(c) for c in plain]
+        for a, b in zip(bench.flat(moved), bench.flat(plain)):
+            assert a.ctypes.data % 64 == 0
+            np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.slow
+def test_memory_trace_names_the_ops_and_frames():
+    import subprocess
+
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(ROOT))
+    res = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "trace_wavelets_memory.py"), "dwt2 symmetric"],
+                         capture_output=True, text=True, timeout=300, env=env)
+    assert res.returncode == 0, res.stderr[-2000:]
+    lines = res.stdout.splitlines()
+    assert lines[0].startswith("# dwt2 32x256x256x3 haar L1 symmetric") and "peak added" in lines[0]
+    ops = [ln.split() for ln in lines[1:]]
+    assert ops and all(op[1] == "rss" and op[3] == "peak" and "wavelets" not in op[0] for op in ops)
+    assert any("_passes.py" in ln for ln in lines[1:])

@@ -216,7 +216,7 @@ def test_flat_synthesis_rows_then_cropping_pass_match_pywt(name, tensor_filters)
         c = pywt.dwt2(x, name, "reflect", axes=(1, 2))
         parts = [tf.constant(p) for p in (c[0], c[1][1], c[1][0], c[1][2])]  # aa, ad, da, dd
         assert _dwt._flat_axis(parts, 1, [1, 2], ["reflect"] * 2) == 1
-        got = _dwt._synthesis_list(parts, [bank] * 2, ["reflect"] * 2, [1, 2])
+        got = _dwt._synthesis_list(list(parts), [bank] * 2, ["reflect"] * 2, [1, 2])
         np.testing.assert_allclose(got.numpy(), pywt.idwt2(c, name, "reflect", axes=(1, 2)), atol=1e-12)
     assert _dwt._flat_axis(parts, 1, [1, 2], ["reflect", "periodization"]) is None  # periodic rows wrap
     assert _dwt._flat_axis(parts, 1, [2, 2], ["reflect"] * 2) is None  # the next pass filters the rows

@@ -1,0 +1,173 @@
+"""Eager calls hold no copy of an input they are done with (``_programs`` passes NumPy
+arrays through; ``wavedecn`` drops its input after level 1, ``waverecn`` converts each
+level's coefficients when it runs, ``_idwtn``/``_synthesis_list`` drop each band once its
+pass consumed it). Checked by weak references to every tensor ``_from_numpy`` makes (the
+NumPy copies), results against PyWavelets. Aligned NumPy arrays are read in place where
+every output is computed (``share``): mutating any input afterwards changes no output."""
+
+import weakref
+
+import numpy as np
+import pytest
+import pywt
+
+import kextras_sci.wavelets as kw
+from kextras_sci.wavelets import _common, _dwt, _multilevel
+from kextras_sci.wavelets._programs import PROGRAMS
+
+RNG = np.random.default_rng(5)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    PROGRAMS.clear()  # every call below is the eager first call of its signature
+    yield
+    PROGRAMS.clear()
+
+
+@pytest.fixture
+def copies(monkeypatch):
+    """Weak references to the tensors made from NumPy arrays, in creation order."""
+    made = []
+    original = _common._from_numpy
+
+    def recording(*args):
+        t = original(*args)
+        made.append(weakref.ref(t))
+        return t
+
+    monkeypatch.setattr(_common, "_from_numpy", recording)
+    return made
+
+
+def _spy(monkeypatch, owner, name, record):
+    """Make ``owner.name`` call ``record()`` each time before it runs."""
+    fn = getattr(owner, name)
+
+    def spied(*args):
+        record()
+        return fn(*args)
+
+    monkeypatch.setattr(owner, name, spied)
+
+
+def _alive(refs):
+    return sum(r() is not None for r in refs)
+
+
+def _close(got, ref):
+    for g, r in zip(got, ref):
+        np.testing.assert_allclose(np.asarray(g), r, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["symmetric", "periodization"])
+def test_wavedec_frees_the_input_copy_after_level_one(mode, copies, monkeypatch):
+    seen = []
+    _spy(monkeypatch, _multilevel, "_analysis_pair", lambda: seen.append(_alive(copies)))
+    x = RNG.standard_normal((3, 300))
+    got = kw.wavedec(x, "db4", mode, level=3)
+    assert len(copies) == 1 and seen == [1, 0, 0]
+    _close(got, pywt.wavedec(x, "db4", mode, level=3))
+
+
+def test_wavedec2_frees_the_input_copy_after_level_one(copies, monkeypatch):
+    seen = []
+    _spy(monkeypatch, _multilevel, "_analysis_bands", lambda: seen.append(_alive(copies)))
+    x = RNG.standard_normal((2, 40, 36))
+    got = kw.wavedec2(x, "sym3", "symmetric", level=2)
+    assert seen == [1, 0]
+    ref = pywt.wavedec2(x, "sym3", "symmetric", level=2)
+    _close([got[0]] + [b for t in got[1:] for b in t], [ref[0]] + [b for t in ref[1:] for b in t])
+
+
+@pytest.mark.parametrize("mode", ["symmetric", "periodization"])
+def test_waverec2_holds_only_the_running_levels_copies(mode, copies, monkeypatch):
+    seen = []
+    _spy(monkeypatch, _multilevel, "_idwtn", lambda: seen.append((len(copies), _alive(copies))))
+    passes = []
+    _spy(monkeypatch, _dwt._passes, "synthesis_pair", lambda: passes.append(_alive(copies)))
+    c = pywt.wavedec2(RNG.standard_normal((2, 50, 44)), "db2", mode, level=3)
+    got = kw.waverec2(c, "db2", mode)
+    # level 1: cA3 and its 3 details were copied, later levels copy their 3 details only
+    assert seen == [(4, 4), (7, 3), (10, 3)]
+    assert _alive(copies) == 0  # nothing is held past the call
+    # each level's second pass runs after the first consumed the level's copies
+    assert passes[-1] == 0
+    np.testing.assert_allclose(got.numpy(), pywt.waverec2(c, "db2", mode), atol=1e-12)
+
+
+def test_waverec_frees_each_detail_copy_once_used(copies, monkeypatch):
+    seen = []
+    _spy(monkeypatch, _multilevel, "_synthesis_list", lambda: seen.append(_alive(copies)))
+    c = pywt.wavedec(RNG.standard_normal((2, 130)), "db3", "symmetric", level=3)
+    got = kw.waverec(c, "db3", "symmetric")
+    assert seen == [2, 1, 1] and _alive(copies) == 0
+    np.testing.assert_allclose(got.numpy(), pywt.waverec(c, "db3", "symmetric"), atol=1e-12)
+
+
+def _aligned(shape, offset=0):
+    """A float64 array whose data starts ``offset`` bytes past a 64-byte boundary."""
+    n = int(np.prod(shape))
+    buf = np.empty(n * 8 + 128, np.uint8)
+    start = -buf.ctypes.data % 64 + offset
+    return buf[start:start + n * 8].view(np.float64).reshape(shape)
+
+
+def _shared(x, **kwargs):
+    """Whether the tensor made from ``x`` sees a later change of ``x`` (no copy was made)."""
+    t = _common._as_tensor(x, **kwargs)
+    x.flat[0] += 1.0
+    return t.numpy().flat[0] == x.flat[0]
+
+
+def test_aligned_arrays_are_shared_only_when_asked():
+    x = _aligned((4, 64))
+    x[...] = RNG.standard_normal(x.shape)
+    assert _shared(x, share=True)
+    assert not _shared(x)
+    assert not _shared(_aligned((4, 64), offset=8), share=True)
+    assert not _shared(x.T, share=True)  # not C-ordered
+    frozen = x.copy()
+    frozen.flags.writeable = False
+    np.testing.assert_array_equal(_common._as_tensor(frozen, share=True).numpy(), frozen)
+    small = np.arange(6, dtype=np.int16)
+    assert _common._as_tensor(small, share=True).dtype.name == "float64"
+    half = np.ones(4, np.float16)
+    assert _common._as_tensor(half, share=True).dtype.name == "float32"
+
+
+@pytest.mark.parametrize("tier", ["eager", "traced"])
+@pytest.mark.parametrize("offset", [0, 8])
+def test_mutating_the_input_afterwards_changes_no_output(tier, offset):
+    """Aligned inputs (offset 0) are read in place, others copied: in both, every output is
+    the transform's own buffer."""
+    x = _aligned((4, 64), offset)
+    x[...] = RNG.standard_normal(x.shape)
+    c1 = [_aligned((4, 33), offset), _aligned((4, 33), offset)]
+    c2 = [_aligned((4, 10, 8), offset) for _ in range(4)]
+    for c in c1 + c2:
+        c[...] = RNG.standard_normal(c.shape)
+    calls = [lambda: kw.wavedec(x, "db2", level=2), lambda: kw.wavedec(x, "db2", level=0),
+             lambda: kw.dwt2(x, "haar"), lambda: kw.dwt(x, "db2"), lambda: kw.waverec([x], "db2"),
+             lambda: kw.dwtn(x, "haar", axes=()), lambda: kw.dwtn(x, "haar", axes=1),
+             lambda: kw.wavedec2(x, "db1", level=1), lambda: kw.wavedecn(x, "db1", level=1),
+             lambda: kw.waverec(c1, "db2"), lambda: kw.idwt(c1[0], c1[1], "db2"),
+             lambda: kw.idwt(c1[0], None, "db2"),
+             lambda: kw.waverec2([c2[0], tuple(c2[1:])], "db2"), lambda: kw.idwt2((c2[0], tuple(c2[1:])), "db2"),
+             lambda: kw.idwtn({"aa": c2[0], "dd": c2[3]}, "haar")]
+    for call in calls:
+        if tier == "traced":
+            call()
+        out = call()
+        before = [np.array(t) for t in _flat(out)]
+        for arr in [x] + c1 + c2:
+            arr[...] = RNG.standard_normal(arr.shape)
+        _close(_flat(out), before)
+
+
+def _flat(obj):
+    if isinstance(obj, dict):
+        return [a for k in sorted(obj) for a in _flat(obj[k])]
+    if isinstance(obj, (list, tuple)):
+        return [a for item in obj for a in _flat(item)]
+    return [obj]
