@@ -131,27 +131,29 @@ def breakdown_case():
     graph = {"nodes": nodes, "edges": edges}
     for _ in range(3):
         run_dict(layers, graph)
-    inner = layers[0](graph)
-    conv = layers[1]
-    flat = conv.graph_batch(inner["nodes"], inner["edges"], None, inner["graph"])
-    fields = conv._step_fields(flat)
-    args = [flat.nodes, flat.edge_features] + [
-        getattr(flat, k) if k.endswith("row_splits") else flat.structure[k] for k in fields]
-    present = [a for a in args if a is not None]
+    first, conv = layers[0], layers[1]
+    inner = first(graph)
+    splits = {"node_row_splits": nodes.row_splits, "edge_row_splits": edges.row_splits}
+    fields = tuple(k for k in splits if k in conv._read_fields)
+    args = [inner["nodes"].values, inner["graph"]] + [splits[k] for k in fields]
+    built = (nodes.row_splits, edges.values, edges.row_splits)
     echo = tf.function(lambda x, *rest: x).get_concrete_function(
-        *[tf.TensorSpec((None,) + tuple(a.shape[1:]), a.dtype) for a in present])
+        *[tf.TensorSpec((None,) + tuple(a.shape[1:]), a.dtype) for a in args])
     passthrough = Passthrough()
     row = {"forward": cpu_ms(lambda: run_dict(layers, graph)),
-           "gcn1_call_with_structure_build": cpu_ms(lambda: layers[0](graph)),
+           "gcn1_call_with_structure_build": cpu_ms(lambda: first(graph)),
            "gcn2_call": cpu_ms(lambda: conv(inner)),
            "pool_call": cpu_ms(lambda: layers[3](inner)),
-           "gcn2_flat_step_function_only": cpu_ms(lambda: conv._eager_step((None, fields), *args)),
-           "gcn2_step_fields": list(fields),
+           "gcn1_flat_step_function_only": cpu_ms(
+               lambda: first._eager_step((None, None), nodes.values, None, *built)),
+           "gcn2_flat_step_function_only": cpu_ms(
+               lambda: conv._eager_step((None, fields), args[0], None, *args[1:])),
+           "gcn2_step_row_splits": list(fields),
            "structure_build_eager": cpu_ms(lambda: ops.graph_structure(nodes, edges)),
            "keras_call_floor_graph_dict": cpu_ms(lambda: passthrough(inner)),
            "keras_call_floor_nodes_edges_only": cpu_ms(
                lambda: passthrough({"nodes": inner["nodes"], "edges": inner["edges"]})),
-           f"concrete_function_call_floor_{len(present)}_args": cpu_ms(lambda: echo(*present))}
+           f"concrete_function_call_floor_{len(args)}_args": cpu_ms(lambda: echo(*args))}
     report("eager_breakdown", "components", "-", row)
 
 
