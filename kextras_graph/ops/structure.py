@@ -249,15 +249,16 @@ def disjoint_structure(node_splits, local, edge_splits, num_nodes, validate=True
         tf.debugging.Assert(ok, [INVALID_MESSAGE])
         edge_graph_ids = ids  # never out of range, even on a batch-size mismatch
     offsets = tf.gather(node_splits, edge_graph_ids)
-    ends = tf.cast(tf.concat([src, dst], 0), INDEX_DTYPE) + tf.tile(offsets, [2])
+    sources = tf.cast(src, INDEX_DTYPE) + offsets
+    targets = tf.cast(dst, INDEX_DTYPE) + offsets
     if validate:  # bad indices become node 0: no kernel reads out of range before the check
-        ends = ends * tf.cast(ok, INDEX_DTYPE)
-        invalid = tf.cast(tf.logical_not(ok), INDEX_DTYPE)[None]
+        keep = tf.cast(ok, INDEX_DTYPE)
+        sources, targets = sources * keep, targets * keep
+        invalid = tf.reshape(1 - keep, [1])
     else:
         invalid = tf.zeros([1], INDEX_DTYPE)
-    targets = ends[leading_size(local):]
     in_degree = tf.math.unsorted_segment_sum(tf.ones_like(targets), targets, num_nodes)
-    return tf.concat([ends, in_degree, invalid], 0)
+    return tf.concat([sources, targets, in_degree, invalid], 0)
 
 
 def prepare_graph(graph, validate=True):
