@@ -4,30 +4,34 @@ Cases (one JSON object per line; ``summary`` of ``_timing.py``, A = the first na
 second, interleaved ABBA rounds, wall clock and process CPU time):
 
 * ``eager_vs_traced``: GCN(32) -> GCN(32) -> GCN(32) -> global mean pool on a batch of 64
-  random graphs (10-30 nodes, 16 features), dict style (the first layer builds and
-  validates the batch structure, the others reuse it): A = eager forward, B = the same
-  model in a ``tf.function`` (target: ratio <= 2);
+  random graphs (10-30 nodes, 16 features, seed 0), dict style (the first layer builds and
+  validates the batch structure inside its own step call, the others reuse it): A = eager
+  forward, B = the same model in a ``tf.function`` (target: ratio <= 2);
 * ``eager_list_vs_dict``: the same model, functional ``[nodes, edges]`` style (every layer
   builds and validates the structure) vs dict style, both eager;
 * ``eager_breakdown``: where the eager forward of ``eager_vs_traced`` goes, CPU ms per call
-  (median of 200): each layer's ``__call__``; the flat step of a conv through its
-  ``EagerFunction`` alone (and the fields it is given); the eager structure build; the
+  (median of 200): each layer's ``__call__``; the flat step of the first conv (structure
+  build included) and of the second through their ``EagerFunction`` alone (and the row
+  splits the second is given); the eager structure build of ``ops.graph_structure``; the
   floor of Keras' ``Layer.__call__`` on this graph dict and on its nodes and edges alone (a
-  layer whose ``call`` returns its input) and of a ``ConcreteFunction`` call with the step's arguments (a function that
-  returns one of them). Each component is timed alone in a loop: inside the forward, with
-  other Python work between the calls, every one costs more (cold caches);
+  layer whose ``call`` returns its input) and of a ``ConcreteFunction`` call with the
+  second step's arguments (a function that returns one of them); ``floor_forward``: the
+  forward with no glue (four Keras layers whose ``call`` runs the four step functions on
+  ready arguments and returns ready outputs) and ``steps_only`` (the four step functions
+  alone). Each component is timed alone in a loop: inside the forward, with other Python
+  work between the calls, every one costs more (cold caches);
 * ``custom_fast_vs_hooks``: training step (forward + backward, ``tf.function``) of the
   ``GatedConv`` of docs/graph/custom-layer.md, fast path (edge weights to ``propagate``,
   one sparse matmul) vs the same layer written with ``message`` (gather + scatter), 64
   features, one graph of 20000 nodes and 200000 edges.
 
-Measured (2 Dec 2026, ``--threads 1``, 3 runs, CPU time, load 2.4-2.9): ``eager_vs_traced``
-3.39-3.43 / 1.27-1.30 ms, ratio 2.62-2.67 (per-round IQR 2.54-2.78), from 4.60-4.72 /
-1.18-1.23 ms, 3.86-3.91 before the steps became ``ConcreteFunction`` calls (main
-``cc9f407``); on an idle machine (load 1.1-1.4, 3 runs) 3.34-3.46 / 1.10-1.13 ms, ratio
-2.99-3.05 (the traced side gains more from an idle machine); ``eager_breakdown``: Keras' ``__call__`` on the graph dict (0.20 ms, 0.12 on
-nodes and edges alone) plus one function call per layer keep it above 2x
-(docs/graph/benchmarks.md).
+Measured (2 Dec 2026, ``--threads 1``, 3 runs, CPU time, load average 4.0-4.2 on the 2
+shared cores): ``eager_vs_traced`` 2.86-2.95 / 1.25-1.31 ms, ratio 2.24-2.31 (per-round
+IQR 2.16-2.37), from 3.39-3.48 / 1.25-1.28 ms, 2.70-2.71 for main ``30433b6`` run
+alternately in the same session (the packed one-tensor ``"graph"`` structure, built inside
+the first layer's step call). **Not within 2x**: ``eager_breakdown`` shows each layer at
+its floor, Keras' ``__call__`` (0.13 ms) plus one function call (floor 0.06 ms) plus the
+step's kernels, each costing more in the forward than alone (docs/graph/benchmarks.md).
 
 Usage: ``python3 benchmarks/bench_graph_eager.py [--quick] [--threads N] [--cases ...]``.
 """
@@ -125,6 +129,18 @@ class Passthrough(keras.layers.Layer):
         return dict(inputs)
 
 
+class Floor(keras.layers.Layer):
+    """A layer whose ``call`` runs a given step function and returns a given output."""
+
+    def __init__(self, step, output):
+        super().__init__()
+        self.step, self.output = step, output
+
+    def call(self, inputs, training=None):
+        self.step()
+        return self.output
+
+
 def breakdown_case():
     nodes, edges = batch()
     layers = three_convs()
@@ -140,7 +156,18 @@ def breakdown_case():
     echo = tf.function(lambda x, *rest: x).get_concrete_function(
         *[tf.TensorSpec((None,) + tuple(a.shape[1:]), a.dtype) for a in args])
     passthrough = Passthrough()
+    outs = [inner]
+    for layer in layers[1:]:
+        outs.append(layer(outs[-1]))
+    steps = [lambda: first._eager_step((None, None), nodes.values, None, *built)] + [
+        lambda h=h, layer=layer: layer._eager_step((None, fields), h["nodes"].values, None,
+                                                   h["graph"])
+        for h, layer in zip(outs[:2], layers[1:3])] + [
+        lambda: layers[3]._eager_step(None, outs[2]["nodes"].values, nodes.row_splits)]
+    floor = [Floor(step, out) for step, out in zip(steps, outs)]
     row = {"forward": cpu_ms(lambda: run_dict(layers, graph)),
+           "floor_forward": cpu_ms(lambda: run_dict(floor, graph)),
+           "steps_only": cpu_ms(lambda: [step() for step in steps]),
            "gcn1_call_with_structure_build": cpu_ms(lambda: first(graph)),
            "gcn2_call": cpu_ms(lambda: conv(inner)),
            "pool_call": cpu_ms(lambda: layers[3](inner)),

@@ -171,8 +171,8 @@ class _StepBatch(GraphBatch):
     """The ``GraphBatch`` a flat step sees: its row splits come from a mapping (``_Fields``
     or a dict)."""
 
-    def __init__(self, nodes, edge_features, structure, splits):
-        super().__init__(nodes, edge_features, structure, None, None)
+    def __init__(self, nodes, edge_features, structure, splits, parts=None):
+        super().__init__(nodes, edge_features, structure, None, None, parts=parts)
         self._splits = splits
 
     @property
@@ -260,7 +260,7 @@ class GraphLayer(keras.layers.Layer):
         graph = self.graph_batch(nodes, edges, edge_features, structure)
         values = poison(self.call_graph(graph, training=training), graph.invalid)
         return pack_graph_outputs(style, inputs, graph.nodes_to_ragged(values),
-                                  graph.structure)
+                                  graph.structure if style == "dict" else None)
 
     def _eager_call(self, nodes, edges, edge_features, structure, training):
         """``(values, structure)`` through the flat step's ``EagerFunction``: given the
@@ -296,9 +296,9 @@ class GraphLayer(keras.layers.Layer):
             edge_features = tf.cast(edge_features, self.compute_dtype)
         if fields is None:
             node_splits, local, edge_splits = values
-            structure = flat_structure(node_splits, local, edge_splits)
+            structure, parts = flat_structure(node_splits, local, edge_splits)
             splits = {"node_row_splits": node_splits, "edge_row_splits": edge_splits}
-            graph = _StepBatch(nodes, edge_features, structure, splits)
+            graph = _StepBatch(nodes, edge_features, structure, splits, parts)
             return self.call_graph(graph, training=training), structure
         read = set()
         graph = _StepBatch(nodes, edge_features, values[0], _Fields(

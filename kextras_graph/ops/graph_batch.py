@@ -16,6 +16,8 @@ from kextras_graph.ops.structure import (
     graph_structure,
     row_ids,
     static_size,
+    structure_parts,
+    validate_graph_inputs,
 )
 
 __all__ = ["GraphBatch", "ragged_to_disjoint"]
@@ -45,13 +47,20 @@ class GraphBatch:
     """
 
     def __init__(self, nodes, edge_features, structure, ragged_nodes, edge_row_splits,
-                 edge_count=None):
+                 edge_count=None, parts=None):
         self.nodes = nodes
         self.edge_features = edge_features
-        self.structure = structure
+        if structure is not None:
+            self.structure = structure
+        if parts is not None:  # built here (``structure_parts``): no split of the packing
+            self._parts = parts
         self._ragged_nodes = ragged_nodes
         self._edge_row_splits = edge_row_splits
         self._edge_count = edge_count
+
+    @functools.cached_property
+    def structure(self):
+        return tf.concat(self._parts, 0)
 
     @property
     def node_row_splits(self):
@@ -193,7 +202,12 @@ def ragged_to_disjoint(nodes, edges, edge_features=None, structure=None, validat
         validate: see :func:`graph_structure`; also checks the edge feature row lengths.
     """
     ef_values = edge_feature_values(nodes, edges, edge_features, structure, validate)
-    if structure is None:
-        structure = graph_structure(nodes, edges, validate=validate)
+    parts = None
+    if structure is None and validate and tf.executing_eagerly():
+        structure = graph_structure(nodes, edges)
+    elif structure is None:
+        validate_graph_inputs(nodes, edges)
+        parts = structure_parts(nodes.row_splits, edges.values, edges.row_splits,
+                                static_size(nodes.values), validate)
     return GraphBatch(nodes.values, ef_values, structure, nodes, edges.row_splits,
-                      leading_size(edges.values))
+                      leading_size(edges.values), parts)

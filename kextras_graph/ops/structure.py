@@ -183,17 +183,19 @@ def graph_structure(nodes, edges, validate=True):
 
 
 def flat_structure(node_splits, local, edge_splits):
-    """:func:`graph_structure` (validated) from row splits and flat edges: NumPy in eager
-    mode (a bad edge raises the ValueError that names it), TensorFlow ops in a graph
-    (the body of a layer's eager step that builds the structure)."""
+    """``(structure, parts)``: :func:`graph_structure` (validated) from row splits and flat
+    edges, NumPy in eager mode (a bad edge raises the ValueError that names it; ``parts``
+    None), TensorFlow ops in a graph (the body of a layer's eager step that builds the
+    structure; ``parts`` as :func:`structure_parts`)."""
     if tf.executing_eagerly():
-        return numpy_structure(node_splits, local, edge_splits)
-    return disjoint_structure(node_splits, local, edge_splits,
-                              tf.cast(node_splits[-1], INDEX_DTYPE))
+        return numpy_structure(node_splits, local, edge_splits), None
+    parts = structure_parts(node_splits, local, edge_splits,
+                            tf.cast(node_splits[-1], INDEX_DTYPE))
+    return tf.concat(parts, 0), parts
 
 
 def _structure_step(static, node_splits, local, edge_splits):
-    return flat_structure(node_splits, local, edge_splits)
+    return flat_structure(node_splits, local, edge_splits)[0]
 
 
 # One function for every eager build outside a layer's own step (``prepare_graph``, the
@@ -224,8 +226,15 @@ def eager_errors(node_splits, local, edge_splits):
         raise
 
 def disjoint_structure(node_splits, local, edge_splits, num_nodes, validate=True):
-    """The ops of :func:`graph_structure` in a graph (also the body of the eager structure
-    functions): row splits and flat edges in, the packed structure out.
+    """The ops of :func:`graph_structure` in a graph: the :func:`structure_parts`, packed."""
+    return tf.concat(structure_parts(node_splits, local, edge_splits, num_nodes, validate), 0)
+
+
+def structure_parts(node_splits, local, edge_splits, num_nodes, validate=True):
+    """``(sources, targets, in_degree, invalid [1])`` of a batch in a graph, from its row
+    splits and flat edges (a layer that builds its own structure uses them unpacked: in a
+    list-style model, the layers' edge parts do not depend on their nodes and are merged
+    by Grappler).
 
     ``num_nodes`` is given by the caller (from the node values' shape where XLA needs a
     static count).
@@ -258,7 +267,7 @@ def disjoint_structure(node_splits, local, edge_splits, num_nodes, validate=True
     else:
         invalid = tf.zeros([1], INDEX_DTYPE)
     in_degree = tf.math.unsorted_segment_sum(tf.ones_like(targets), targets, num_nodes)
-    return tf.concat([sources, targets, in_degree, invalid], 0)
+    return sources, targets, in_degree, invalid
 
 
 def prepare_graph(graph, validate=True):
