@@ -134,11 +134,11 @@ class Floor(keras.layers.Layer):
 
     def __init__(self, step, output):
         super().__init__()
-        self.step, self.output = step, output
+        self.step, self.result = step, output
 
     def call(self, inputs, training=None):
         self.step()
-        return self.output
+        return self.result
 
 
 def breakdown_case():
