@@ -242,8 +242,9 @@ class GraphLayer(keras.layers.Layer):
     def build_graph(self, node_dim, edge_dim):
         """Creates the layer's weights; ``edge_dim`` is None without edge features."""
 
-    def graph_batch(self, nodes, edges, edge_features, structure):
-        graph = ragged_to_disjoint(nodes, edges, edge_features, structure=structure)
+    def graph_batch(self, nodes, edges, edge_features, structure, packed=False):
+        graph = ragged_to_disjoint(nodes, edges, edge_features, structure=structure,
+                                   packed=packed)
         graph.nodes = tf.cast(graph.nodes, self.compute_dtype)
         if graph.edge_features is not None:
             graph.edge_features = tf.cast(graph.edge_features, self.compute_dtype)
@@ -257,7 +258,7 @@ class GraphLayer(keras.layers.Layer):
             values, structure = self._eager_call(nodes, edges, edge_features, structure,
                                                  training)
             return pack_graph_outputs(style, inputs, nodes.with_values(values), structure)
-        graph = self.graph_batch(nodes, edges, edge_features, structure)
+        graph = self.graph_batch(nodes, edges, edge_features, structure, style == "dict")
         values = poison(self.call_graph(graph, training=training), graph.invalid)
         return pack_graph_outputs(style, inputs, graph.nodes_to_ragged(values),
                                   graph.structure if style == "dict" else None)

@@ -190,7 +190,8 @@ def edge_feature_values(nodes, edges, edge_features, structure=None, validate=Tr
     return edge_features.values
 
 
-def ragged_to_disjoint(nodes, edges, edge_features=None, structure=None, validate=True):
+def ragged_to_disjoint(nodes, edges, edge_features=None, structure=None, validate=True,
+                       packed=False):
     """A :class:`GraphBatch` of a ragged batch; reuses ``structure`` when given.
 
     Args:
@@ -200,11 +201,16 @@ def ragged_to_disjoint(nodes, edges, edge_features=None, structure=None, validat
         structure: the :func:`graph_structure` of these nodes and edges (then nothing is
             rebuilt nor re-validated).
         validate: see :func:`graph_structure`; also checks the edge feature row lengths.
+        packed: in a graph, build a missing structure packed, as a graph dict carries it
+            (the later layers of a dict-style model split it with the same ops, merged
+            by Grappler), rather than as :func:`structure_parts` (default: the layers of
+            a list-style model build the same edge parts, merged). Eager builds are
+            packed.
     """
     ef_values = edge_feature_values(nodes, edges, edge_features, structure, validate)
     parts = None
-    if structure is None and validate and tf.executing_eagerly():
-        structure = graph_structure(nodes, edges)
+    if structure is None and (packed or validate and tf.executing_eagerly()):
+        structure = graph_structure(nodes, edges, validate)
     elif structure is None:
         validate_graph_inputs(nodes, edges)
         parts = structure_parts(nodes.row_splits, edges.values, edges.row_splits,
