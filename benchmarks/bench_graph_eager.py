@@ -25,13 +25,13 @@ second, interleaved ABBA rounds, wall clock and process CPU time):
   one sparse matmul) vs the same layer written with ``message`` (gather + scatter), 64
   features, one graph of 20000 nodes and 200000 edges.
 
-Measured (2 Dec 2026, ``--threads 1``, 3 runs, CPU time, load average 4.0-4.2 on the 2
-shared cores): ``eager_vs_traced`` 2.86-2.95 / 1.25-1.31 ms, ratio 2.24-2.31 (per-round
-IQR 2.16-2.37), from 3.39-3.48 / 1.25-1.28 ms, 2.70-2.71 for main ``30433b6`` run
-alternately in the same session (the packed one-tensor ``"graph"`` structure, built inside
-the first layer's step call). **Not within 2x**: ``eager_breakdown`` shows each layer at
-its floor, Keras' ``__call__`` (0.13 ms) plus one function call (floor 0.06 ms) plus the
-step's kernels, each costing more in the forward than alone (docs/graph/benchmarks.md).
+Measured (2 Dec 2026, ``--threads 1``, 3 runs alternating with 3 of main ``30433b6``, CPU
+time, load average 3.4-4.0 on the 2 shared cores): ``eager_vs_traced`` 2.90-3.26 /
+1.31-1.38 ms, ratio 2.22-2.36 (per-round IQR 2.10-2.54), main 3.61-4.54 / 1.35-1.46 ms,
+2.68-3.12 (an earlier set: 2.09-2.11 against 2.62-2.64); ``eager_list_vs_dict`` 1.06-1.07
+(main 1.12-1.17). **Not within 2x**: ``eager_breakdown`` puts the forward at its
+``floor_forward`` (Keras' ``__call__``, 0.13 ms, plus the step function, each slower in
+the forward than alone) within -0.07 to 0.19 ms (docs/graph/benchmarks.md).
 
 Usage: ``python3 benchmarks/bench_graph_eager.py [--quick] [--threads N] [--cases ...]``.
 """
