@@ -73,6 +73,17 @@ def test_eager_and_traced_structures_match_the_reference(batch):
         return {k: getattr(g, k) for k in want}
 
     traced_fields = tf.function(fields, input_signature=spec + [tf.TensorSpec([None], tf.int32)])
+
+    def built(n, e, packed):  # built in the graph: as parts (list style) or packed (dict)
+        g = ops.ragged_to_disjoint(n, e, packed=packed)
+        return {"structure": g.structure, **{k: getattr(g, k) for k in want}}
+
+    for pack in (False, True):
+        got = tf.function(lambda n, e: built(n, e, pack), input_signature=spec)(nodes, edges)
+        np.testing.assert_array_equal(got.pop("structure").numpy(), packed)
+        for key, value in want.items():
+            np.testing.assert_array_equal(got[key].numpy(), np.reshape(value, got[key].shape),
+                                          err_msg=f"built in a graph, packed={pack} {key}")
     for mode, got in (("eager", ops.graph_structure(nodes, edges)),
                       ("traced", traced(nodes, edges)),
                       ("eager function", eager_structure(nodes, edges))):
