@@ -4,30 +4,34 @@ Cases (one JSON object per line; ``summary`` of ``_timing.py``, A = the first na
 second, interleaved ABBA rounds, wall clock and process CPU time):
 
 * ``eager_vs_traced``: GCN(32) -> GCN(32) -> GCN(32) -> global mean pool on a batch of 64
-  random graphs (10-30 nodes, 16 features), dict style (the first layer builds and
-  validates the batch structure, the others reuse it): A = eager forward, B = the same
-  model in a ``tf.function`` (target: ratio <= 2);
+  random graphs (10-30 nodes, 16 features, seed 0), dict style (the first layer builds and
+  validates the batch structure inside its own step call, the others reuse it): A = eager
+  forward, B = the same model in a ``tf.function`` (target: ratio <= 2);
 * ``eager_list_vs_dict``: the same model, functional ``[nodes, edges]`` style (every layer
   builds and validates the structure) vs dict style, both eager;
 * ``eager_breakdown``: where the eager forward of ``eager_vs_traced`` goes, CPU ms per call
-  (median of 200): each layer's ``__call__``; the flat step of a conv through its
-  ``EagerFunction`` alone (and the fields it is given); the eager structure build; the
+  (median of 200): each layer's ``__call__``; the flat step of the first conv (structure
+  build included) and of the second through their ``EagerFunction`` alone (and the row
+  splits the second is given); the eager structure build of ``ops.graph_structure``; the
   floor of Keras' ``Layer.__call__`` on this graph dict and on its nodes and edges alone (a
-  layer whose ``call`` returns its input) and of a ``ConcreteFunction`` call with the step's arguments (a function that
-  returns one of them). Each component is timed alone in a loop: inside the forward, with
-  other Python work between the calls, every one costs more (cold caches);
+  layer whose ``call`` returns its input) and of a ``ConcreteFunction`` call with the
+  second step's arguments (a function that returns one of them); ``floor_forward``: the
+  forward with no glue (four Keras layers whose ``call`` runs the four step functions on
+  ready arguments and returns ready outputs) and ``steps_only`` (the four step functions
+  alone). Each component is timed alone in a loop: inside the forward, with other Python
+  work between the calls, every one costs more (cold caches);
 * ``custom_fast_vs_hooks``: training step (forward + backward, ``tf.function``) of the
   ``GatedConv`` of docs/graph/custom-layer.md, fast path (edge weights to ``propagate``,
   one sparse matmul) vs the same layer written with ``message`` (gather + scatter), 64
   features, one graph of 20000 nodes and 200000 edges.
 
-Measured (2 Dec 2026, ``--threads 1``, 3 runs, CPU time, load 2.4-2.9): ``eager_vs_traced``
-3.39-3.43 / 1.27-1.30 ms, ratio 2.62-2.67 (per-round IQR 2.54-2.78), from 4.60-4.72 /
-1.18-1.23 ms, 3.86-3.91 before the steps became ``ConcreteFunction`` calls (main
-``cc9f407``); on an idle machine (load 1.1-1.4, 3 runs) 3.34-3.46 / 1.10-1.13 ms, ratio
-2.99-3.05 (the traced side gains more from an idle machine); ``eager_breakdown``: Keras' ``__call__`` on the graph dict (0.20 ms, 0.12 on
-nodes and edges alone) plus one function call per layer keep it above 2x
-(docs/graph/benchmarks.md).
+Measured (2 Dec 2026, ``--threads 1``, 3 runs alternating with 3 of main ``30433b6``, CPU
+time, load average 3.4-4.0 on the 2 shared cores): ``eager_vs_traced`` 2.90-3.26 /
+1.31-1.38 ms, ratio 2.22-2.36 (per-round IQR 2.10-2.54), main 3.61-4.54 / 1.35-1.46 ms,
+2.68-3.12 (an earlier set: 2.09-2.11 against 2.62-2.64); ``eager_list_vs_dict`` 1.06-1.07
+(main 1.12-1.17). **Not within 2x**: ``eager_breakdown`` puts the forward at its
+``floor_forward`` (Keras' ``__call__``, 0.13 ms, plus the step function, each slower in
+the forward than alone) within -0.07 to 0.19 ms (docs/graph/benchmarks.md).
 
 Usage: ``python3 benchmarks/bench_graph_eager.py [--quick] [--threads N] [--cases ...]``.
 """
@@ -125,33 +129,58 @@ class Passthrough(keras.layers.Layer):
         return dict(inputs)
 
 
+class Floor(keras.layers.Layer):
+    """A layer whose ``call`` runs a given step function and returns a given output."""
+
+    def __init__(self, step, output):
+        super().__init__()
+        self.step, self.result = step, output
+
+    def call(self, inputs, training=None):
+        self.step()
+        return self.result
+
+
 def breakdown_case():
     nodes, edges = batch()
     layers = three_convs()
     graph = {"nodes": nodes, "edges": edges}
     for _ in range(3):
         run_dict(layers, graph)
-    inner = layers[0](graph)
-    conv = layers[1]
-    flat = conv.graph_batch(inner["nodes"], inner["edges"], None, inner["graph"])
-    fields = conv._step_fields(flat)
-    args = [flat.nodes, flat.edge_features] + [
-        getattr(flat, k) if k.endswith("row_splits") else flat.structure[k] for k in fields]
-    present = [a for a in args if a is not None]
+    first, conv = layers[0], layers[1]
+    inner = first(graph)
+    splits = {"node_row_splits": nodes.row_splits, "edge_row_splits": edges.row_splits}
+    fields = tuple(k for k in splits if k in conv._read_fields)
+    args = [inner["nodes"].values, inner["graph"]] + [splits[k] for k in fields]
+    built = (nodes.row_splits, edges.values, edges.row_splits)
     echo = tf.function(lambda x, *rest: x).get_concrete_function(
-        *[tf.TensorSpec((None,) + tuple(a.shape[1:]), a.dtype) for a in present])
+        *[tf.TensorSpec((None,) + tuple(a.shape[1:]), a.dtype) for a in args])
     passthrough = Passthrough()
+    outs = [inner]
+    for layer in layers[1:]:
+        outs.append(layer(outs[-1]))
+    steps = [lambda: first._eager_step((None, None), nodes.values, None, *built)] + [
+        lambda h=h, layer=layer: layer._eager_step((None, fields), h["nodes"].values, None,
+                                                   h["graph"])
+        for h, layer in zip(outs[:2], layers[1:3])] + [
+        lambda: layers[3]._eager_step(None, outs[2]["nodes"].values, nodes.row_splits)]
+    floor = [Floor(step, out) for step, out in zip(steps, outs)]
     row = {"forward": cpu_ms(lambda: run_dict(layers, graph)),
-           "gcn1_call_with_structure_build": cpu_ms(lambda: layers[0](graph)),
+           "floor_forward": cpu_ms(lambda: run_dict(floor, graph)),
+           "steps_only": cpu_ms(lambda: [step() for step in steps]),
+           "gcn1_call_with_structure_build": cpu_ms(lambda: first(graph)),
            "gcn2_call": cpu_ms(lambda: conv(inner)),
            "pool_call": cpu_ms(lambda: layers[3](inner)),
-           "gcn2_flat_step_function_only": cpu_ms(lambda: conv._eager_step((None, fields), *args)),
-           "gcn2_step_fields": list(fields),
+           "gcn1_flat_step_function_only": cpu_ms(
+               lambda: first._eager_step((None, None), nodes.values, None, *built)),
+           "gcn2_flat_step_function_only": cpu_ms(
+               lambda: conv._eager_step((None, fields), args[0], None, *args[1:])),
+           "gcn2_step_row_splits": list(fields),
            "structure_build_eager": cpu_ms(lambda: ops.graph_structure(nodes, edges)),
            "keras_call_floor_graph_dict": cpu_ms(lambda: passthrough(inner)),
            "keras_call_floor_nodes_edges_only": cpu_ms(
                lambda: passthrough({"nodes": inner["nodes"], "edges": inner["edges"]})),
-           f"concrete_function_call_floor_{len(present)}_args": cpu_ms(lambda: echo(*present))}
+           f"concrete_function_call_floor_{len(args)}_args": cpu_ms(lambda: echo(*args))}
     report("eager_breakdown", "components", "-", row)
 
 

@@ -19,11 +19,13 @@ import tensorflow as tf
 
 from kextras import validation
 from kextras_graph.ops._eager import EagerFunction
-from kextras_graph.ops.graph_batch import (
+from kextras_graph.ops.graph_batch import GraphBatch, edge_feature_values, ragged_to_disjoint
+from kextras_graph.ops.structure import (
     INVALID_MESSAGE,
     STRUCTURE_KEY,
-    GraphBatch,
-    ragged_to_disjoint,
+    eager_errors,
+    flat_structure,
+    validate_graph_inputs,
 )
 
 def resolve_sparse(sparse):
@@ -123,13 +125,8 @@ def fresh_specs(tree):
 
 
 def structure_spec():
-    """Specs of the structure dict of ``ops.graph_structure``."""
-    spec = {k: keras.KerasTensor((None,), "int32") for k in
-            ("sources", "targets", "node_graph_ids", "edge_graph_ids", "in_degree",
-             "out_degree")}
-    spec["adjacency"] = keras.KerasTensor((None, 2), "int64")
-    spec["invalid"] = keras.KerasTensor((), "bool")
-    return spec
+    """Spec of the packed structure of ``ops.graph_structure``."""
+    return keras.KerasTensor((None,), "int32")
 
 
 def poison(values, invalid):
@@ -151,8 +148,8 @@ _SPLITS = ("node_row_splits", "edge_row_splits")
 
 
 class _Fields(collections.abc.Mapping):
-    """The structure entries (or row splits) given to a flat step; notes every key read,
-    given or not, in ``read`` (iterating reads them all)."""
+    """The row splits given to a flat step; notes every key read, given or not, in
+    ``read`` (iterating reads them all)."""
 
     def __init__(self, data, read):
         self._data = data
@@ -171,10 +168,11 @@ class _Fields(collections.abc.Mapping):
 
 
 class _StepBatch(GraphBatch):
-    """The ``GraphBatch`` a flat step sees: its structure and row splits are ``_Fields``."""
+    """The ``GraphBatch`` a flat step sees: its row splits come from a mapping (``_Fields``
+    or a dict)."""
 
-    def __init__(self, nodes, edge_features, structure, splits):
-        super().__init__(nodes, edge_features, structure, None, None)
+    def __init__(self, nodes, edge_features, structure, splits, parts=None):
+        super().__init__(nodes, edge_features, structure, None, None, parts=parts)
         self._splits = splits
 
     @property
@@ -209,9 +207,10 @@ class GraphLayer(keras.layers.Layer):
     A class that sets ``eager_function = True`` (every built-in layer whose step is
     traceable) runs ``call_graph`` as one call of a traced function when it is called
     eagerly (:class:`~kextras_graph.ops._eager.EagerFunction`: after two plain calls,
-    bounded traces), given only the structure entries and row splits it read in those
-    calls (``_step_fields``; one it reads only when traced is added by a retrace); the
-    default False runs it op by op.
+    bounded traces), given the packed structure and only the row splits it read in those
+    calls (one it reads only when traced is added by a retrace); without a structure
+    (the first layer), the same call builds and validates it. The default False runs it
+    op by op.
     """
 
     requires_edge_features = False
@@ -223,7 +222,7 @@ class GraphLayer(keras.layers.Layer):
         self.sparse = resolve_sparse(sparse)
         self.supports_jit = not self.sparse
         self._eager_step = EagerFunction(self._flat_step) if self.eager_function else None
-        self._read_fields = set()  # fields of the GraphBatch the flat step has read
+        self._read_fields = None  # the row splits the flat step has read (None: not run)
 
     def build(self, input_shape):
         name = type(self).__name__
@@ -243,8 +242,9 @@ class GraphLayer(keras.layers.Layer):
     def build_graph(self, node_dim, edge_dim):
         """Creates the layer's weights; ``edge_dim`` is None without edge features."""
 
-    def graph_batch(self, nodes, edges, edge_features, structure):
-        graph = ragged_to_disjoint(nodes, edges, edge_features, structure=structure)
+    def graph_batch(self, nodes, edges, edge_features, structure, packed=False):
+        graph = ragged_to_disjoint(nodes, edges, edge_features, structure=structure,
+                                   packed=packed)
         graph.nodes = tf.cast(graph.nodes, self.compute_dtype)
         if graph.edge_features is not None:
             graph.edge_features = tf.cast(graph.edge_features, self.compute_dtype)
@@ -254,47 +254,60 @@ class GraphLayer(keras.layers.Layer):
         style, nodes, edges, edge_features, structure = unpack_graph_inputs(
             inputs, type(self).__name__)
         self._check_edge_features(edge_features)
-        graph = self.graph_batch(nodes, edges, edge_features, structure)
         if self._eager_step is not None and tf.executing_eagerly():
-            values = self._eager_call(graph, training)
-        else:
-            values = self.call_graph(graph, training=training)
-        values = poison(values, graph.invalid)
+            values, structure = self._eager_call(nodes, edges, edge_features, structure,
+                                                 training)
+            return pack_graph_outputs(style, inputs, nodes.with_values(values), structure)
+        graph = self.graph_batch(nodes, edges, edge_features, structure, style == "dict")
+        values = poison(self.call_graph(graph, training=training), graph.invalid)
         return pack_graph_outputs(style, inputs, graph.nodes_to_ragged(values),
-                                  graph.structure)
+                                  graph.structure if style == "dict" else None)
 
-    def _step_fields(self, graph):
-        """The fields passed to the flat step: those it read so far (all before its first
-        run), in a fixed order: structure keys, then row splits."""
-        read = self._read_fields
-        names = tuple(graph.structure) + _SPLITS
-        return names if not read else tuple(k for k in names if k in read)
-
-    def _eager_call(self, graph, training):
-        fields = self._step_fields(graph)
+    def _eager_call(self, nodes, edges, edge_features, structure, training):
+        """``(values, structure)`` through the flat step's ``EagerFunction``: given the
+        structure and the row splits it read so far (all before its first run), or,
+        without a structure, the row splits and flat edges, from which the same function
+        call builds and validates it (no call of its own)."""
+        ef = edge_feature_values(nodes, edges, edge_features, structure)
+        if structure is None:
+            validate_graph_inputs(nodes, edges)
+            built = (nodes.row_splits, edges.values, edges.row_splits)
+            with eager_errors(*built):
+                return self._eager_step((training, None), nodes.values, ef, *built)
         while True:
-            values = [getattr(graph, k) if k in _SPLITS else graph.structure[k]
+            read = self._read_fields
+            fields = _SPLITS if read is None else tuple(k for k in _SPLITS if k in read)
+            splits = [nodes.row_splits if k == "node_row_splits" else edges.row_splits
                       for k in fields]
             try:
-                return self._eager_step((training, fields), graph.nodes, graph.edge_features,
-                                        *values)
+                return self._eager_step((training, fields), nodes.values, ef, structure,
+                                        *splits), structure
             except Exception:
-                wider = self._step_fields(graph)
-                if wider == fields:
+                if self._read_fields is None or set(self._read_fields) <= set(fields):
                     raise
-                fields = wider  # the step read a field it was not given: retry with it
+                # the step read a row split it was not given: retry with it
 
     def _flat_step(self, static, nodes, edge_features, *values):
-        """``call_graph`` on the given fields; notes which fields it reads (``_read_fields``)."""
+        """``call_graph`` on the flat nodes and the structure (``fields``: the row splits
+        given after it, noting those read in ``_read_fields``), or, with ``fields`` None,
+        ``(call_graph, structure)`` from the row splits and flat edges."""
         training, fields = static
+        nodes = tf.cast(nodes, self.compute_dtype)
+        if edge_features is not None:
+            edge_features = tf.cast(edge_features, self.compute_dtype)
+        if fields is None:
+            node_splits, local, edge_splits = values
+            structure, parts = flat_structure(node_splits, local, edge_splits)
+            splits = {"node_row_splits": node_splits, "edge_row_splits": edge_splits}
+            graph = _StepBatch(nodes, edge_features, structure, splits, parts)
+            return self.call_graph(graph, training=training), structure
         read = set()
-        splits = _Fields({k: v for k, v in zip(fields, values) if k in _SPLITS}, read)
-        structure = _Fields({k: v for k, v in zip(fields, values) if k not in _SPLITS}, read)
+        graph = _StepBatch(nodes, edge_features, values[0], _Fields(
+            dict(zip(fields, values[1:])), read))
         try:
-            return self.call_graph(_StepBatch(nodes, edge_features, structure, splits),
-                                   training=training)
+            return self.call_graph(graph, training=training)
         finally:
-            self._read_fields.update(read)
+            self._read_fields = read | (self._read_fields or set())
 
     def call_graph(self, graph, training=None):
         raise NotImplementedError

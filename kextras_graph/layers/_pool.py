@@ -5,14 +5,14 @@ import tensorflow as tf
 
 from kextras_graph.layers._base import feature_dim, split_input_shape, unpack_graph_inputs
 from kextras_graph.ops._eager import EagerFunction
-from kextras_graph.ops.graph_batch import row_ids
+from kextras_graph.ops.structure import row_ids
 
 
 class GlobalPool(keras.layers.Layer):
     """Reduces the nodes of every graph to one vector: ``[batch, (n), F] -> [batch, F']``.
 
-    Accepts ragged nodes, ``[nodes, edges(, edge_features)]`` or a graph dict (whose
-    ``"graph"`` structure, when present, gives the graph ids). A graph with zero nodes
+    Accepts ragged nodes, ``[nodes, edges(, edge_features)]`` or a graph dict (the graph
+    ids come from the node row splits: one op). A graph with zero nodes
     gives zeros. Subclasses implement ``pool(values, graph_ids, num_graphs)`` and
     ``compute_output_dim(node_dim)``. An eager call runs the pooling as one call of a
     traced function (``_eager.EagerFunction``).
@@ -35,8 +35,8 @@ class GlobalPool(keras.layers.Layer):
         return node_dim
 
     def call(self, inputs, training=None):
-        _, nodes, _, _, structure = unpack_graph_inputs(inputs, type(self).__name__,
-                                                        needs_edges=False)
+        _, nodes, _, _, _ = unpack_graph_inputs(inputs, type(self).__name__,
+                                                needs_edges=False)
         if not isinstance(nodes, tf.RaggedTensor):
             nodes = tf.convert_to_tensor(nodes)
             if nodes.shape.rank != 3:
@@ -50,13 +50,11 @@ class GlobalPool(keras.layers.Layer):
                 f"{type(self).__name__}: `nodes` must be a RaggedTensor [batch, (n), F] with "
                 f"ragged_rank=1. Received: nodes with shape {nodes.shape} and "
                 f"ragged_rank={nodes.ragged_rank}")
-        graph_ids = None if structure is None else structure["node_graph_ids"]
-        return self._eager_step(training, values, nodes.row_splits, graph_ids)
+        return self._eager_step(training, values, nodes.row_splits)
 
-    def _flat_step(self, training, values, row_splits, graph_ids):
+    def _flat_step(self, training, values, row_splits):
         values = tf.cast(values, self.compute_dtype)
-        if graph_ids is None:
-            graph_ids = row_ids(row_splits, values)
+        graph_ids = row_ids(row_splits, values)
         num_graphs = tf.shape(row_splits, out_type=tf.int32)[0] - 1
         return self.pool(values, graph_ids, num_graphs, training=training)
 

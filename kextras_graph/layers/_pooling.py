@@ -35,7 +35,8 @@ from kextras_graph.layers._base import (
     resolve_sparse,
     unpack_graph_inputs,
 )
-from kextras_graph.ops.graph_batch import STRUCTURE_KEY, graph_structure, ragged_to_disjoint
+from kextras_graph.ops.graph_batch import ragged_to_disjoint
+from kextras_graph.ops.structure import STRUCTURE_KEY, graph_structure
 from kextras_graph.ops.normalization import gcn_norm
 from kextras_graph.ops.segment import propagate_sum
 

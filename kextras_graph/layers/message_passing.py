@@ -93,7 +93,7 @@ class MessagePassing(GraphLayer):
         """``A @ x`` (``A[t, s] = sum of w`` over the edges ``s -> t``; divided by the
         in-degree for "mean"), with the layer's kernel."""
         out = propagate_sum(x, graph.sources, graph.targets, graph.num_nodes, edge_weight,
-                            adjacency=graph.structure.get("adjacency"), sparse=self.sparse)
+                            adjacency=graph.adjacency, sparse=self.sparse)
         if self.aggregate_name == "mean":
             count = tf.cast(tf.maximum(graph.in_degree, 1), out.dtype)
             out = out / tf.reshape(count, [-1] + [1] * (out.shape.rank - 1))

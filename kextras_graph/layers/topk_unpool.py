@@ -7,7 +7,7 @@ import tensorflow as tf
 
 from kextras_graph.layers._base import fresh_specs, ragged_spec
 from kextras_graph.layers._pooling import pool_level
-from kextras_graph.ops.graph_batch import STRUCTURE_KEY
+from kextras_graph.ops.structure import STRUCTURE_KEY
 
 _COMBINES = (None, "add", "concat")
 

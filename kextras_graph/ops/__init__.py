@@ -1,11 +1,10 @@
 """Graph ops on flat ("disjoint") tensors: the batch structure, reductions, normalizations."""
 
-from kextras_graph.ops.graph_batch import (
+from kextras_graph.ops.graph_batch import GraphBatch, ragged_to_disjoint
+from kextras_graph.ops.structure import (
     STRUCTURE_KEY,
-    GraphBatch,
     graph_structure,
     prepare_graph,
-    ragged_to_disjoint,
     row_ids,
     validate_graph_inputs,
 )

@@ -18,6 +18,7 @@ import tensorflow as tf
 
 import graph_layer_reference as ref
 from test_graph_layers_reference import CONV_CASES, EDGE_FEATURE_CASES, F, FE, POOL_CASES
+from kextras_graph import ops
 from kextras_graph.layers import GATConv, GCNConv, GlobalMeanPool, RGCNConv
 from kextras_graph.ops._eager import EagerFunction
 
@@ -156,50 +157,49 @@ def test_eager_function_warmup_keys_bound_and_graph_mode():
 
 
 def test_flat_step_gets_only_the_fields_it_reads():
-    """After the warm-up, GCN's step receives the structure entries it reads, not all 8
-    plus the row splits; a step that reads more in a trace than eagerly is retraced with
-    everything it needs."""
+    """The first layer's step builds the structure in the same call; after the warm-up, a
+    later GCN's step receives the packed structure and no row splits; a step that reads
+    a row split only when traced is retraced with it."""
     graphs = ref.edge_case_graphs(np.random.default_rng(7), f=F)
     nodes, edges, _ = ref.to_ragged(graphs, dtype="float64")
-    layer = GCNConv(3, dtype="float64")
+    first, layer = GCNConv(3, dtype="float64"), GCNConv(3, dtype="float64")
     for _ in range(3):
-        out = layer({"nodes": nodes, "edges": edges})
+        out = layer(first({"nodes": nodes, "edges": edges}))
+    ((key_first,),) = [first._eager_step._functions]
+    assert key_first[0][1] is None  # (training, fields): None builds the structure
     (key,) = layer._eager_step._functions
-    fields = key[0][1]
-    assert {"in_degree", "adjacency"} <= set(fields)
-    assert not {"node_graph_ids", "edge_graph_ids", "out_degree", "node_row_splits"} & set(fields)
+    assert key[0][1] == ()
     for k, (x, e, _) in enumerate(graphs):
-        np.testing.assert_allclose(out["nodes"][k].numpy(), ref.gcn(x, e, layer.kernel.numpy(),
+        h = ref.gcn(x, e, first.kernel.numpy(), first.bias.numpy())
+        np.testing.assert_allclose(out["nodes"][k].numpy(), ref.gcn(h, e, layer.kernel.numpy(),
                                                                     layer.bias.numpy()),
                                    atol=1e-10)
 
-    class GraphSizes(GCNConv):
-        """Adds the graph's node count to every node; reads the graph ids only when
+    class EdgeTotal(GCNConv):
+        """Adds the batch's edge count to every node; reads the edge row splits only when
         traced (so the eager warm-up does not see them)."""
 
         def call_graph(self, graph, training=None):
             out = super().call_graph(graph, training)
-            if tf.executing_eagerly():
-                lengths = np.diff(graph.node_row_splits.numpy())
-                sizes = np.repeat(lengths, lengths)
-            else:
-                sizes = tf.gather(graph.node_row_splits[1:] - graph.node_row_splits[:-1],
-                                  graph.node_graph_ids)
-            return out + tf.cast(sizes, out.dtype)[:, None]
+            total = graph.num_edges if tf.executing_eagerly() else graph.edge_row_splits[-1]
+            return out + tf.cast(total, out.dtype)
 
-    sized = GraphSizes(3, dtype="float64")
-    sized.build({"nodes": nodes.shape, "edges": edges.shape})
+    sized = EdgeTotal(3, dtype="float64")
+    prepared = ops.prepare_graph({"nodes": nodes, "edges": edges})
+    sized(prepared)
     sized.set_weights(layer.get_weights())
-    got = sized({"nodes": nodes, "edges": edges})  # eager: reads the row splits, not the ids
-    assert "node_row_splits" in sized._read_fields and "node_graph_ids" not in sized._read_fields
-    for _ in range(2):  # eager, then traced: reads the ids, retraced with them
-        got = sized({"nodes": nodes, "edges": edges})
+    got = sized(prepared)  # eager warm-up: reads no row split
+    assert sized._read_fields == set()
+    got = sized(prepared)  # traced: reads the edge row splits, retraced with them
+    assert sized._read_fields == {"edge_row_splits"}
     assert sized._eager_step.tracing_count == 1  # the trace that lacked a field is not kept
     (key,) = sized._eager_step._functions
-    assert {"node_graph_ids", "node_row_splits"} <= set(key[0][1])
-    for k, (x, e, _) in enumerate(graphs):
-        np.testing.assert_allclose(got["nodes"][k].numpy(),
-                                   out["nodes"][k].numpy() + len(x), atol=1e-10)
+    assert key[0][1] == ("edge_row_splits",)
+    plain = layer(prepared)
+    total = sum(len(e) for _, e, _ in graphs)
+    for k in range(len(graphs)):
+        np.testing.assert_allclose(got["nodes"][k].numpy(), plain["nodes"][k].numpy() + total,
+                                   atol=1e-10)
 
 
 def test_bad_batches_raise_the_same_errors_once_compiled():

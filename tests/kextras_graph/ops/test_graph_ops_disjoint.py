@@ -47,8 +47,9 @@ def test_int64_indices_are_checked_before_the_int32_cast():
     graph = tf.function(lambda n, e: ops.ragged_to_disjoint(n, e).sources, input_signature=spec)
     with pytest.raises(tf.errors.InvalidArgumentError, match="out of range"):
         graph(nodes, edges)
-    xla = tf.function(lambda n, e: ops.graph_structure(n, e)["invalid"], jit_compile=True)
+    xla = tf.function(lambda n, e: ops.ragged_to_disjoint(n, e).invalid, jit_compile=True)
     assert bool(xla(nodes, edges))
+    assert int(tf.function(ops.graph_structure, jit_compile=True)(nodes, edges)[-1]) == 1
 
 
 def test_prepared_structure_is_reused_not_rebuilt():
@@ -57,11 +58,17 @@ def test_prepared_structure_is_reused_not_rebuilt():
     assert ops.prepare_graph(prepared) is prepared
     structure = prepared[ops.STRUCTURE_KEY]
     g = ops.ragged_to_disjoint(nodes, edges, ef, structure=structure)
-    assert g.structure is structure and g.sources is structure["sources"]
+    assert g.structure is structure
+    # the packed layout: sources, targets, in-degrees, invalid
+    np.testing.assert_array_equal(structure.numpy(), [0, 2, 4, 8, 5, 1, 2, 3, 5, 8,
+                                                      0, 1, 1, 1, 0, 1, 0, 0, 1, 0])
     np.testing.assert_array_equal(g.sources.numpy(), [0, 2, 4, 8, 5])
     fewer = tf.RaggedTensor.from_row_lengths(edges.values[:3], [2, 0, 1, 0])
-    with pytest.raises(ValueError, match="does not belong to these edges.*drop its 'graph'"):
+    with pytest.raises(ValueError, match=r"does not belong to these nodes and edges: it has 20 "
+                                         r"entries, 9 nodes and 3 edges need.*drop its 'graph'"):
         ops.ragged_to_disjoint(nodes, fewer, structure=structure)
+    with pytest.raises(ValueError, match="must be the int32 vector of.*Received: dict"):
+        ops.ragged_to_disjoint(nodes, edges, structure={"sources": g.sources})
 
 
 def _bad_cases():

@@ -1,5 +1,6 @@
-"""The eager (NumPy), traced (TensorFlow ops) and the layers' eager-function builds of the
-batch structure agree with a NumPy reference and raise the same errors; the GCN node
+"""The eager (NumPy), traced (TensorFlow ops) and the eager-function builds of the packed
+batch structure, and the fields a GraphBatch derives from it, agree with a Python reference
+and raise the same errors; the GCN node
 factors and the sparse kernel with unknown sizes."""
 
 import numpy as np
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kextras_graph import ops
-from kextras_graph.ops.graph_batch import _eager_structure as eager_structure
+from kextras_graph.ops.structure import _eager_structure as eager_structure
 
 
 def _reference(lengths, edge_lengths, local):
@@ -62,19 +63,39 @@ def test_eager_and_traced_structures_match_the_reference(batch):
     nodes = tf.RaggedTensor.from_row_lengths(tf.ones([sum(lengths), 2]), lengths)
     edges = tf.RaggedTensor.from_row_lengths(local, edge_lengths)
     want = _reference(lengths, edge_lengths, local)
+    packed = np.array(want["sources"] + want["targets"] + want["in_degree"] + [0], np.int32)
     spec = [tf.RaggedTensorSpec([None, None, 2], tf.float32, 1, tf.int64),
             tf.RaggedTensorSpec([None, None, 2], local.dtype, 1, tf.int64)]
     traced = tf.function(ops.graph_structure, input_signature=spec)
+
+    def fields(n, e, s):
+        g = ops.ragged_to_disjoint(n, e, structure=s)
+        return {k: getattr(g, k) for k in want}
+
+    traced_fields = tf.function(fields, input_signature=spec + [tf.TensorSpec([None], tf.int32)])
+
+    def built(n, e, packed):  # built in the graph: as parts (list style) or packed (dict)
+        g = ops.ragged_to_disjoint(n, e, packed=packed)
+        return {"structure": g.structure, **{k: getattr(g, k) for k in want}}
+
+    for pack in (False, True):
+        got = tf.function(lambda n, e: built(n, e, pack), input_signature=spec)(nodes, edges)
+        np.testing.assert_array_equal(got.pop("structure").numpy(), packed)
+        for key, value in want.items():
+            np.testing.assert_array_equal(got[key].numpy(), np.reshape(value, got[key].shape),
+                                          err_msg=f"built in a graph, packed={pack} {key}")
     for mode, got in (("eager", ops.graph_structure(nodes, edges)),
                       ("traced", traced(nodes, edges)),
-                      ("layers' eager function", eager_structure(nodes, edges))):
-        assert sorted(got) == sorted(list(want) + ["invalid"]), mode
+                      ("eager function", eager_structure(nodes, edges))):
+        assert got.dtype == tf.int32, mode
+        np.testing.assert_array_equal(got.numpy(), packed, err_msg=mode)
+    for mode, got in (("eager", fields(nodes, edges, tf.constant(packed))),
+                      ("traced", traced_fields(nodes, edges, packed))):
         for key, value in want.items():
             expected = np.array(value, np.int64 if key == "adjacency" else np.int32)
             np.testing.assert_array_equal(got[key].numpy(), expected.reshape(got[key].shape),
                                           err_msg=f"{mode} {key}")
             assert got[key].dtype == expected.dtype, (mode, key)
-        assert not bool(got["invalid"])
 
 
 @pytest.mark.parametrize("add_self_loops", [True, False])
