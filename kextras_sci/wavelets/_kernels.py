@@ -63,17 +63,21 @@ THRESHOLDS = {
     "gemm_max_len": 48,
     # inverse with Q up to this: coefficients folded into blocks of samples (``conv1d``)
     "block_inner": 2,
-    # inverse along an outer axis this short: one matmul with the synthesis matrix, cut
-    # into groups of about this many output rows, each seeing only its window of
-    # coefficients (``grouped_synthesis``: 2.5x faster than the dense matrix at L = 131)
+    # inverse along an outer axis this short, or of any length with more than
+    # ``small_inner`` inner columns: one matmul with the synthesis matrix, cut into groups
+    # of about this many output rows, each seeing only its window of coefficients
+    # (``grouped_synthesis``: 2.5x faster than the dense matrix at L = 131; 3-4x faster than
+    # the one-channel ``conv2d`` at L = 254-5000, Q = 40-376; Q <= 16 and L >= 300:
+    # the block-diagonal ``conv1d`` is 1.3-2x faster)
     "matmul_max_len": 192,
     "group_rows": 32,
     # analysis into two separate bands along the innermost axis (Q = 1) at least this long:
     # the signal folded into blocks (``_blocked._block_analysis``); shorter: ``conv1d``
     "analysis_block_min_len": 32,
     # inverse along the innermost axis (Q = 1) rows this short, when a later pass crops
-    # (multi-axis inverse): every row in one long signal (``_blocked.flat_synthesis``)
-    "flat_max_len": 192,
+    # (multi-axis inverse): every row in one long signal (``_blocked.flat_synthesis``;
+    # idwt2 coif2 symmetric, rows of 102-2000: 0.66-0.95x the time of the blocked kernel)
+    "flat_max_len": 4096,
 }
 
 
@@ -95,7 +99,7 @@ def select(P, n, Q, inverse=False, block=False, depthwise=False, flat=False):
             return "gemm"
         if _is_static(Q) and Q <= THRESHOLDS["block_inner"]:
             return "block"
-        if _is_static(n) and n <= THRESHOLDS["matmul_max_len"]:
+        if _is_static(n) and (n <= THRESHOLDS["matmul_max_len"] or (_is_static(Q) and Q > THRESHOLDS["small_inner"])):
             return "matmul"
     if not _is_static(Q):
         return "conv2d"
@@ -289,22 +293,24 @@ class _Pattern:
 
 
 def grouped_synthesis(bank, L, mode, rows=None):
-    """The synthesis matrix cut into ``G`` groups of ``rows`` output rows (``G rows =
-    out_len``), each restricted to the window of ``Lw`` coefficients (cyclic for
-    periodization) that its rows touch: ``(W [G, rows, 2 Lw], windows)``, ``windows[g]`` a
-    list of ``(start, stop)`` slices of the coefficient axis. ``rows`` defaults to the
-    divisor of ``out_len`` nearest :data:`THRESHOLDS` ``["group_rows"]``; ``None`` when no
-    divisor lies within a factor of 2 of it or a window would cover every coefficient.
+    """The synthesis matrix cut into ``G`` groups of ``rows`` output rows (``G rows >=
+    out_len``; a last group past ``out_len`` has zero rows there, which the caller crops),
+    each restricted to the window of ``Lw`` coefficients (cyclic for periodization) that its
+    rows touch: ``(W [G, rows, 2 Lw], windows)``, ``windows[g]`` a list of ``(start, stop)``
+    slices of the coefficient axis. ``rows`` defaults to the divisor of ``out_len`` nearest
+    :data:`THRESHOLDS` ``["group_rows"]`` (within a factor of 2), else to that value (a
+    ragged last group: prime ``out_len / 2``); ``None`` when a window would cover every
+    coefficient (the dense matrix is as cheap).
     """
     pattern = _synthesis_matrix(_Pattern(bank.rec_len), L, mode)
     out_len = pattern.shape[0]
     if rows is None:
         target = THRESHOLDS["group_rows"]
         divisors = [r for r in range(target // 2, 2 * target + 1) if out_len % r == 0]
-        if not divisors:
-            return None
-        rows = min(divisors, key=lambda r: (abs(r - target), r))
-    G = out_len // rows
+        rows = min(divisors, key=lambda r: (abs(r - target), r)) if divisors else target
+    G = -(-out_len // rows)
+    pad = G * rows - out_len
+    pattern = np.concatenate([pattern, np.zeros((pad, 2 * L))]) if pad else pattern
     used = pattern.reshape(G, rows, 2, L).any(axis=(1, 2))  # [G, L]: coefficients touched
     starts, width = [], 0
     for g in range(G):
@@ -329,6 +335,8 @@ def grouped_synthesis(bank, L, mode, rows=None):
         index[g] = r * 2 * L + np.concatenate([cols, L + cols])[None, :]
     S = _synthesis_matrix(bank, L, mode)
     xp = _ops(bank.rec_lo, bank.rec_hi)
+    if pad:
+        S = xp.concat([S, xp.einsum("p,rj->pj", np.ones(pad), S[:1] * 0)], 0)
     return xp.take(xp.reshape(S, [-1]), index), windows
 
 
