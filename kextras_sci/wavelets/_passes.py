@@ -207,7 +207,9 @@ def _matmul_synthesis(a3, d3, bank, L, mode, valid=None):
     x = tf.concat(pieces, axis=1)
     Q = _prod(static_or_dynamic_shape(x)[2:])
     x = _reshape(x, [P, G, width, Q])
-    return _reshape(tf.linalg.matmul(as_kernel(W, a3.dtype), x), [P, G * rows, Q])
+    rec = _reshape(tf.linalg.matmul(as_kernel(W, a3.dtype), x), [P, G * rows, Q])
+    out_len = _synthesis_lengths(L, bank.rec_len, mode)[2]
+    return rec if G * rows == out_len else rec[:, :out_len]
 
 
 def analysis_pair(x, axis, bank, mode):
