@@ -11,6 +11,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from kextras_sci.wavelets._extend import extend
+from kextras_sci.wavelets._handover import take
 from kextras_sci.wavelets._kernels import (
     _analysis_kernel, _is_static, _ops, _prod, _reshape, _synthesis_kernel, as_kernel,
     block_analysis_kernel, block_synthesis_kernel, static_or_dynamic_shape,
@@ -104,13 +105,17 @@ def _block_analysis(x, axis, bank, mode):
     goes on), viewed as ``[P, nb, 2 R]``; per band one ``conv1d`` with ``2 R`` input and ``R``
     output channels and ``T`` taps gives ``[P, nb - T + 1, R]``, i.e. the band's coefficients
     contiguous (no band axis to transpose away), cropped to ``L`` when ``R`` does not divide it.
+    ``x`` may be a box (``_handover``): it is freed after the extension, the extension
+    before the crops.
     """
+    x = take(x)
+    dtype = x.dtype
     shape = static_or_dynamic_shape(x)
     F = bank.dec_len
     n = shape[axis]
     P = _prod(shape[:axis])
     R = 8
-    x3 = _reshape(x, [P, n, 1])
+    x3, x = _reshape(x, [P, n, 1]), None
     kern = _analysis_kernel(bank)  # [F, 1, 2]
     T = (2 * R + F - 3) // (2 * R) + 1
     if mode == "periodization":
@@ -125,10 +130,13 @@ def _block_analysis(x, axis, bank, mode):
     nbo = -(-L // R)
     nb = nbo + T - 1
     xe = _reshape(extend(x3, n_src, start, nb * 2 * R, ext_mode), [P, nb, 2 * R])
-    W = as_kernel(block_analysis_kernel(kern, R), x.dtype)
+    x3 = None
+    W = as_kernel(block_analysis_kernel(kern, R), dtype)
+    ys = [_reshape(tf.nn.conv1d(xe, W[b], 1, "VALID"), [P, nbo * R]) for b in range(2)]
+    xe = None
     out = []
-    for b in range(2):
-        y = _reshape(tf.nn.conv1d(xe, W[b], 1, "VALID"), [P, nbo * R])
+    while ys:
+        y = ys.pop(0)
         y = y if nbo * R == L else y[:, :L]
         out.append(_reshape(y, list(shape[:axis]) + [L]))
     return tuple(out)

@@ -17,6 +17,7 @@ import tensorflow as tf
 
 from kextras_sci.wavelets._blocked import _block_analysis, _block_synthesis
 from kextras_sci.wavelets._extend import extend
+from kextras_sci.wavelets._handover import boxed, peek, take
 from kextras_sci.wavelets._kernels import (
     _analysis_kernel, _check_static_len, _crop_axis, _is_static, _iswt_kernel, _prod,
     _reshape, _synthesis_kernel, _synthesis_lengths, _synthesis_matrix, as_kernel,
@@ -30,7 +31,10 @@ def _filt(x, kern, Q, stride=1, dilation=1, out_major=False):
 
     Every one of the ``Q`` inner columns is filtered independently ("depthwise" over ``Q``).
     Returns ``[P, N_out, Q, Cout]``, or ``[P, N_out, Cout, Q]`` with ``out_major=True``.
+    ``x`` may be a box (``_handover``): it is freed once filtered, before the outputs are
+    gathered.
     """
+    x = take(x)
     dtype = x.dtype
     F, cin, cout = kern.shape
     shape = static_or_dynamic_shape(x)
@@ -39,22 +43,25 @@ def _filt(x, kern, Q, stride=1, dilation=1, out_major=False):
     if kind == "depthwise":
         # [P, N, 1, Q]: the columns as channels, one depthwise convolution per output band
         # (the width is 1: its stride changes nothing, TensorFlow wants equal strides)
-        x4 = _reshape(x, [P, N, 1, Q])
+        x4, x = _reshape(x, [P, N, 1, Q]), None
         ys = [
             tf.nn.depthwise_conv2d(x4, as_kernel(k, dtype), [1, stride, stride, 1], "VALID",
                                    dilations=None if dilation == 1 else [dilation, 1])
             for k in depthwise_kernels(kern, Q)
         ]
+        x4 = None
         y = tf.stack([_reshape(t, static_or_dynamic_shape(t)[:2] + [Q]) for t in ys], axis=2 if out_major else 3)
         return y
     if kind == "conv1d":
-        x3 = _reshape(x, [P, N, Q * cin])
+        x3, x = _reshape(x, [P, N, Q * cin]), None
         big = as_kernel(block_diagonal(kern, Q, out_major), dtype)
         y = tf.nn.conv1d(x3, big, stride=stride, padding="VALID", dilations=dilation)
+        x3 = None
         ys = static_or_dynamic_shape(y)
         return _reshape(y, [P, ys[1], cout, Q] if out_major else [P, ys[1], Q, cout])
     k4 = as_kernel(kern, dtype)[:, None, :, :]
     y = tf.nn.conv2d(x, k4, strides=[1, stride, 1, 1], padding="VALID", dilations=[1, dilation, 1, 1])
+    x = None
     if out_major:
         y = tf.transpose(y, [0, 1, 3, 2])
     return y
@@ -70,14 +77,16 @@ def analysis_axis(y, axis, bank, mode, lowpass=False, band_after=False):
 
     ``lowpass``: only the approximation (the trailing ``B`` bands stay ``B``);
     ``band_after``: no trailing band axis, the new band axis (size 2) is inserted right
-    after ``axis`` (see :func:`analysis_bands`)."""
+    after ``axis`` (see :func:`analysis_bands`). ``y`` may be a box (``_handover``): it is
+    freed after the extension."""
+    y = take(y)
     shape = static_or_dynamic_shape(y)
     F = bank.dec_len
     n = shape[axis]
     _check_static_len(n, axis, mode)
     P = _prod(shape[:axis])
     Q = _prod(shape[axis + 1:])
-    y3 = _reshape(y, [P, n, Q])
+    y3, y = _reshape(y, [P, n, Q]), None
     if mode == "periodization":
         M = n + n % 2
         L = M // 2
@@ -88,12 +97,15 @@ def analysis_axis(y, axis, bank, mode, lowpass=False, band_after=False):
         else:
             ye = tf.concat([y3, y3[:, n - 1:n - 1 + n % 2]], axis=1)
         xe = extend(ye, M, start, length, "periodic")
+        ye = None
     else:
         L = (n + F - 1) // 2
         start = 2 - F
         length = 2 * L + F - 2
         xe = extend(y3, n, start, length, mode)
-    out = _filt(_reshape(xe, [P, length, Q, 1]), _analysis_kernel(bank, lowpass), Q, stride=2, out_major=band_after)
+    y3 = None
+    xe = [_reshape(xe, [P, length, Q, 1])]  # handed over: _filt frees it
+    out = _filt(xe, _analysis_kernel(bank, lowpass), Q, stride=2, out_major=band_after)
     if band_after:
         return _reshape(out, list(shape[:axis]) + [L, 1 if lowpass else 2] + list(shape[axis + 1:]))
     return _reshape(out, _out_shape(shape, axis, L, shape[-1] * (1 if lowpass else 2)))
@@ -105,13 +117,16 @@ def analysis_bands(x, axes, banks, modes):
 
     Each pass puts its band axis right after the axis it filters (for an outer axis: one
     depthwise convolution per band, the inner columns as channels, no interleaving copy);
-    one transpose at the end moves the ``k`` band axes to the front."""
-    y = x
-    dims = list(range(x.shape.rank))  # axis of x, or -(i + 1) for the band axis of pass i
+    one transpose at the end moves the ``k`` band axes to the front. ``x`` may be a box
+    (``_handover``): it is freed after the first pass's extension, and each pass's output
+    after the next one's."""
+    dims = list(range(peek(x).shape.rank))  # axis of x, or -(i + 1) for the band axis of pass i
+    box, x = boxed(x), None
     for i, (ax, bank, mode) in enumerate(zip(axes, banks, modes)):
         pos = dims.index(ax)
-        y = analysis_axis(y, pos, bank, mode, band_after=True)
+        box.append(analysis_axis(box, pos, bank, mode, band_after=True))
         dims.insert(pos + 1, -(i + 1))
+    y = box.pop()
     k = len(axes)
     y = tf.transpose(y, [dims.index(-(i + 1)) for i in range(k)] + [p for p, d in enumerate(dims) if d >= 0])
     y = _reshape(y, [2 ** k] + static_or_dynamic_shape(y)[k:])
@@ -213,14 +228,15 @@ def _matmul_synthesis(a3, d3, bank, L, mode, valid=None):
 
 
 def analysis_pair(x, axis, bank, mode):
-    """One analysis pass along ``axis`` returning ``(a, d)`` as two tensors (no band axis)."""
-    shape = static_or_dynamic_shape(x)
+    """One analysis pass along ``axis`` returning ``(a, d)`` as two tensors (no band axis);
+    ``x`` may be a box (``_handover``)."""
+    shape = static_or_dynamic_shape(peek(x))
     n = shape[axis]
     _check_static_len(n, axis, mode)
     inner = _prod(shape[axis + 1:])
     if _is_static(n, inner) and inner == 1 and select(_prod(shape[:axis]), n, 1, block=True) == "block":
         return _block_analysis(x, axis, bank, mode)
-    return tuple(split_bands(analysis_axis(x[..., None], axis, bank, mode), 2))
+    return tuple(split_bands(analysis_axis([take(x)[..., None]], axis, bank, mode), 2))
 
 
 def split_bands(y, num):
