@@ -30,7 +30,9 @@ def _block_synthesis(a3, d3, L, Q, kern, wrap, start, length):
     copy of the two bands). Returns samples ``start .. start + length - 1`` (``start`` 0 or
     1, folded into the kernel) of the interleaved even/odd output, ``[P, length, Q]``; with
     ``nb`` as small as the outputs allow, no final crop is needed when ``R`` divides them.
+    ``a3, d3`` may be boxes (``_handover``): freed once gathered.
     """
+    a3, d3 = take(a3), take(d3)
     kern = _shifted(kern, start)
     K = kern.shape[0]
     R = 8 if Q == 1 else 4
@@ -49,7 +51,9 @@ def _block_synthesis(a3, d3, L, Q, kern, wrap, start, length):
         pieces += [t_[:, L - wrap:L], t_, t_[:, :wrap]] if wrap else [t_]
         pieces.append(tf.zeros(_shape_arg([P, nb * R - n_, Q]), a3.dtype))
     x = _reshape(tf.concat(pieces, axis=1), [P, 2, nb, R * Q])
+    pieces = a3 = d3 = t_ = None
     y = tf.nn.conv2d(x, W, 1, "VALID")  # [P, 1, nb - T + 1, 2 R Q]
+    x = None
     n_out = (nb - T + 1) * 2 * R
     y = _reshape(y, [P, n_out, Q])
     return y if _is_static(n_out, length) and n_out == length else y[:, :length]
@@ -63,9 +67,11 @@ def flat_synthesis(a, d, bank):
     ``conv2d`` over one long image (about twice as fast as ``_block_synthesis``'s batch of
     short rows), padded by ``T - 1`` blocks at the end. Returns ``[..., 2 L]``: per row the
     ``2 L - F + 2`` samples of the pass, then ``F - 2`` samples that mix two rows (the next
-    pass crops them, see :func:`synthesis_pair`'s ``valid``).
+    pass crops them, see :func:`synthesis_pair`'s ``valid``). ``a, d`` are freed once
+    gathered (when the caller holds no other reference).
     """
     shape = a.shape.as_list()
+    dtype = a.dtype
     N = _prod(shape)
     R = 8
     kern = _synthesis_kernel(bank)  # [K, 2, 2]
@@ -77,7 +83,8 @@ def flat_synthesis(a, d, bank):
         if nb * R > N:
             pieces.append(tf.zeros([nb * R - N], a.dtype))
     x = tf.reshape(tf.concat(pieces, axis=0), [1, 2, nb, R])
-    W = as_kernel(block_synthesis_kernel(kern, R, 1), a.dtype)
+    pieces = a = d = t = None
+    W = as_kernel(block_synthesis_kernel(kern, R, 1), dtype)
     y = tf.reshape(tf.nn.conv2d(x, W, 1, [[0, 0], [0, 0], [0, T - 1], [0, 0]]), [2 * nb * R])
     return tf.reshape(y if nb * R == N else y[:2 * N], shape[:-1] + [2 * shape[-1]])
 

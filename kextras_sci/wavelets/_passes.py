@@ -206,23 +206,29 @@ def _matmul_synthesis(a3, d3, bank, L, mode, valid=None):
     window of both bands, ``[P, G, 2 Lw, Q]``; one matmul with ``[G, rows, 2 Lw]``), else
     dense (``[out_len, 2 L] @ [P, 2 L, Q]``). ``valid``: ``a3, d3`` are ``[P, L, Q', W]``
     of which only the first ``valid`` of ``W`` are used (cropped by the gathering concat;
-    ``Q = Q' valid``)."""
+    ``Q = Q' valid``). ``a3, d3`` may be boxes (``_handover``): freed once gathered."""
+    a3, d3 = take(a3), take(d3)
+    dtype = a3.dtype
     P = static_or_dynamic_shape(a3)[0]
     grouped = None if valid is not None and not _is_static(L) else grouped_synthesis(bank, L, mode)
     if valid is not None and grouped is None:
         a3, d3 = (_reshape(t[..., :valid], [P, L, -1]) for t in (a3, d3))
         valid = None
     if grouped is None:
-        S = as_kernel(_synthesis_matrix(bank, L, mode), a3.dtype)[None]
-        return tf.linalg.matmul(S, tf.concat([a3, d3], axis=1))
+        S = as_kernel(_synthesis_matrix(bank, L, mode), dtype)[None]
+        x, a3, d3 = tf.concat([a3, d3], axis=1), None, None
+        return tf.linalg.matmul(S, x)
     W, windows = grouped
     G, rows, width = W.shape[0], W.shape[1], W.shape[2]
     crop = () if valid is None else (Ellipsis, slice(0, valid))  # one slice op per piece
     pieces = [t[(slice(None), slice(lo, hi)) + crop] for win in windows for t in (a3, d3) for lo, hi in win]
     x = tf.concat(pieces, axis=1)
+    pieces = a3 = d3 = None
     Q = _prod(static_or_dynamic_shape(x)[2:])
     x = _reshape(x, [P, G, width, Q])
-    rec = _reshape(tf.linalg.matmul(as_kernel(W, a3.dtype), x), [P, G * rows, Q])
+    rec = tf.linalg.matmul(as_kernel(W, dtype), x)
+    x = None
+    rec = _reshape(rec, [P, G * rows, Q])
     out_len = _synthesis_lengths(L, bank.rec_len, mode)[2]
     return rec if G * rows == out_len else rec[:, :out_len]
 
@@ -255,7 +261,9 @@ def synthesis_pair(a, d, axis, bank, mode, valid=None):
     interleaving the two inputs in memory (used by the public ``idwt*``/``waverec*``).
     ``a`` may be one sample longer than ``d`` along ``axis`` (``waverec``'s rule: it is
     cropped to the length of ``d``). ``valid``: only the first ``valid`` samples of the
-    last axis (not ``axis``) are used (``_blocked.flat_synthesis``'s rows).
+    last axis (not ``axis``) are used (``_blocked.flat_synthesis``'s rows). Both are
+    dropped once reshaped and handed to the kernel (``_handover``): with no other
+    reference held by the caller, an eager call frees them once gathered.
     """
     if valid is not None:
         shape = static_or_dynamic_shape(d)
@@ -263,7 +271,8 @@ def synthesis_pair(a, d, axis, bank, mode, valid=None):
         if a.shape[axis] == L and select(P, L, _prod(shape[axis + 1:]), inverse=True) == "matmul":
             # the crop is folded into the matmul's gathering concat
             view = [P, L, _prod(shape[axis + 1:-1]), shape[-1]]
-            rec = _matmul_synthesis(_reshape(a, view), _reshape(d, view), bank, L, mode, valid)
+            a, d = [_reshape(a, view)], [_reshape(d, view)]
+            rec = _matmul_synthesis(a, d, bank, L, mode, valid)
             out_len = _synthesis_lengths(L, bank.rec_len, mode)[2]
             return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:-1]) + [valid])
         a, d = a[..., :valid], d[..., :valid]
@@ -278,14 +287,12 @@ def synthesis_pair(a, d, axis, bank, mode, valid=None):
     pad, offset, out_len = _synthesis_lengths(L, F, mode)
     if kernel == "block" and not pad and La is not None:
         # blocked layout: an uncropped approximation is harmless (see _blocked._block_synthesis)
-        a3 = _reshape(a, [P, La, Q])
-        d3 = _reshape(d, [P, L, Q])
-        rec = _block_synthesis(a3, d3, L, Q, _synthesis_kernel(bank), 0, 0, out_len)
+        a, d = [_reshape(a, [P, La, Q])], [_reshape(d, [P, L, Q])]
+        rec = _block_synthesis(a, d, L, Q, _synthesis_kernel(bank), 0, 0, out_len)
         return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
     if La is None or La != L:
         a = _crop_axis(a, axis, L)
-    a3 = _reshape(a, [P, L, Q])
-    d3 = _reshape(d, [P, L, Q])
+    a3, d3, a, d = _reshape(a, [P, L, Q]), _reshape(d, [P, L, Q]), None, None
     if kernel in ("matmul", "gemm"):
         out_len = 2 * L if mode == "periodization" else 2 * L - F + 2
         if out_len >= 1 and kernel == "gemm":
@@ -297,12 +304,14 @@ def synthesis_pair(a, d, axis, bank, mode, valid=None):
         if out_len >= 1:
             # outer axis, short: batched matmuls with the synthesis matrix (borders included)
             # beat single-channel convolutions along a strided axis
+            a3, d3 = [a3], [d3]
             rec = _matmul_synthesis(a3, d3, bank, L, mode)
             return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
     Le = L + 2 * pad
     kern = _synthesis_kernel(bank)  # [K, 2, 2]
     if kernel == "block" and offset in (0, 1) and (not pad or (_is_static(L) and L >= pad)):
         # the periodic extension is folded into the block layout's one concat
+        a3, d3 = [a3], [d3]
         rec = _block_synthesis(a3, d3, L, Q, kern, pad, offset, out_len)
         return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
     if mode == "periodization":
@@ -311,6 +320,7 @@ def synthesis_pair(a, d, axis, bank, mode, valid=None):
     M = Le - F // 2 + 1
     K = kern.shape[0]
     if kernel == "block":
+        a3, d3 = [a3], [d3]
         rec = _block_synthesis(a3, d3, Le, Q, kern, 0, 0, 2 * M)
     elif kernel == "conv1d":
         outs = []

@@ -161,6 +161,44 @@ def test_depthwise_pass_frees_its_extension_before_stacking(monkeypatch):
     _close([got[0], *got[1]], [ref[0], *ref[1]])
 
 
+def _handed(monkeypatch, owner, name, refs, boxes):
+    """Make ``owner.name`` keep weak references to its two band arguments in ``refs`` (the
+    tensors inside them when ``boxes``) without holding the bands while it runs."""
+    fn = getattr(owner, name)
+
+    def recording(a, d, *args):
+        refs.extend(weakref.ref(t[0] if boxes else t) for t in (a, d))
+        if boxes:  # the call's argument tuple holds the boxes only
+            return fn(a, d, *args)
+        pair = [a, d]
+        a = d = None
+        return fn(pair.pop(0), pair.pop(0), args[0])  # a plain call: nothing else holds them
+
+    monkeypatch.setattr(owner, name, recording)
+
+
+@pytest.mark.parametrize("mode", ["symmetric", "periodization"])
+@pytest.mark.parametrize("fn", ["waverec", "waverec2"])
+def test_synthesis_kernels_free_their_bands_once_gathered(fn, mode, monkeypatch):
+    """The bands handed to the blocked, flat and matmul inverses are freed before their
+    convolution or matmul runs."""
+    handed, seen = [], []
+    _handed(monkeypatch, _passes, "_block_synthesis", handed, boxes=True)
+    _handed(monkeypatch, _passes, "_matmul_synthesis", handed, boxes=True)
+    _handed(monkeypatch, _blocked, "flat_synthesis", handed, boxes=False)
+    for owner, name in ((tf.nn, "conv2d"), (tf.linalg, "matmul")):
+        op = getattr(owner, name)
+        monkeypatch.setattr(owner, name, lambda *a, _op=op, **k: (seen.append(_alive(handed)), _op(*a, **k))[1])
+    if fn == "waverec":
+        c = pywt.wavedec(RNG.standard_normal((3, 300)), "db4", mode, level=2)
+        got, want = kw.waverec(c, "db4", mode), pywt.waverec(c, "db4", mode)
+    else:
+        c = pywt.wavedec2(RNG.standard_normal((2, 3, 40, 36)), "db2", mode, level=2)
+        got, want = kw.waverec2(c, "db2", mode), pywt.waverec2(c, "db2", mode)
+    assert handed and seen and set(seen) == {0}, seen
+    np.testing.assert_allclose(got.numpy(), want, atol=1e-12)
+
+
 def _aligned(shape, offset=0):
     """A float64 array whose data starts ``offset`` bytes past a 64-byte boundary."""
     n = int(np.prod(shape))
