@@ -11,7 +11,8 @@ Cases (float32, ``numpy.random.default_rng(seed)`` standard normal, ``--seed`` d
 32x256x256x3 (axes 1, 2: channels last). Untuned cases (``--cases untuned``, marked
 "untuned" in the JSON and the tables): ``wavedec2``/``waverec2`` 8x2x500x376 level 3 sym5,
 bior3.5, coif2; ``wavedec``/``waverec`` 16x10007 db6 level 5 symmetric, periodization,
-reflect, and 512x256 db2 level 3; ``wavedecn``/``waverecn`` 4x64x64x64 db2 level 2. ptwt: ``ptwt.wavedec2(level=...)``/``wavedec``/
+reflect, 512x256 db2 level 3 and 12x100003 db4 level 5; ``wavedecn``/``waverecn`` 4x64x64x64
+db2 level 2; ``wavedec2``/``waverec2`` channels last 8x500x376x3 sym5 level 3 on axes (1, 2). ptwt: ``ptwt.wavedec2(level=...)``/``wavedec``/
 ``waverec*`` with pywt's mode names (ptwt has no ``periodization``: those rows say so);
 ``dwt2`` is ``ptwt.wavedec2(level=1, axes=(1, 2))``.
 
@@ -96,6 +97,9 @@ UNTUNED = {
     **{f"untuned {fn} short": (fn, (512, 256), "db2", 3, "symmetric", (-1,)) for fn in ("wavedec", "waverec")},
     **{f"untuned {fn} 3d": (fn, (4, 64, 64, 64), "db2", 2, "symmetric", (-3, -2, -1))
        for fn in ("wavedecn", "waverecn")},
+    **{f"untuned {fn} channels-last": (fn, (8, 500, 376, 3), "sym5", 3, "symmetric", (1, 2))
+       for fn in ("wavedec2", "waverec2")},
+    **{f"untuned {fn} long odd": (fn, (12, 100003), "db4", 5, "symmetric", (-1,)) for fn in ("wavedec", "waverec")},
 }
 CASES.update(UNTUNED)
 PTWT_MODES = ("constant", "zero", "reflect", "periodic", "symmetric")
