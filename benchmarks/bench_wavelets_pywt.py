@@ -11,14 +11,16 @@ Cases (float32, ``numpy.random.default_rng(seed)`` standard normal, ``--seed`` d
 32x256x256x3 (axes 1, 2: channels last). Untuned cases (``--cases untuned``, marked
 "untuned" in the JSON and the tables): ``wavedec2``/``waverec2`` 8x2x500x376 level 3 sym5,
 bior3.5, coif2; ``wavedec``/``waverec`` 16x10007 db6 level 5 symmetric, periodization,
-reflect, and 512x256 db2 level 3; ``wavedecn``/``waverecn`` 4x64x64x64 db2 level 2. ptwt: ``ptwt.wavedec2(level=...)``/``wavedec``/
+reflect, 512x256 db2 level 3 and 12x100003 db4 level 5; ``wavedecn``/``waverecn`` 4x64x64x64
+db2 level 2; ``wavedec2``/``waverec2`` channels last 8x500x376x3 sym5 level 3 on axes (1, 2). ptwt: ``ptwt.wavedec2(level=...)``/``wavedec``/
 ``waverec*`` with pywt's mode names (ptwt has no ``periodization``: those rows say so);
 ``dwt2`` is ``ptwt.wavedec2(level=1, axes=(1, 2))``.
 
 Per case one JSON line (after an ``env`` line) with, per library:
 
 * ``steady``: CPU and wall seconds of one call, ``min``/``median``/``max`` over ``repeats``
-  rounds (each round calls every library once, rotating the order, after one warm-up call);
+  rounds (each round calls every library once, rotating the order, after one warm-up call;
+  ``gc.collect()`` before each call on a heap frozen after the warm-up, ``--full-gc``: not frozen);
   ``ratio_cpu``/``ratio_wall`` = median(kextras) / median(other), lower is better, and
   ``ratio_cpu_rounds`` = min/median/max of the per-round CPU ratios. ``kextras`` is the eager
   call (what a user types), ``kextras_tf_function`` the same call traced once in a
@@ -40,16 +42,16 @@ Per case one JSON line (after an ``env`` line) with, per library:
 * ``max_abs_err`` against pywt on the case's input.
 
 Targets of issue #12: steady ``ratio_cpu`` vs pywt <= 0.5, ``first_s`` <= 0.5 s, peak memory
-added <= 2x pywt's. Last runs (2026-12-02, seed 0, 7 repeats; 1D at commit 23eb6cd, load
-2.8, 2D at c6cf1f3, load 1.55; ``benchmarks/results/wavelets_pywt_{1d,2d}.jsonl``): steady
-kextras / pywt CPU 0.43-0.88 (<= 0.5 on ``dwt2``, ``wavedec`` periodization and, at the
-2D run's lower load, ``wavedec2`` periodization), first call 0.07-0.21 s CPU after
-TensorFlow's 0.04 s runtime start; memory (commit 093fcfb, load 2.4, 3 repeats;
-``benchmarks/results/wavelets_pywt_memory.jsonl``): first call 1.95-2.52x pywt's (start:
-4 MB), later calls 0.59-1.27x; the tables are in docs/wavelets/benchmarks.md.
+added <= 2x pywt's; untuned cases: no slower than pywt. Last runs (2026-12-02, commit
+432d094, seed 0, 7 repeats, load 2.8-3.8; ``benchmarks/results/wavelets_pywt_{1d,2d,untuned}.jsonl``):
+steady kextras / pywt CPU 0.42-0.82 on the issue cases (<= 0.5 on ``dwt2``), 0.55-0.97 on the
+untuned 2D and 3D cases, 0.93-5.3 on the small untuned 1D ones (fixed per-call costs), first
+call 0.04-0.21 s CPU; memory (commit df92a08, load 2.9, 3 repeats, ``--no-ptwt``;
+``benchmarks/results/wavelets_pywt_memory.jsonl``): first call 1.14-2.28x pywt's (start:
+4 MB), later calls 0.58-1.69x; the tables are in docs/wavelets/benchmarks.md.
 
     python benchmarks/bench_wavelets_pywt.py [--quick] [--repeats 7] [--seed 0] [--core N]
-        [--cases wavedec2,dwt2] [--no-probe] [--no-ptwt] [--aligned] > run.jsonl
+        [--cases wavedec2,dwt2 | --cases untuned] [--no-probe] [--no-ptwt] [--aligned] [--full-gc] > run.jsonl
     python benchmarks/bench_wavelets_pywt.py --table run.jsonl   # the docs' tables
 """
 
@@ -97,6 +99,9 @@ UNTUNED = {
     **{f"untuned {fn} short": (fn, (512, 256), "db2", 3, "symmetric", (-1,)) for fn in ("wavedec", "waverec")},
     **{f"untuned {fn} 3d": (fn, (4, 64, 64, 64), "db2", 2, "symmetric", (-3, -2, -1))
        for fn in ("wavedecn", "waverecn")},
+    **{f"untuned {fn} channels-last": (fn, (8, 500, 376, 3), "sym5", 3, "symmetric", (1, 2))
+       for fn in ("wavedec2", "waverec2")},
+    **{f"untuned {fn} long odd": (fn, (12, 100003), "db4", 5, "symmetric", (-1,)) for fn in ("wavedec", "waverec")},
 }
 CASES.update(UNTUNED)
 PTWT_MODES = ("constant", "zero", "reflect", "periodic", "symmetric")
@@ -342,11 +347,11 @@ def steady(fns, inp, repeats, freeze=True):
     names = list(fns)
     for n in names:  # warm-up (compiles, caches)
         fns[n](inp)
-    # every object alive now (TensorFlow's and PyTorch's modules: about a million) moves to
-    # the permanent generation, so the collect before each call traverses only what the
-    # calls made: a full traversal takes 0.15 s, evicts the CPU caches and makes the next
-    # call pay for it (a trivial tf.function: 0.15 ms after a frozen collect, 1.1 ms after
-    # a full one), which would time the garbage collector, not the transform
+    # every object alive now (TensorFlow, kextras and pywt imported: ~375,000) moves to the
+    # permanent generation, so the collect before each call traverses only what the calls
+    # made: a full traversal takes 0.15 s, evicts the CPU caches and makes the next call
+    # pay for it (a trivial tf.function: 0.15 ms without a collect, 1.1 ms after a full
+    # one), which would time the garbage collector, not the transform
     gc.collect()
     if freeze:
         gc.freeze()

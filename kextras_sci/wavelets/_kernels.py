@@ -71,6 +71,10 @@ THRESHOLDS = {
     # the block-diagonal ``conv1d`` is 1.3-2x faster)
     "matmul_max_len": 192,
     "group_rows": 32,
+    # ... but only with more inner columns than this: with 3-8 the block-diagonal
+    # ``conv1d`` is 1.3-3.3x faster at every length (L = 24-192, Q = 3, 6, 8; at Q = 16 the
+    # two are even, 0.77-1.08)
+    "matmul_min_inner": 8,
     # analysis into two separate bands along the innermost axis (Q = 1) at least this long:
     # the signal folded into blocks (``_blocked._block_analysis``); shorter: ``conv1d``
     "analysis_block_min_len": 32,
@@ -99,7 +103,10 @@ def select(P, n, Q, inverse=False, block=False, depthwise=False, flat=False):
             return "gemm"
         if _is_static(Q) and Q <= THRESHOLDS["block_inner"]:
             return "block"
-        if _is_static(n) and (n <= THRESHOLDS["matmul_max_len"] or (_is_static(Q) and Q > THRESHOLDS["small_inner"])):
+        if _is_static(n) and not _is_static(Q) and n <= THRESHOLDS["matmul_max_len"]:
+            return "matmul"
+        if _is_static(n, Q) and Q > THRESHOLDS["matmul_min_inner"] and (
+                n <= THRESHOLDS["matmul_max_len"] or Q > THRESHOLDS["small_inner"]):
             return "matmul"
     if not _is_static(Q):
         return "conv2d"

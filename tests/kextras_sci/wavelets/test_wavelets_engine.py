@@ -24,11 +24,11 @@ def _tensor_bank(name, dtype=tf.float64):
 
 
 # (shape, axis) routing each pass to every kernel of ``_kernels.select`` (analysis / inverse):
-# Q = 1 (conv1d or block / gemm, block), Q = 2 (conv1d / block), Q = 5 (conv1d / matmul, conv1d),
+# Q = 1 (conv1d or block / gemm, block), Q = 2 (conv1d / block), Q = 5 (conv1d / conv1d),
 # Q = 20 (conv2d / matmul: long outer axes too, grouped; the inverse conv2d only serves
 # dynamic sizes, see test_inverse_outer_axis_dynamic_length_conv2d)
 CASES = [((3, 17), 1), ((2, 400), 1), ((2, 401), 1), ((11, 2), 0), ((9, 5), 0), ((500, 5), 0), ((13, 20), 0),
-         ((400, 20), 0)]
+         ((400, 20), 0), ((40, 12), 0)]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -67,7 +67,8 @@ def test_kernel_choice_table():
     sel = _kernels.select
     assert sel(4, 100, 1) == "conv1d" and sel(4, 100, 17) == "conv2d"
     assert sel(4, 40, 1, inverse=True) == "gemm" and sel(4, 100, 1, inverse=True) == "block"
-    assert sel(4, 100, 2, inverse=True) == "block" and sel(4, 100, 5, inverse=True) == "matmul"
+    assert sel(4, 100, 2, inverse=True) == "block" and sel(4, 100, 5, inverse=True) == "conv1d"
+    assert sel(4, 100, 9, inverse=True) == "matmul" and sel(4, 100, tf.constant(5), inverse=True) == "matmul"
     assert sel(4, 300, 5, inverse=True) == "conv1d" and sel(4, 300, 17, inverse=True) == "matmul"
     assert sel(4, tf.constant(300), 17, inverse=True) == "conv2d"
     assert sel(4, 100, 1, block=True) == "block" and sel(4, 20, 1, block=True) == "conv1d"
@@ -224,10 +225,14 @@ def test_inverse_outer_axis_dynamic_length_conv2d():
 @pytest.mark.parametrize("name", ["sym5", "bior3.5", "coif2"])
 def test_waverec2_untuned_shapes_match_pywt(mode, name):
     """Shapes past the old thresholds (flat rows of 193, outer axes of 255 with many
-    columns), odd sizes, float64."""
+    columns; channels last: a 3-column inner axis, conv1d), odd sizes, float64."""
     x = RNG.standard_normal((2, 1, 251, 387))
     c = pywt.wavedec2(x, name, mode, level=2)
     np.testing.assert_allclose(kw.waverec2(c, name, mode).numpy(), pywt.waverec2(c, name, mode), atol=1e-12)
+    x = RNG.standard_normal((2, 97, 61, 3))
+    c = pywt.wavedec2(x, name, mode, level=2, axes=(1, 2))
+    np.testing.assert_allclose(kw.waverec2(c, name, mode, axes=(1, 2)).numpy(),
+                               pywt.waverec2(c, name, mode, axes=(1, 2)), atol=1e-12)
 
 
 @pytest.mark.parametrize("axes", [(0, 1, 2), (2, 0), (1, 1), (2, 1, 2)])
