@@ -11,6 +11,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from kextras_sci.wavelets._extend import extend
+from kextras_sci.wavelets._handover import take
 from kextras_sci.wavelets._kernels import (
     _analysis_kernel, _is_static, _ops, _prod, _reshape, _synthesis_kernel, as_kernel,
     block_analysis_kernel, block_synthesis_kernel, static_or_dynamic_shape,
@@ -29,7 +30,9 @@ def _block_synthesis(a3, d3, L, Q, kern, wrap, start, length):
     copy of the two bands). Returns samples ``start .. start + length - 1`` (``start`` 0 or
     1, folded into the kernel) of the interleaved even/odd output, ``[P, length, Q]``; with
     ``nb`` as small as the outputs allow, no final crop is needed when ``R`` divides them.
+    ``a3, d3`` may be boxes (``_handover``): freed once gathered.
     """
+    a3, d3 = take(a3), take(d3)
     kern = _shifted(kern, start)
     K = kern.shape[0]
     R = 8 if Q == 1 else 4
@@ -48,7 +51,9 @@ def _block_synthesis(a3, d3, L, Q, kern, wrap, start, length):
         pieces += [t_[:, L - wrap:L], t_, t_[:, :wrap]] if wrap else [t_]
         pieces.append(tf.zeros(_shape_arg([P, nb * R - n_, Q]), a3.dtype))
     x = _reshape(tf.concat(pieces, axis=1), [P, 2, nb, R * Q])
+    pieces = a3 = d3 = t_ = None
     y = tf.nn.conv2d(x, W, 1, "VALID")  # [P, 1, nb - T + 1, 2 R Q]
+    x = None
     n_out = (nb - T + 1) * 2 * R
     y = _reshape(y, [P, n_out, Q])
     return y if _is_static(n_out, length) and n_out == length else y[:, :length]
@@ -62,9 +67,11 @@ def flat_synthesis(a, d, bank):
     ``conv2d`` over one long image (about twice as fast as ``_block_synthesis``'s batch of
     short rows), padded by ``T - 1`` blocks at the end. Returns ``[..., 2 L]``: per row the
     ``2 L - F + 2`` samples of the pass, then ``F - 2`` samples that mix two rows (the next
-    pass crops them, see :func:`synthesis_pair`'s ``valid``).
+    pass crops them, see :func:`synthesis_pair`'s ``valid``). ``a, d`` are freed once
+    gathered (when the caller holds no other reference).
     """
     shape = a.shape.as_list()
+    dtype = a.dtype
     N = _prod(shape)
     R = 8
     kern = _synthesis_kernel(bank)  # [K, 2, 2]
@@ -76,7 +83,8 @@ def flat_synthesis(a, d, bank):
         if nb * R > N:
             pieces.append(tf.zeros([nb * R - N], a.dtype))
     x = tf.reshape(tf.concat(pieces, axis=0), [1, 2, nb, R])
-    W = as_kernel(block_synthesis_kernel(kern, R, 1), a.dtype)
+    pieces = a = d = t = None
+    W = as_kernel(block_synthesis_kernel(kern, R, 1), dtype)
     y = tf.reshape(tf.nn.conv2d(x, W, 1, [[0, 0], [0, 0], [0, T - 1], [0, 0]]), [2 * nb * R])
     return tf.reshape(y if nb * R == N else y[:2 * N], shape[:-1] + [2 * shape[-1]])
 
@@ -104,13 +112,17 @@ def _block_analysis(x, axis, bank, mode):
     goes on), viewed as ``[P, nb, 2 R]``; per band one ``conv1d`` with ``2 R`` input and ``R``
     output channels and ``T`` taps gives ``[P, nb - T + 1, R]``, i.e. the band's coefficients
     contiguous (no band axis to transpose away), cropped to ``L`` when ``R`` does not divide it.
+    ``x`` may be a box (``_handover``): it is freed after the extension, the extension
+    before the crops.
     """
+    x = take(x)
+    dtype = x.dtype
     shape = static_or_dynamic_shape(x)
     F = bank.dec_len
     n = shape[axis]
     P = _prod(shape[:axis])
     R = 8
-    x3 = _reshape(x, [P, n, 1])
+    x3, x = _reshape(x, [P, n, 1]), None
     kern = _analysis_kernel(bank)  # [F, 1, 2]
     T = (2 * R + F - 3) // (2 * R) + 1
     if mode == "periodization":
@@ -125,10 +137,13 @@ def _block_analysis(x, axis, bank, mode):
     nbo = -(-L // R)
     nb = nbo + T - 1
     xe = _reshape(extend(x3, n_src, start, nb * 2 * R, ext_mode), [P, nb, 2 * R])
-    W = as_kernel(block_analysis_kernel(kern, R), x.dtype)
+    x3 = None
+    W = as_kernel(block_analysis_kernel(kern, R), dtype)
+    ys = [_reshape(tf.nn.conv1d(xe, W[b], 1, "VALID"), [P, nbo * R]) for b in range(2)]
+    xe = None
     out = []
-    for b in range(2):
-        y = _reshape(tf.nn.conv1d(xe, W[b], 1, "VALID"), [P, nbo * R])
+    while ys:
+        y = ys.pop(0)
         y = y if nbo * R == L else y[:, :L]
         out.append(_reshape(y, list(shape[:axis]) + [L]))
     return tuple(out)

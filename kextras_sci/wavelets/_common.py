@@ -9,6 +9,7 @@ import tensorflow as tf
 
 from kextras_sci.wavelets import _extend, _passes
 from kextras_sci.wavelets._filters import FilterBank, get_wavelet
+from kextras_sci.wavelets._handover import peek, take
 
 try:
     from numpy.exceptions import AxisError  # a ValueError and an IndexError, as in pywt
@@ -177,21 +178,30 @@ def _real_call(fn, x, *args):
 # ----------------------------------------------------------------------------- fast internals
 
 
+def _parts(x):
+    """A complex tensor (or box, see ``_handover``) as boxes of its real and imaginary parts."""
+    x = take(x)
+    return [tf.math.real(x)], [tf.math.imag(x)]
+
+
 def _analysis_bands(x, banks, modes, axes):
     """Every sub-band of a multi-axis analysis, separate tensors in key order (complex
-    inputs as in _real_call)."""
-    if x.dtype.is_complex:
-        re = _passes.analysis_bands(tf.math.real(x), axes, banks, modes)
-        im = _passes.analysis_bands(tf.math.imag(x), axes, banks, modes)
+    inputs as in _real_call); ``x`` may be a box (``_handover``)."""
+    if peek(x).dtype.is_complex:
+        re, im = _parts(x)
+        re = _passes.analysis_bands(re, axes, banks, modes)
+        im = _passes.analysis_bands(im, axes, banks, modes)
         return [tf.complex(r, i) for r, i in zip(re, im)]
     return _passes.analysis_bands(x, axes, banks, modes)
 
 
 def _analysis_pair(x, bank, mode, axis):
-    """Single-axis analysis returning ``(a, d)`` (complex inputs as in _real_call)."""
-    if x.dtype.is_complex:
-        ar, dr = _passes.analysis_pair(tf.math.real(x), axis, bank, mode)
-        ai, di = _passes.analysis_pair(tf.math.imag(x), axis, bank, mode)
+    """Single-axis analysis returning ``(a, d)`` (complex inputs as in _real_call); ``x``
+    may be a box (``_handover``)."""
+    if peek(x).dtype.is_complex:
+        re, im = _parts(x)
+        ar, dr = _passes.analysis_pair(re, axis, bank, mode)
+        ai, di = _passes.analysis_pair(im, axis, bank, mode)
         return tf.complex(ar, ai), tf.complex(dr, di)
     return _passes.analysis_pair(x, axis, bank, mode)
 

@@ -44,7 +44,8 @@ def dwtn(data, wavelet, mode="symmetric", axes=None):
     share = axes is None or isinstance(axes, (Integral, np.integer)) or len(axes) > 0
     x, banks, modes, axes = _prepare(data, wavelet, mode, axes, share=share)
     keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
-    return dict(zip(keys, _analysis_bands(x, banks, modes, axes)))
+    box, x = [x], None  # handed over to the passes (see _handover)
+    return dict(zip(keys, _analysis_bands(box, banks, modes, axes)))
 
 
 @compiled((), ("coeffs",))

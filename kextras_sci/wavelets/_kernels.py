@@ -63,17 +63,25 @@ THRESHOLDS = {
     "gemm_max_len": 48,
     # inverse with Q up to this: coefficients folded into blocks of samples (``conv1d``)
     "block_inner": 2,
-    # inverse along an outer axis this short: one matmul with the synthesis matrix, cut
-    # into groups of about this many output rows, each seeing only its window of
-    # coefficients (``grouped_synthesis``: 2.5x faster than the dense matrix at L = 131)
+    # inverse along an outer axis this short, or of any length with more than
+    # ``small_inner`` inner columns: one matmul with the synthesis matrix, cut into groups
+    # of about this many output rows, each seeing only its window of coefficients
+    # (``grouped_synthesis``: 2.5x faster than the dense matrix at L = 131; 3-4x faster than
+    # the one-channel ``conv2d`` at L = 254-5000, Q = 40-376; Q <= 16 and L >= 300:
+    # the block-diagonal ``conv1d`` is 1.3-2x faster)
     "matmul_max_len": 192,
     "group_rows": 32,
+    # ... but only with more inner columns than this: with 3-8 the block-diagonal
+    # ``conv1d`` is 1.3-3.3x faster at every length (L = 24-192, Q = 3, 6, 8; at Q = 16 the
+    # two are even, 0.77-1.08)
+    "matmul_min_inner": 8,
     # analysis into two separate bands along the innermost axis (Q = 1) at least this long:
     # the signal folded into blocks (``_blocked._block_analysis``); shorter: ``conv1d``
     "analysis_block_min_len": 32,
     # inverse along the innermost axis (Q = 1) rows this short, when a later pass crops
-    # (multi-axis inverse): every row in one long signal (``_blocked.flat_synthesis``)
-    "flat_max_len": 192,
+    # (multi-axis inverse): every row in one long signal (``_blocked.flat_synthesis``;
+    # idwt2 coif2 symmetric, rows of 102-2000: 0.66-0.95x the time of the blocked kernel)
+    "flat_max_len": 4096,
 }
 
 
@@ -95,7 +103,10 @@ def select(P, n, Q, inverse=False, block=False, depthwise=False, flat=False):
             return "gemm"
         if _is_static(Q) and Q <= THRESHOLDS["block_inner"]:
             return "block"
-        if _is_static(n) and n <= THRESHOLDS["matmul_max_len"]:
+        if _is_static(n) and not _is_static(Q) and n <= THRESHOLDS["matmul_max_len"]:
+            return "matmul"
+        if _is_static(n, Q) and Q > THRESHOLDS["matmul_min_inner"] and (
+                n <= THRESHOLDS["matmul_max_len"] or Q > THRESHOLDS["small_inner"]):
             return "matmul"
     if not _is_static(Q):
         return "conv2d"
@@ -135,6 +146,13 @@ class _NP:
     def take(a, idx):
         return a[idx]
 
+    @staticmethod
+    def scatter(index, values, shape):
+        """Zeros of ``shape`` plus ``values`` at ``index`` rows (repeated ones add up)."""
+        out = np.zeros(shape, values.dtype)
+        np.add.at(out, tuple(index.T), values)
+        return out
+
 
 class _TF:
     """The same operations on tensor filters (kernels stay differentiable in the filters)."""
@@ -155,6 +173,10 @@ class _TF:
     @staticmethod
     def take(a, idx):
         return tf.gather(a, idx)
+
+    @staticmethod
+    def scatter(index, values, shape):
+        return tf.scatter_nd(index, values, shape)
 
 
 def _ops(*filters):
@@ -280,56 +302,88 @@ def _synthesis_matrix(bank, L, mode):
     return xp.concat([xp.einsum("j,jni->ni", bank.rec_lo, basis), xp.einsum("j,jni->ni", bank.rec_hi, basis)], 1)
 
 
-class _Pattern:
-    """A bank of ones: the sparsity pattern of a synthesis matrix, whatever the filters."""
+def _synthesis_taps(F, L, mode):
+    """The nonzero entries of :func:`_synthesis_matrix` (before the filter values):
+    ``(n, i, j)`` arrays, coefficient ``i`` of a band reaches output ``n`` through tap ``j``
+    (repeated pairs add up: periodization with ``2 L < F``), and ``out_len``."""
+    i, j = np.meshgrid(np.arange(L), np.arange(F), indexing="ij")
+    if mode == "periodization":
+        n_out = 2 * L
+        n = (2 * i + j - F // 2 + 1) % n_out
+        keep = np.ones(n.shape, bool)
+    else:
+        n_out = 2 * L - F + 2
+        n = 2 * i + j - F + 2
+        keep = (n >= 0) & (n < n_out)
+    return n[keep], i[keep], j[keep], n_out
 
-    def __init__(self, F):
-        self.rec_lo = self.rec_hi = np.ones(F)
-        self.rec_len = F
+
+def _group_windows(g, i, G, L, rows, mode):
+    """``(starts [G], width)``: the (cyclic) window of coefficients each group of output
+    rows touches (taps ``(g, i)``: group, coefficient), or ``None`` when one would cover
+    every coefficient. Offsets from each group's centre (``i`` near ``n / 2``) give the
+    windows in one vectorized pass when they are at most ``L / 2`` wide (always for long
+    axes); otherwise (short axes) the largest circular gap of each group's columns does."""
+    centre = (np.arange(G) * rows + rows // 2) // 2 if mode == "periodization" else np.zeros(G, np.int64)
+    half = L // 2 if mode == "periodization" else 0
+    rel = (i - centre[g] + half) % L - half if mode == "periodization" else i
+    lo = np.full(G, L, np.int64)
+    hi = np.full(G, -L, np.int64)
+    np.minimum.at(lo, g, rel)
+    np.maximum.at(hi, g, rel)
+    if np.any(hi < lo):
+        return None
+    width = int(np.max(hi - lo)) + 1
+    if width >= L:
+        return None
+    if mode != "periodization":
+        return np.minimum(lo, L - width), width
+    if width <= half:
+        return (centre + lo) % L, width
+    used = np.zeros((G, L), bool)
+    used[g, i] = True
+    starts, width = [], 0
+    for row in used:
+        cols = np.flatnonzero(row)
+        gaps = np.diff(np.concatenate([cols, cols[:1] + L]))  # circular gaps after each column
+        k = int(np.argmax(gaps))
+        starts.append(int(cols[(k + 1) % cols.size]))
+        width = max(width, L - int(gaps[k]) + 1)
+    return (None if width >= L else (np.asarray(starts), width))
 
 
 def grouped_synthesis(bank, L, mode, rows=None):
-    """The synthesis matrix cut into ``G`` groups of ``rows`` output rows (``G rows =
-    out_len``), each restricted to the window of ``Lw`` coefficients (cyclic for
-    periodization) that its rows touch: ``(W [G, rows, 2 Lw], windows)``, ``windows[g]`` a
-    list of ``(start, stop)`` slices of the coefficient axis. ``rows`` defaults to the
-    divisor of ``out_len`` nearest :data:`THRESHOLDS` ``["group_rows"]``; ``None`` when no
-    divisor lies within a factor of 2 of it or a window would cover every coefficient.
+    """The synthesis matrix cut into ``G`` groups of ``rows`` output rows (``G rows >=
+    out_len``; a last group past ``out_len`` has zero rows there, which the caller crops),
+    each restricted to the window of ``Lw`` coefficients (cyclic for periodization) that its
+    rows touch: ``(W [G, rows, 2 Lw], windows)``, ``windows[g]`` a list of ``(start, stop)``
+    slices of the coefficient axis. ``rows`` defaults to the divisor of ``out_len`` nearest
+    :data:`THRESHOLDS` ``["group_rows"]`` (within a factor of 2), else to that value (a
+    ragged last group: prime ``out_len / 2``); ``None`` when a window would cover every
+    coefficient (the dense matrix is as cheap). Built from the ``L F`` nonzero taps
+    (memory ``O(G rows Lw)``, never the dense ``[out_len, 2 L]``).
     """
-    pattern = _synthesis_matrix(_Pattern(bank.rec_len), L, mode)
-    out_len = pattern.shape[0]
+    F = bank.rec_len
+    n, i, j, out_len = _synthesis_taps(F, L, mode)
     if rows is None:
         target = THRESHOLDS["group_rows"]
         divisors = [r for r in range(target // 2, 2 * target + 1) if out_len % r == 0]
-        if not divisors:
-            return None
-        rows = min(divisors, key=lambda r: (abs(r - target), r))
-    G = out_len // rows
-    used = pattern.reshape(G, rows, 2, L).any(axis=(1, 2))  # [G, L]: coefficients touched
-    starts, width = [], 0
-    for g in range(G):
-        cols = np.flatnonzero(used[g])
-        if not cols.size:
-            return None
-        gaps = np.diff(np.concatenate([cols, cols[:1] + L]))  # circular gaps after each column
-        i = int(np.argmax(gaps))
-        starts.append(int(cols[(i + 1) % cols.size]))
-        width = max(width, L - int(gaps[i]) + 1)
-    if width >= L:
+        rows = min(divisors, key=lambda r: (abs(r - target), r)) if divisors else target
+    G = -(-out_len // rows)
+    g = n // rows
+    windows = _group_windows(g, i, G, L, rows, mode)
+    if windows is None:
         return None
-    windows, index = [], np.zeros((G, rows, 2 * width), dtype=np.int64)
-    for g, st in enumerate(starts):
-        if mode != "periodization":
-            st = min(st, L - width)
-        cols = (st + np.arange(width)) % L
-        wrap = np.flatnonzero(np.diff(cols) < 0)
-        cut = int(wrap[0]) + 1 if wrap.size else width
-        windows.append([(int(cols[0]), int(cols[0]) + cut)] + ([(0, width - cut)] if cut < width else []))
-        r = np.arange(g * rows, (g + 1) * rows)[:, None]
-        index[g] = r * 2 * L + np.concatenate([cols, L + cols])[None, :]
-    S = _synthesis_matrix(bank, L, mode)
+    starts, width = windows
+    windows = []
+    for st in starts.tolist():
+        cut = min(width, L - st)
+        windows.append([(st, st + cut)] + ([(0, width - cut)] if cut < width else []))
+    pos = (i - starts[g]) % L  # place of coefficient i in its group's window
+    index = np.stack([g, n - g * rows, pos], 1)
     xp = _ops(bank.rec_lo, bank.rec_hi)
-    return xp.take(xp.reshape(S, [-1]), index), windows
+    shape = [G, rows, width]
+    return xp.concat([xp.scatter(index, xp.take(f, j), shape) for f in (bank.rec_lo, bank.rec_hi)], 2), windows
 
 
 def _crop_axis(a, axis, n):

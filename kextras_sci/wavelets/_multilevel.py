@@ -74,18 +74,20 @@ def wavedecn(data, wavelet, mode="symmetric", level=None, axes=None):
     check_lengths(x, axes, modes)
     keys = ["".join(k) for k in itertools.product("ad", repeat=len(axes))]
     details = []
-    # the first level consumes the input: an eager NumPy input's copy is freed with it
-    a, x = x, None
+    # each level's input is handed over to its passes (see _handover): an eager call frees
+    # the input's copy, then each approximation, once extended
+    box, x = [x], None
     for _ in range(level):
         if len(axes) == 1:
             # 1D: the approximation and detail as two outputs (no band axis to unstack)
-            a, d = _analysis_pair(a, banks[0], modes[0], axes[0])
+            a, d = _analysis_pair(box, banks[0], modes[0], axes[0])
             details.append({"d": d})
-            continue
-        parts = _analysis_bands(a, banks, modes, axes)
-        a = parts[0]
-        details.append(dict(zip(keys[1:], parts[1:])))
-    return [a] + details[::-1]
+        else:
+            a, *d = _analysis_bands(box, banks, modes, axes)
+            details.append(dict(zip(keys[1:], d)))
+        box.append(a)
+        a = d = None
+    return [box.pop()] + details[::-1]
 
 
 def _trim_to(a, d, axes, check_only=False):

@@ -17,6 +17,7 @@ import tensorflow as tf
 
 from kextras_sci.wavelets._blocked import _block_analysis, _block_synthesis
 from kextras_sci.wavelets._extend import extend
+from kextras_sci.wavelets._handover import boxed, peek, take
 from kextras_sci.wavelets._kernels import (
     _analysis_kernel, _check_static_len, _crop_axis, _is_static, _iswt_kernel, _prod,
     _reshape, _synthesis_kernel, _synthesis_lengths, _synthesis_matrix, as_kernel,
@@ -30,7 +31,10 @@ def _filt(x, kern, Q, stride=1, dilation=1, out_major=False):
 
     Every one of the ``Q`` inner columns is filtered independently ("depthwise" over ``Q``).
     Returns ``[P, N_out, Q, Cout]``, or ``[P, N_out, Cout, Q]`` with ``out_major=True``.
+    ``x`` may be a box (``_handover``): it is freed once filtered, before the outputs are
+    gathered.
     """
+    x = take(x)
     dtype = x.dtype
     F, cin, cout = kern.shape
     shape = static_or_dynamic_shape(x)
@@ -39,22 +43,25 @@ def _filt(x, kern, Q, stride=1, dilation=1, out_major=False):
     if kind == "depthwise":
         # [P, N, 1, Q]: the columns as channels, one depthwise convolution per output band
         # (the width is 1: its stride changes nothing, TensorFlow wants equal strides)
-        x4 = _reshape(x, [P, N, 1, Q])
+        x4, x = _reshape(x, [P, N, 1, Q]), None
         ys = [
             tf.nn.depthwise_conv2d(x4, as_kernel(k, dtype), [1, stride, stride, 1], "VALID",
                                    dilations=None if dilation == 1 else [dilation, 1])
             for k in depthwise_kernels(kern, Q)
         ]
+        x4 = None
         y = tf.stack([_reshape(t, static_or_dynamic_shape(t)[:2] + [Q]) for t in ys], axis=2 if out_major else 3)
         return y
     if kind == "conv1d":
-        x3 = _reshape(x, [P, N, Q * cin])
+        x3, x = _reshape(x, [P, N, Q * cin]), None
         big = as_kernel(block_diagonal(kern, Q, out_major), dtype)
         y = tf.nn.conv1d(x3, big, stride=stride, padding="VALID", dilations=dilation)
+        x3 = None
         ys = static_or_dynamic_shape(y)
         return _reshape(y, [P, ys[1], cout, Q] if out_major else [P, ys[1], Q, cout])
     k4 = as_kernel(kern, dtype)[:, None, :, :]
     y = tf.nn.conv2d(x, k4, strides=[1, stride, 1, 1], padding="VALID", dilations=[1, dilation, 1, 1])
+    x = None
     if out_major:
         y = tf.transpose(y, [0, 1, 3, 2])
     return y
@@ -70,14 +77,16 @@ def analysis_axis(y, axis, bank, mode, lowpass=False, band_after=False):
 
     ``lowpass``: only the approximation (the trailing ``B`` bands stay ``B``);
     ``band_after``: no trailing band axis, the new band axis (size 2) is inserted right
-    after ``axis`` (see :func:`analysis_bands`)."""
+    after ``axis`` (see :func:`analysis_bands`). ``y`` may be a box (``_handover``): it is
+    freed after the extension."""
+    y = take(y)
     shape = static_or_dynamic_shape(y)
     F = bank.dec_len
     n = shape[axis]
     _check_static_len(n, axis, mode)
     P = _prod(shape[:axis])
     Q = _prod(shape[axis + 1:])
-    y3 = _reshape(y, [P, n, Q])
+    y3, y = _reshape(y, [P, n, Q]), None
     if mode == "periodization":
         M = n + n % 2
         L = M // 2
@@ -88,12 +97,15 @@ def analysis_axis(y, axis, bank, mode, lowpass=False, band_after=False):
         else:
             ye = tf.concat([y3, y3[:, n - 1:n - 1 + n % 2]], axis=1)
         xe = extend(ye, M, start, length, "periodic")
+        ye = None
     else:
         L = (n + F - 1) // 2
         start = 2 - F
         length = 2 * L + F - 2
         xe = extend(y3, n, start, length, mode)
-    out = _filt(_reshape(xe, [P, length, Q, 1]), _analysis_kernel(bank, lowpass), Q, stride=2, out_major=band_after)
+    y3 = None
+    xe = [_reshape(xe, [P, length, Q, 1])]  # handed over: _filt frees it
+    out = _filt(xe, _analysis_kernel(bank, lowpass), Q, stride=2, out_major=band_after)
     if band_after:
         return _reshape(out, list(shape[:axis]) + [L, 1 if lowpass else 2] + list(shape[axis + 1:]))
     return _reshape(out, _out_shape(shape, axis, L, shape[-1] * (1 if lowpass else 2)))
@@ -105,13 +117,16 @@ def analysis_bands(x, axes, banks, modes):
 
     Each pass puts its band axis right after the axis it filters (for an outer axis: one
     depthwise convolution per band, the inner columns as channels, no interleaving copy);
-    one transpose at the end moves the ``k`` band axes to the front."""
-    y = x
-    dims = list(range(x.shape.rank))  # axis of x, or -(i + 1) for the band axis of pass i
+    one transpose at the end moves the ``k`` band axes to the front. ``x`` may be a box
+    (``_handover``): it is freed after the first pass's extension, and each pass's output
+    after the next one's."""
+    dims = list(range(peek(x).shape.rank))  # axis of x, or -(i + 1) for the band axis of pass i
+    box, x = boxed(x), None
     for i, (ax, bank, mode) in enumerate(zip(axes, banks, modes)):
         pos = dims.index(ax)
-        y = analysis_axis(y, pos, bank, mode, band_after=True)
+        box.append(analysis_axis(box, pos, bank, mode, band_after=True))
         dims.insert(pos + 1, -(i + 1))
+    y = box.pop()
     k = len(axes)
     y = tf.transpose(y, [dims.index(-(i + 1)) for i in range(k)] + [p for p, d in enumerate(dims) if d >= 0])
     y = _reshape(y, [2 ** k] + static_or_dynamic_shape(y)[k:])
@@ -191,34 +206,43 @@ def _matmul_synthesis(a3, d3, bank, L, mode, valid=None):
     window of both bands, ``[P, G, 2 Lw, Q]``; one matmul with ``[G, rows, 2 Lw]``), else
     dense (``[out_len, 2 L] @ [P, 2 L, Q]``). ``valid``: ``a3, d3`` are ``[P, L, Q', W]``
     of which only the first ``valid`` of ``W`` are used (cropped by the gathering concat;
-    ``Q = Q' valid``)."""
+    ``Q = Q' valid``). ``a3, d3`` may be boxes (``_handover``): freed once gathered."""
+    a3, d3 = take(a3), take(d3)
+    dtype = a3.dtype
     P = static_or_dynamic_shape(a3)[0]
     grouped = None if valid is not None and not _is_static(L) else grouped_synthesis(bank, L, mode)
     if valid is not None and grouped is None:
         a3, d3 = (_reshape(t[..., :valid], [P, L, -1]) for t in (a3, d3))
         valid = None
     if grouped is None:
-        S = as_kernel(_synthesis_matrix(bank, L, mode), a3.dtype)[None]
-        return tf.linalg.matmul(S, tf.concat([a3, d3], axis=1))
+        S = as_kernel(_synthesis_matrix(bank, L, mode), dtype)[None]
+        x, a3, d3 = tf.concat([a3, d3], axis=1), None, None
+        return tf.linalg.matmul(S, x)
     W, windows = grouped
     G, rows, width = W.shape[0], W.shape[1], W.shape[2]
     crop = () if valid is None else (Ellipsis, slice(0, valid))  # one slice op per piece
     pieces = [t[(slice(None), slice(lo, hi)) + crop] for win in windows for t in (a3, d3) for lo, hi in win]
     x = tf.concat(pieces, axis=1)
+    pieces = a3 = d3 = None
     Q = _prod(static_or_dynamic_shape(x)[2:])
     x = _reshape(x, [P, G, width, Q])
-    return _reshape(tf.linalg.matmul(as_kernel(W, a3.dtype), x), [P, G * rows, Q])
+    rec = tf.linalg.matmul(as_kernel(W, dtype), x)
+    x = None
+    rec = _reshape(rec, [P, G * rows, Q])
+    out_len = _synthesis_lengths(L, bank.rec_len, mode)[2]
+    return rec if G * rows == out_len else rec[:, :out_len]
 
 
 def analysis_pair(x, axis, bank, mode):
-    """One analysis pass along ``axis`` returning ``(a, d)`` as two tensors (no band axis)."""
-    shape = static_or_dynamic_shape(x)
+    """One analysis pass along ``axis`` returning ``(a, d)`` as two tensors (no band axis);
+    ``x`` may be a box (``_handover``)."""
+    shape = static_or_dynamic_shape(peek(x))
     n = shape[axis]
     _check_static_len(n, axis, mode)
     inner = _prod(shape[axis + 1:])
     if _is_static(n, inner) and inner == 1 and select(_prod(shape[:axis]), n, 1, block=True) == "block":
         return _block_analysis(x, axis, bank, mode)
-    return tuple(split_bands(analysis_axis(x[..., None], axis, bank, mode), 2))
+    return tuple(split_bands(analysis_axis([take(x)[..., None]], axis, bank, mode), 2))
 
 
 def split_bands(y, num):
@@ -237,7 +261,9 @@ def synthesis_pair(a, d, axis, bank, mode, valid=None):
     interleaving the two inputs in memory (used by the public ``idwt*``/``waverec*``).
     ``a`` may be one sample longer than ``d`` along ``axis`` (``waverec``'s rule: it is
     cropped to the length of ``d``). ``valid``: only the first ``valid`` samples of the
-    last axis (not ``axis``) are used (``_blocked.flat_synthesis``'s rows).
+    last axis (not ``axis``) are used (``_blocked.flat_synthesis``'s rows). Both are
+    dropped once reshaped and handed to the kernel (``_handover``): with no other
+    reference held by the caller, an eager call frees them once gathered.
     """
     if valid is not None:
         shape = static_or_dynamic_shape(d)
@@ -245,7 +271,8 @@ def synthesis_pair(a, d, axis, bank, mode, valid=None):
         if a.shape[axis] == L and select(P, L, _prod(shape[axis + 1:]), inverse=True) == "matmul":
             # the crop is folded into the matmul's gathering concat
             view = [P, L, _prod(shape[axis + 1:-1]), shape[-1]]
-            rec = _matmul_synthesis(_reshape(a, view), _reshape(d, view), bank, L, mode, valid)
+            a, d = [_reshape(a, view)], [_reshape(d, view)]
+            rec = _matmul_synthesis(a, d, bank, L, mode, valid)
             out_len = _synthesis_lengths(L, bank.rec_len, mode)[2]
             return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:-1]) + [valid])
         a, d = a[..., :valid], d[..., :valid]
@@ -260,14 +287,12 @@ def synthesis_pair(a, d, axis, bank, mode, valid=None):
     pad, offset, out_len = _synthesis_lengths(L, F, mode)
     if kernel == "block" and not pad and La is not None:
         # blocked layout: an uncropped approximation is harmless (see _blocked._block_synthesis)
-        a3 = _reshape(a, [P, La, Q])
-        d3 = _reshape(d, [P, L, Q])
-        rec = _block_synthesis(a3, d3, L, Q, _synthesis_kernel(bank), 0, 0, out_len)
+        a, d = [_reshape(a, [P, La, Q])], [_reshape(d, [P, L, Q])]
+        rec = _block_synthesis(a, d, L, Q, _synthesis_kernel(bank), 0, 0, out_len)
         return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
     if La is None or La != L:
         a = _crop_axis(a, axis, L)
-    a3 = _reshape(a, [P, L, Q])
-    d3 = _reshape(d, [P, L, Q])
+    a3, d3, a, d = _reshape(a, [P, L, Q]), _reshape(d, [P, L, Q]), None, None
     if kernel in ("matmul", "gemm"):
         out_len = 2 * L if mode == "periodization" else 2 * L - F + 2
         if out_len >= 1 and kernel == "gemm":
@@ -279,12 +304,14 @@ def synthesis_pair(a, d, axis, bank, mode, valid=None):
         if out_len >= 1:
             # outer axis, short: batched matmuls with the synthesis matrix (borders included)
             # beat single-channel convolutions along a strided axis
+            a3, d3 = [a3], [d3]
             rec = _matmul_synthesis(a3, d3, bank, L, mode)
             return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
     Le = L + 2 * pad
     kern = _synthesis_kernel(bank)  # [K, 2, 2]
     if kernel == "block" and offset in (0, 1) and (not pad or (_is_static(L) and L >= pad)):
         # the periodic extension is folded into the block layout's one concat
+        a3, d3 = [a3], [d3]
         rec = _block_synthesis(a3, d3, L, Q, kern, pad, offset, out_len)
         return _reshape(rec, list(shape[:axis]) + [out_len] + list(shape[axis + 1:]))
     if mode == "periodization":
@@ -293,6 +320,7 @@ def synthesis_pair(a, d, axis, bank, mode, valid=None):
     M = Le - F // 2 + 1
     K = kern.shape[0]
     if kernel == "block":
+        a3, d3 = [a3], [d3]
         rec = _block_synthesis(a3, d3, Le, Q, kern, 0, 0, 2 * M)
     elif kernel == "conv1d":
         outs = []

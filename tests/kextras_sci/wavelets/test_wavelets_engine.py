@@ -24,10 +24,11 @@ def _tensor_bank(name, dtype=tf.float64):
 
 
 # (shape, axis) routing each pass to every kernel of ``_kernels.select`` (analysis / inverse):
-# Q = 1 (conv1d or block / gemm, block), Q = 2 (conv1d / block), Q = 5 (conv1d / matmul, conv1d),
-# Q = 20 (conv2d / matmul, conv2d)
+# Q = 1 (conv1d or block / gemm, block), Q = 2 (conv1d / block), Q = 5 (conv1d / conv1d),
+# Q = 20 (conv2d / matmul: long outer axes too, grouped; the inverse conv2d only serves
+# dynamic sizes, see test_inverse_outer_axis_dynamic_length_conv2d)
 CASES = [((3, 17), 1), ((2, 400), 1), ((2, 401), 1), ((11, 2), 0), ((9, 5), 0), ((500, 5), 0), ((13, 20), 0),
-         ((400, 20), 0)]
+         ((400, 20), 0), ((40, 12), 0)]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -66,14 +67,17 @@ def test_kernel_choice_table():
     sel = _kernels.select
     assert sel(4, 100, 1) == "conv1d" and sel(4, 100, 17) == "conv2d"
     assert sel(4, 40, 1, inverse=True) == "gemm" and sel(4, 100, 1, inverse=True) == "block"
-    assert sel(4, 100, 2, inverse=True) == "block" and sel(4, 100, 5, inverse=True) == "matmul"
-    assert sel(4, 300, 5, inverse=True) == "conv1d" and sel(4, 300, 17, inverse=True) == "conv2d"
+    assert sel(4, 100, 2, inverse=True) == "block" and sel(4, 100, 5, inverse=True) == "conv1d"
+    assert sel(4, 100, 9, inverse=True) == "matmul" and sel(4, 100, tf.constant(5), inverse=True) == "matmul"
+    assert sel(4, 300, 5, inverse=True) == "conv1d" and sel(4, 300, 17, inverse=True) == "matmul"
+    assert sel(4, tf.constant(300), 17, inverse=True) == "conv2d"
     assert sel(4, 100, 1, block=True) == "block" and sel(4, 20, 1, block=True) == "conv1d"
     assert sel(4, 100, 2, block=True) == "conv1d"
     assert sel(4, 100, 17, depthwise=True) == "depthwise" and sel(4, 100, 16, depthwise=True) == "conv1d"
     assert sel(4, 100, tf.constant(17), depthwise=True) == "conv2d"
     assert sel(4, tf.constant(3), tf.constant(2)) == "conv2d"  # dynamic sizes: the general kernel
-    assert sel(4, 40, 1, inverse=True, flat=True) == "flat" and sel(4, 300, 1, inverse=True, flat=True) == "block"
+    assert sel(4, 40, 1, inverse=True, flat=True) == "flat" and sel(4, 300, 1, inverse=True, flat=True) == "flat"
+    assert sel(4, 5000, 1, inverse=True, flat=True) == "block"
     assert sel(4, 40, 2, inverse=True, flat=True) == "block" and sel(4, tf.constant(40), 1, inverse=True, flat=True) == "block"
 
 
@@ -163,6 +167,72 @@ def test_grouped_synthesis_matrix_equals_the_dense_one(mode, name):
         x = np.concatenate([np.concatenate([c[s * L + lo:s * L + hi] for lo, hi in win]) for win in windows
                             for s in range(2)]).reshape(W.shape[0], W.shape[2], 3)
         np.testing.assert_allclose((W @ x).reshape(-1, 3), S @ c, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["symmetric", "periodization", "zero"])
+@pytest.mark.parametrize("name", ["db4", "sym5"])
+def test_grouped_synthesis_ragged_last_group(mode, name):
+    """No divisor of out_len near group_rows (db4, L = 254: 502 = 2 x 251): a last group
+    padded with zero rows, cropped by the caller."""
+    bank = get_wavelet(name)
+    for L in (254, 257, 331):
+        S = _kernels._synthesis_matrix(bank, L, mode)
+        W, windows = _kernels.grouped_synthesis(bank, L, mode)
+        G, rows = W.shape[:2]
+        assert G * rows >= S.shape[0] > (G - 1) * rows
+        c = RNG.standard_normal((2 * L, 3))
+        x = np.concatenate([np.concatenate([c[s * L + lo:s * L + hi] for lo, hi in win]) for win in windows
+                            for s in range(2)]).reshape(G, W.shape[2], 3)
+        np.testing.assert_allclose((W @ x).reshape(-1, 3)[:S.shape[0]], S @ c, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("tensor_filters", [False, True])
+def test_inverse_outer_axis_long_grouped_matmul(mode, tensor_filters):
+    """Outer axes longer than matmul_max_len with more than small_inner columns: the grouped
+    matmul (ragged and exact groups, odd lengths), against pywt in float64, gradients too."""
+    for shape, name in (((509, 19), "db4"), ((500, 24), "sym5"), ((401, 33), "bior3.5")):
+        x = RNG.standard_normal(shape)
+        ra, rd = pywt.dwt(x, name, mode, axis=0)
+        assert _kernels.select(1, ra.shape[0], shape[1], inverse=True) == "matmul"
+        bank = _tensor_bank(name) if tensor_filters else get_wavelet(name)
+        rec = _passes.synthesis_pair(tf.constant(ra), tf.constant(rd), 0, bank, mode)
+        np.testing.assert_allclose(rec.numpy(), pywt.idwt(ra, rd, name, mode, axis=0), atol=1e-12,
+                                   err_msg=f"{shape} {name}")
+    # gradient: the pass is linear, so d sum(w * rec) / d a is rec's adjoint applied to w
+    a, d = (tf.constant(RNG.standard_normal((255, 17))) for _ in range(2))
+    w = tf.constant(RNG.standard_normal((504, 17)))
+    assert _kernels.select(1, 255, 17, inverse=True) == "matmul"
+    with tf.GradientTape() as tape:
+        tape.watch(a)
+        loss = tf.reduce_sum(w * _passes.synthesis_pair(a, d, 0, get_wavelet("db4"), "symmetric"))
+    S = _kernels._synthesis_matrix(get_wavelet("db4"), 255, "symmetric")  # [504, 510]: a then d
+    np.testing.assert_allclose(tape.gradient(loss, a).numpy(), S[:, :255].T @ w.numpy(), atol=1e-12)
+
+
+def test_inverse_outer_axis_dynamic_length_conv2d():
+    """A dynamic outer length keeps the general conv2d inverse (no grouping without a length)."""
+    x = RNG.standard_normal((300, 20))
+    for mode in ("symmetric", "periodization", "reflect"):
+        ra, rd = pywt.dwt(x, "db3", mode, axis=0)
+        f = tf.function(lambda a, d, mode=mode: _passes.synthesis_pair(a, d, 0, get_wavelet("db3"), mode),
+                        input_signature=[tf.TensorSpec([None, 20], tf.float64)] * 2)
+        np.testing.assert_allclose(f(tf.constant(ra), tf.constant(rd)).numpy(),
+                                   pywt.idwt(ra, rd, "db3", mode, axis=0), atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("name", ["sym5", "bior3.5", "coif2"])
+def test_waverec2_untuned_shapes_match_pywt(mode, name):
+    """Shapes past the old thresholds (flat rows of 193, outer axes of 255 with many
+    columns; channels last: a 3-column inner axis, conv1d), odd sizes, float64."""
+    x = RNG.standard_normal((2, 1, 251, 387))
+    c = pywt.wavedec2(x, name, mode, level=2)
+    np.testing.assert_allclose(kw.waverec2(c, name, mode).numpy(), pywt.waverec2(c, name, mode), atol=1e-12)
+    x = RNG.standard_normal((2, 97, 61, 3))
+    c = pywt.wavedec2(x, name, mode, level=2, axes=(1, 2))
+    np.testing.assert_allclose(kw.waverec2(c, name, mode, axes=(1, 2)).numpy(),
+                               pywt.waverec2(c, name, mode, axes=(1, 2)), atol=1e-12)
 
 
 @pytest.mark.parametrize("axes", [(0, 1, 2), (2, 0), (1, 1), (2, 1, 2)])

@@ -1,8 +1,9 @@
 """Eager calls hold no copy of an input they are done with (``_programs`` passes NumPy
 arrays through; ``wavedecn`` drops its input after level 1, ``waverecn`` converts each
 level's coefficients when it runs, ``_idwtn``/``_synthesis_list`` drop each band once its
-pass consumed it). Checked by weak references to every tensor ``_from_numpy`` makes (the
-NumPy copies), results against PyWavelets. Aligned NumPy arrays are read in place where
+pass consumed it; the passes get their inputs handed over, ``_handover``, and free them
+once extended). Checked by weak references to every tensor ``_from_numpy`` makes (the
+NumPy copies) and to the tensors the passes hand on, results against PyWavelets. Aligned NumPy arrays are read in place where
 every output is computed (``share``): mutating any input afterwards changes no output."""
 
 import weakref
@@ -10,9 +11,10 @@ import weakref
 import numpy as np
 import pytest
 import pywt
+import tensorflow as tf
 
 import kextras_sci.wavelets as kw
-from kextras_sci.wavelets import _common, _dwt, _multilevel
+from kextras_sci.wavelets import _blocked, _common, _dwt, _multilevel, _passes
 from kextras_sci.wavelets._programs import PROGRAMS
 
 RNG = np.random.default_rng(5)
@@ -44,9 +46,9 @@ def _spy(monkeypatch, owner, name, record):
     """Make ``owner.name`` call ``record()`` each time before it runs."""
     fn = getattr(owner, name)
 
-    def spied(*args):
+    def spied(*args, **kwargs):
         record()
-        return fn(*args)
+        return fn(*args, **kwargs)
 
     monkeypatch.setattr(owner, name, spied)
 
@@ -105,6 +107,98 @@ def test_waverec_frees_each_detail_copy_once_used(copies, monkeypatch):
     np.testing.assert_allclose(got.numpy(), pywt.waverec(c, "db3", "symmetric"), atol=1e-12)
 
 
+def _recorder(monkeypatch, owner, name, refs):
+    """Make ``owner.name`` keep a weak reference to its first (tensor) argument in ``refs``."""
+    fn = getattr(owner, name)
+
+    def recording(x, *args, **kwargs):
+        refs.append(weakref.ref(x))
+        return fn(x, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+
+
+ANALYSES = {
+    "wavedec2": (lambda x, mode: kw.wavedec2(x, "db3", mode, level=2), pywt.wavedec2, (3, 40, 36)),
+    "dwt2": (lambda x, mode: kw.dwt2(x, "db2", mode), pywt.dwt2, (2, 30, 34)),
+    "wavedec": (lambda x, mode: kw.wavedec(x, "db4", mode, level=2), pywt.wavedec, (3, 300)),
+}
+
+
+@pytest.mark.parametrize("mode", ["symmetric", "periodization"])
+@pytest.mark.parametrize("fn", sorted(ANALYSES))
+def test_analysis_passes_free_their_input_once_extended(fn, mode, copies, monkeypatch):
+    """Every filter op of an analysis runs after the input's copy and every tensor a pass
+    extended are freed (the pass got them handed over, nothing else holds them)."""
+    extended, seen = [], []
+    for owner in (_passes, _blocked):
+        _recorder(monkeypatch, owner, "extend", extended)
+    check = lambda: seen.append((_alive(copies), _alive(extended), len(extended)))  # noqa: E731
+    _spy(monkeypatch, _passes, "_filt", check)
+    fwd = tf.nn.conv1d
+    monkeypatch.setattr(tf.nn, "conv1d", lambda *a, **k: (check(), fwd(*a, **k))[1])
+    run, ref, shape = ANALYSES[fn]
+    x = RNG.standard_normal(shape)
+    got = run(x, mode)
+    assert seen and all(c == 0 and e == 0 and n > 0 for c, e, n in seen), seen
+    flat = lambda c: [c[0]] + [b for t in c[1:] for b in (t if isinstance(t, tuple) else [t])]  # noqa: E731
+    want = ref(x, "db3" if fn == "wavedec2" else "db2" if fn == "dwt2" else "db4", mode,
+               **({} if fn == "dwt2" else {"level": 2}))
+    _close(flat(got), flat(want))
+
+
+def test_depthwise_pass_frees_its_extension_before_stacking(monkeypatch):
+    """The outer-axis pass's extension is freed after its depthwise convolutions, before
+    their outputs are stacked."""
+    inputs, seen = [], []
+    _recorder(monkeypatch, tf.nn, "depthwise_conv2d", inputs)
+    stack = tf.stack
+    monkeypatch.setattr(tf, "stack", lambda *a, **k: (seen.append(_alive(inputs)), stack(*a, **k))[1])
+    x = RNG.standard_normal((2, 40, 36))
+    got = kw.dwt2(x, "db2")
+    assert len(inputs) == 2 and seen == [0]
+    ref = pywt.dwt2(x, "db2")
+    _close([got[0], *got[1]], [ref[0], *ref[1]])
+
+
+def _handed(monkeypatch, owner, name, refs, boxes):
+    """Make ``owner.name`` keep weak references to its two band arguments in ``refs`` (the
+    tensors inside them when ``boxes``) without holding the bands while it runs."""
+    fn = getattr(owner, name)
+
+    def recording(a, d, *args):
+        refs.extend(weakref.ref(t[0] if boxes else t) for t in (a, d))
+        if boxes:  # the call's argument tuple holds the boxes only
+            return fn(a, d, *args)
+        pair = [a, d]
+        a = d = None
+        return fn(pair.pop(0), pair.pop(0), args[0])  # a plain call: nothing else holds them
+
+    monkeypatch.setattr(owner, name, recording)
+
+
+@pytest.mark.parametrize("mode", ["symmetric", "periodization"])
+@pytest.mark.parametrize("fn", ["waverec", "waverec2"])
+def test_synthesis_kernels_free_their_bands_once_gathered(fn, mode, monkeypatch):
+    """The bands handed to the blocked, flat and matmul inverses are freed before their
+    convolution or matmul runs."""
+    handed, seen = [], []
+    _handed(monkeypatch, _passes, "_block_synthesis", handed, boxes=True)
+    _handed(monkeypatch, _passes, "_matmul_synthesis", handed, boxes=True)
+    _handed(monkeypatch, _blocked, "flat_synthesis", handed, boxes=False)
+    for owner, name in ((tf.nn, "conv2d"), (tf.linalg, "matmul")):
+        op = getattr(owner, name)
+        monkeypatch.setattr(owner, name, lambda *a, _op=op, **k: (seen.append(_alive(handed)), _op(*a, **k))[1])
+    if fn == "waverec":
+        c = pywt.wavedec(RNG.standard_normal((3, 300)), "db4", mode, level=2)
+        got, want = kw.waverec(c, "db4", mode), pywt.waverec(c, "db4", mode)
+    else:
+        c = pywt.wavedec2(RNG.standard_normal((2, 3, 40, 36)), "db2", mode, level=2)
+        got, want = kw.waverec2(c, "db2", mode), pywt.waverec2(c, "db2", mode)
+    assert handed and seen and set(seen) == {0}, seen
+    np.testing.assert_allclose(got.numpy(), want, atol=1e-12)
+
+
 def _aligned(shape, offset=0):
     """A float64 array whose data starts ``offset`` bytes past a 64-byte boundary."""
     n = int(np.prod(shape))
@@ -136,26 +230,38 @@ def test_aligned_arrays_are_shared_only_when_asked():
     assert _common._as_tensor(half, share=True).dtype.name == "float32"
 
 
+def _inputs(offset):
+    """A signal, 1D and 2D coefficients, in buffers ``offset`` bytes past 64-byte alignment."""
+    x = _aligned((4, 64), offset)
+    c1 = [_aligned((4, 33), offset), _aligned((4, 33), offset)]
+    c2 = [_aligned((4, 10, 8), offset) for _ in range(4)]
+    for a in [x] + c1 + c2:
+        a[...] = RNG.standard_normal(a.shape)
+    return x, c1, c2
+
+
+def _calls(x, c1, c2):
+    return [lambda: kw.wavedec(x, "db2", level=2), lambda: kw.wavedec(x, "db2", level=0),
+            lambda: kw.wavedec(x, "db2", "periodization", level=2),
+            lambda: kw.dwt2(x, "haar"), lambda: kw.dwt2(x, "db2"), lambda: kw.dwt(x, "db2"),
+            lambda: kw.waverec([x], "db2"), lambda: kw.dwtn(x, "haar", axes=()),
+            lambda: kw.dwtn(x, "haar", axes=1), lambda: kw.wavedec2(x, "db1", level=1),
+            lambda: kw.wavedec2(x, "db2", "periodization", level=1), lambda: kw.wavedecn(x, "db1", level=1),
+            lambda: kw.waverec(c1, "db2"), lambda: kw.waverec(c1, "db2", "periodization"),
+            lambda: kw.idwt(c1[0], c1[1], "db2"), lambda: kw.idwt(c1[0], None, "db2"),
+            lambda: kw.waverec2([c2[0], tuple(c2[1:])], "db2"),
+            lambda: kw.waverec2([c2[0], tuple(c2[1:])], "db2", "periodization"),
+            lambda: kw.idwt2((c2[0], tuple(c2[1:])), "db2"),
+            lambda: kw.idwtn({"aa": c2[0], "dd": c2[3]}, "haar")]
+
+
 @pytest.mark.parametrize("tier", ["eager", "traced"])
 @pytest.mark.parametrize("offset", [0, 8])
 def test_mutating_the_input_afterwards_changes_no_output(tier, offset):
     """Aligned inputs (offset 0) are read in place, others copied: in both, every output is
     the transform's own buffer."""
-    x = _aligned((4, 64), offset)
-    x[...] = RNG.standard_normal(x.shape)
-    c1 = [_aligned((4, 33), offset), _aligned((4, 33), offset)]
-    c2 = [_aligned((4, 10, 8), offset) for _ in range(4)]
-    for c in c1 + c2:
-        c[...] = RNG.standard_normal(c.shape)
-    calls = [lambda: kw.wavedec(x, "db2", level=2), lambda: kw.wavedec(x, "db2", level=0),
-             lambda: kw.dwt2(x, "haar"), lambda: kw.dwt(x, "db2"), lambda: kw.waverec([x], "db2"),
-             lambda: kw.dwtn(x, "haar", axes=()), lambda: kw.dwtn(x, "haar", axes=1),
-             lambda: kw.wavedec2(x, "db1", level=1), lambda: kw.wavedecn(x, "db1", level=1),
-             lambda: kw.waverec(c1, "db2"), lambda: kw.idwt(c1[0], c1[1], "db2"),
-             lambda: kw.idwt(c1[0], None, "db2"),
-             lambda: kw.waverec2([c2[0], tuple(c2[1:])], "db2"), lambda: kw.idwt2((c2[0], tuple(c2[1:])), "db2"),
-             lambda: kw.idwtn({"aa": c2[0], "dd": c2[3]}, "haar")]
-    for call in calls:
+    x, c1, c2 = _inputs(offset)
+    for call in _calls(x, c1, c2):
         if tier == "traced":
             call()
         out = call()
@@ -163,6 +269,22 @@ def test_mutating_the_input_afterwards_changes_no_output(tier, offset):
         for arr in [x] + c1 + c2:
             arr[...] = RNG.standard_normal(arr.shape)
         _close(_flat(out), before)
+
+
+@pytest.mark.parametrize("tier", ["eager", "traced"])
+def test_every_transform_leaves_its_shared_input_unchanged(tier):
+    """Aligned inputs are read in place (shared with TensorFlow): no transform writes into
+    them, on either tier."""
+    x, c1, c2 = _inputs(0)
+    assert _shared(x, share=True)  # the inputs are read in place
+    arrays = [x] + c1 + c2
+    for call in _calls(x, c1, c2):
+        before = [a.copy() for a in arrays]
+        call()
+        if tier == "traced":
+            call()
+        for a, b in zip(arrays, before):
+            np.testing.assert_array_equal(a, b)
 
 
 def _flat(obj):
