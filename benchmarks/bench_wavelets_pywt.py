@@ -77,92 +77,14 @@ import numpy as np  # noqa: E402
 
 LIBS = ("kextras", "pywt", "ptwt")
 
-# name -> (function, shape, wavelet, level, mode, axes)
-CASES = {
-    "wavedec2 symmetric": ("wavedec2", (32, 3, 256, 256), "db4", 4, "symmetric", (-2, -1)),
-    "waverec2 symmetric": ("waverec2", (32, 3, 256, 256), "db4", 4, "symmetric", (-2, -1)),
-    "wavedec2 periodization": ("wavedec2", (32, 3, 256, 256), "db4", 4, "periodization", (-2, -1)),
-    "waverec2 periodization": ("waverec2", (32, 3, 256, 256), "db4", 4, "periodization", (-2, -1)),
-    "wavedec symmetric": ("wavedec", (64, 65536), "db4", 6, "symmetric", (-1,)),
-    "waverec symmetric": ("waverec", (64, 65536), "db4", 6, "symmetric", (-1,)),
-    "wavedec periodization": ("wavedec", (64, 65536), "db4", 6, "periodization", (-1,)),
-    "waverec periodization": ("waverec", (64, 65536), "db4", 6, "periodization", (-1,)),
-    "dwt2 symmetric": ("dwt2", (32, 256, 256, 3), "haar", 1, "symmetric", (1, 2)),
-}
-# shapes and wavelets no kernel threshold was tuned on (odd and short lengths, longer
-# filters, 3D): kextras should not lose to pywt anywhere; selected only by a ``--cases``
-# substring containing "untuned" (``--cases untuned``: all of them)
-UNTUNED = {
-    **{f"untuned {fn} {w}": (fn, (8, 2, 500, 376), w, 3, "symmetric", (-2, -1))
-       for fn in ("wavedec2", "waverec2") for w in ("sym5", "bior3.5", "coif2")},
-    **{f"untuned {fn} odd {m}": (fn, (16, 10007), "db6", 5, m, (-1,))
-       for fn in ("wavedec", "waverec") for m in ("symmetric", "periodization", "reflect")},
-    **{f"untuned {fn} short": (fn, (512, 256), "db2", 3, "symmetric", (-1,)) for fn in ("wavedec", "waverec")},
-    **{f"untuned {fn} 3d": (fn, (4, 64, 64, 64), "db2", 2, "symmetric", (-3, -2, -1))
-       for fn in ("wavedecn", "waverecn")},
-    **{f"untuned {fn} channels-last": (fn, (8, 500, 376, 3), "sym5", 3, "symmetric", (1, 2))
-       for fn in ("wavedec2", "waverec2")},
-    **{f"untuned {fn} long odd": (fn, (12, 100003), "db4", 5, "symmetric", (-1,)) for fn in ("wavedec", "waverec")},
-}
-CASES.update(UNTUNED)
-PTWT_MODES = ("constant", "zero", "reflect", "periodic", "symmetric")
-
-
-def case_label(name):
-    fn, shape, wavelet, level, mode, axes = CASES[name]
-    tag = " (untuned)" if name in UNTUNED else ""
-    return f"{fn} {'x'.join(map(str, shape))} {wavelet} L{level} {mode} axes={list(axes)}{tag}"
-
-
-def select_cases(filters):
-    """Case names matching any of the comma-separated substrings (all tuned cases when
-    ``None``); the untuned ones only for a substring containing "untuned"."""
-    subs = filters.split(",") if filters else None
-    return [n for n in CASES if (subs is None and n not in UNTUNED)
-            or (subs and any(f in n and (n not in UNTUNED or "untuned" in f) for f in subs))]
-
-
-def new_shape(name):
-    """Half the batch, 7/8 of every transformed size (divisible by 2**level where the case's
-    sizes are)."""
-    fn, shape, _, _, _, axes = CASES[name]
-    out = list(shape)
-    out[0] //= 2
-    for a in axes:
-        out[a] = out[a] * 7 // 8
-    return tuple(out)
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _wavelet_cases import (  # noqa: E402
+    CASES, PTWT_MODES, UNTUNED, case_label, make_input, new_shape, select_cases,
+)
 
 #: ``--aligned``: every input array copied into a 64-byte aligned buffer (NumPy's own large
 #: arrays start 16 bytes past a page boundary; kextras reads aligned arrays without a copy)
 ALIGNED = False
-
-
-def aligned(a):
-    """A copy of ``a`` whose data starts on a 64-byte boundary."""
-    buf = np.empty(a.nbytes + 64, np.uint8)
-    start = -buf.ctypes.data % 64
-    out = buf[start:start + a.nbytes].view(a.dtype).reshape(a.shape)
-    out[...] = a
-    return out
-
-
-def make_input(name, shape, seed):
-    """NumPy input of the case: the signal (forward) or pywt's coefficients of it (inverse)."""
-    import pywt
-
-    fn, _, wavelet, level, mode, axes = CASES[name]
-    x = np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
-    if fn == "waverec2":
-        c = pywt.wavedec2(x, wavelet, mode, level=level, axes=axes)
-        return [aligned(c[0])] + [tuple(aligned(d) for d in t) for t in c[1:]] if ALIGNED else c
-    if fn == "waverec":
-        c = pywt.wavedec(x, wavelet, mode, level=level, axis=axes[0])
-        return [aligned(d) for d in c] if ALIGNED else c
-    if fn == "waverecn":
-        c = pywt.wavedecn(x, wavelet, mode, level=level, axes=axes)
-        return [aligned(c[0])] + [{k: aligned(v) for k, v in t.items()} for t in c[1:]] if ALIGNED else c
-    return aligned(x) if ALIGNED else x
 
 
 def flat(obj):
@@ -295,8 +217,8 @@ def probe(lib, name, seed):
     t0 = time.perf_counter()
     mod = setup_threads(lib)
     import_s = time.perf_counter() - t0
-    inp = make_input(name, CASES[name][1], seed)
-    inp_new = make_input(name, new_shape(name), seed + 1)
+    inp = make_input(name, CASES[name][1], seed, ALIGNED)
+    inp_new = make_input(name, new_shape(name), seed + 1, ALIGNED)
     fn = runner(lib, name, mod)
     if isinstance(fn, tuple):
         return {"skipped": fn[1]}
@@ -382,7 +304,7 @@ def max_err(got, ref):
 
 
 def bench_case(name, args, mods):
-    inp = make_input(name, CASES[name][1], args.seed)
+    inp = make_input(name, CASES[name][1], args.seed, ALIGNED)
     fns, notes = {}, {}
     for lib in ("kextras", "kextras_tf_function", "pywt", "ptwt"):
         if lib == "ptwt" and args.no_ptwt:
@@ -451,7 +373,6 @@ def main(argv=None):
     p.add_argument("--probe", nargs=2, metavar=("LIB", "CASE"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.table:
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         from _wavelet_tables import table
 
         table(args.table)

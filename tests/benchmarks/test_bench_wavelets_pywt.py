@@ -97,12 +97,10 @@ def test_probe_reports_runtime_start_apart_from_first_call(bench, lib):
         assert row["runtime_start_s"] >= 0 and row["runtime_start_peak_mb"] >= 0
 
 
-def test_aligned_inputs_are_the_same_values_on_64_byte_boundaries(bench, monkeypatch):
+def test_aligned_inputs_are_the_same_values_on_64_byte_boundaries(bench):
     for name, (fn, shape, wavelet, level, mode, axes) in bench.CASES.items():
         plain = bench.make_input(name, _small(shape, axes), seed=3)
-        monkeypatch.setattr(bench, "ALIGNED", True)
-        moved = bench.make_input(name, _small(shape, axes), seed=3)
-        monkeypatch.setattr(bench, "ALIGNED", False)
+        moved = bench.make_input(name, _small(shape, axes), seed=3, align=True)
         assert type(moved) is type(plain)
         if isinstance(plain, list):
             assert [type(c) for c in moved] == [type(c) for c in plain]
