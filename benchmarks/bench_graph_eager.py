@@ -29,7 +29,8 @@ Measured (2 Dec 2026, ``--threads 1``, 3 runs alternating with 3 of main ``30433
 time, load average 3.4-4.0 on the 2 shared cores): ``eager_vs_traced`` 2.90-3.26 /
 1.31-1.38 ms, ratio 2.22-2.36 (per-round IQR 2.10-2.54), main 3.61-4.54 / 1.35-1.46 ms,
 2.68-3.12 (an earlier set: 2.09-2.11 against 2.62-2.64); ``eager_list_vs_dict`` 1.06-1.07
-(main 1.12-1.17). **Not within 2x**: ``eager_breakdown`` puts the forward at its
+(main 1.12-1.17). Idle (load 0.8-0.9, 3 runs): 2.69-2.76 / 1.14-1.15 ms, ratio 2.37-2.40.
+**Not within 2x**: ``eager_breakdown`` puts the forward at its
 ``floor_forward`` (Keras' ``__call__``, 0.13 ms, plus the step function, each slower in
 the forward than alone) within -0.07 to 0.19 ms (docs/graph/benchmarks.md).
 

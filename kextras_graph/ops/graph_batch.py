@@ -30,10 +30,13 @@ class GraphBatch:
         nodes: ``[N, F]`` node features of all graphs, graph after graph.
         edge_features: ``[E, Fe]`` or None.
         structure: the packed int32 tensor of :func:`graph_structure`.
-        sources, targets: ``[E]`` int32 global node indices of the edge ends.
-        in_degree, out_degree: ``[N]`` int32 numbers of edges into / out of every node.
+        sources: ``[E]`` int32 global node index of every edge's source.
+        targets: ``[E]`` int32 global node index of every edge's target.
+        in_degree: ``[N]`` int32 number of edges into every node.
+        out_degree: ``[N]`` int32 number of edges out of every node.
         adjacency: ``[E, 2]`` int64 (target, source): the pattern of the sparse ``A``.
-        node_graph_ids: ``[N]`` int32 graph of every node; edge_graph_ids: ``[E]``.
+        node_graph_ids: ``[N]`` int32 graph of every node.
+        edge_graph_ids: ``[E]`` int32 graph of every edge.
         invalid: scalar bool, a bad batch (see :func:`graph_structure`).
         node_row_splits: ``[B + 1]`` row splits of the ragged node features (graph ``b``
             owns nodes ``node_row_splits[b]:node_row_splits[b + 1]``).
