@@ -35,7 +35,7 @@ def _as_tensor(x, name="data", share=False):
     ``share``: a NumPy array may be used in place, without a copy (see :func:`_from_numpy`);
     only for callers whose every output is computed by an op that writes a new buffer.
     """
-    if tf.is_tensor(x) or isinstance(x, tf.Variable):
+    if not isinstance(x, np.ndarray) and (tf.is_tensor(x) or isinstance(x, tf.Variable)):
         t = tf.convert_to_tensor(x)
     else:
         a = np.asarray(x)
