@@ -11,7 +11,9 @@ dtype of every array argument. Tiering keeps first calls cheap:
   it and drops the copy once consumed (see :func:`_converted`), which keeps the eager
   call's peak memory down;
 * the second call traces one program with that signature's static shapes (the fast
-  kernels of ``_kernels.select`` need them) and runs it; later calls reuse it.
+  kernels of ``_kernels.select`` need them) and runs it; later calls reuse it, calling its
+  concrete function with the arrays as one flat list of tensors (no ``tf.function``
+  argument binding; coefficient structures are rebuilt from the key inside the program).
 
 Programs live in :data:`PROGRAMS`, an explicit, bounded (least recently used out),
 thread-safe cache. Calls that cannot be keyed by value (filter banks or wavelet objects,
@@ -180,6 +182,7 @@ def _binder(signature):
             return bound.arguments
         return slow
     names = tuple(p.name for p in params)
+    known = frozenset(names)
     defaults = {p.name: p.default for p in params if p.default is not p.empty}
 
     def bind(args, kwargs):
@@ -187,19 +190,17 @@ def _binder(signature):
             raise TypeError
         bound = dict(zip(names, args))
         for k, v in kwargs.items():
-            if k in bound or k not in defaults and k not in names:
+            if k in bound or k not in known:
                 raise TypeError
             bound[k] = v
         for k in names[len(args):]:
             if k not in bound:
-                bound[k] = defaults[k] if k in defaults else _missing()
+                if k not in defaults:
+                    raise TypeError
+                bound[k] = defaults[k]
         return bound
 
     return bind
-
-
-def _missing():
-    raise TypeError
 
 
 def compiled(arrays, trees=()):
