@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from numbers import Integral
 
 import numpy as np
@@ -34,13 +35,14 @@ def _as_tensor(x, name="data", share=False):
     ``share``: a NumPy array may be used in place, without a copy (see :func:`_from_numpy`);
     only for callers whose every output is computed by an op that writes a new buffer.
     """
-    if tf.is_tensor(x) or isinstance(x, tf.Variable):
+    if not isinstance(x, np.ndarray) and (tf.is_tensor(x) or isinstance(x, tf.Variable)):
         t = tf.convert_to_tensor(x)
     else:
         a = np.asarray(x)
         if a.dtype.kind not in "biufc":
             raise TypeError(f"`{name}` must be a numeric array. Received dtype {a.dtype}.")
-        t = _from_numpy(a, _tensor_dtype(a.dtype).as_numpy_dtype, share)
+        # the copy casts to the computing dtype: the tensor needs no check below
+        return _from_numpy(a, _tensor_dtype(a.dtype).as_numpy_dtype, share)
     if t.dtype.is_integer or t.dtype == tf.bool:
         t = tf.cast(t, tf.float64)
     if t.dtype in _HALF:
@@ -50,6 +52,7 @@ def _as_tensor(x, name="data", share=False):
     return t
 
 
+@functools.lru_cache(maxsize=None)
 def _tensor_dtype(dtype):
     """The ``tf.DType`` a NumPy array of ``dtype`` is computed in (:func:`_as_tensor`'s rules)."""
     kind, size = dtype.kind, dtype.itemsize

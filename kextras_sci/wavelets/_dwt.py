@@ -189,7 +189,7 @@ def dwt(data, wavelet, mode="symmetric", axis=-1):
     """
     if isinstance(axis, (tuple, list)):
         raise ValueError(f"`axis` must be a single integer. Received: axis={axis!r}")
-    c = dwtn(data, wavelet, mode, axes=(axis,))
+    c = dwtn.uncompiled(data, wavelet, mode, axes=(axis,))
     return c["a"], c["d"]
 
 
@@ -211,7 +211,7 @@ def idwt(cA, cD, wavelet, mode="symmetric", axis=-1):
     """
     if cA is None and cD is None:
         raise ValueError("At least one coefficient parameter must be specified.")
-    return idwtn({"a": cA, "d": cD}, wavelet, mode, axes=(axis,))
+    return idwtn.uncompiled({"a": cA, "d": cD}, wavelet, mode, axes=(axis,))
 
 
 @compiled(("data",))
@@ -221,7 +221,7 @@ def dwt2(data, wavelet, mode="symmetric", axes=(-2, -1)):
     axes = tuple(axes)
     if len(axes) != 2:
         raise ValueError(f"Expected 2 axes. Received: axes={axes!r}")
-    c = dwtn(data, wavelet, mode, axes)
+    c = dwtn.uncompiled(data, wavelet, mode, axes)
     return c["aa"], (c["da"], c["ad"], c["dd"])
 
 
@@ -233,7 +233,7 @@ def idwt2(coeffs, wavelet, mode="symmetric", axes=(-2, -1)):
     if len(axes) != 2:
         raise ValueError(f"Expected 2 axes. Received: axes={axes!r}")
     LL, (HL, LH, HH) = coeffs
-    return idwtn({"aa": LL, "da": HL, "ad": LH, "dd": HH}, wavelet, mode, axes)
+    return idwtn.uncompiled({"aa": LL, "da": HL, "ad": LH, "dd": HH}, wavelet, mode, axes)
 
 
 def _part(part):

@@ -209,7 +209,7 @@ def wavedec(data, wavelet, mode="symmetric", level=None, axis=-1):
     """Multilevel 1D DWT along ``axis`` (``pywt.wavedec``): ``[cAn, cDn, ..., cD1]``."""
     if isinstance(axis, (tuple, list)):
         raise ValueError(f"`axis` must be a single integer. Received: axis={axis!r}")
-    c = wavedecn(data, wavelet, mode, level, axes=(axis,))
+    c = wavedecn.uncompiled(data, wavelet, mode, level, axes=(axis,))
     return [c[0]] + [d["d"] for d in c[1:]]
 
 
@@ -230,7 +230,7 @@ def waverec(coeffs, wavelet, mode="symmetric", axis=-1):
                 "must be arrays as returned by wavedec."
             )
     ds = [{} if d is None else {"d": d} for d in coeffs[1:]]
-    return waverecn([coeffs[0]] + ds, wavelet, mode, axes=(axis,))
+    return waverecn.uncompiled([coeffs[0]] + ds, wavelet, mode, axes=(axis,))
 
 
 @compiled(("data",))
@@ -240,7 +240,7 @@ def wavedec2(data, wavelet, mode="symmetric", level=None, axes=(-2, -1)):
     axes = tuple(axes)
     if len(axes) != 2:
         raise ValueError(f"Expected 2 axes. Received: axes={axes!r}")
-    c = wavedecn(data, wavelet, mode, level, axes)
+    c = wavedecn.uncompiled(data, wavelet, mode, level, axes)
     return [c[0]] + [(d["da"], d["ad"], d["dd"]) for d in c[1:]]
 
 
@@ -261,4 +261,4 @@ def waverec2(coeffs, wavelet, mode="symmetric", axes=(-2, -1)):
                 "must be a 3-tuple of arrays as returned by wavedec2."
             )
         ds.append({k: v for k, v in zip(("da", "ad", "dd"), c) if v is not None})
-    return waverecn([coeffs[0]] + ds, wavelet, mode, axes)
+    return waverecn.uncompiled([coeffs[0]] + ds, wavelet, mode, axes)

@@ -11,7 +11,9 @@ dtype of every array argument. Tiering keeps first calls cheap:
   it and drops the copy once consumed (see :func:`_converted`), which keeps the eager
   call's peak memory down;
 * the second call traces one program with that signature's static shapes (the fast
-  kernels of ``_kernels.select`` need them) and runs it; later calls reuse it.
+  kernels of ``_kernels.select`` need them) and runs it; later calls reuse it, calling its
+  concrete function with the arrays as one flat list of tensors (no ``tf.function``
+  argument binding; coefficient structures are rebuilt from the key inside the program).
 
 Programs live in :data:`PROGRAMS`, an explicit, bounded (least recently used out),
 thread-safe cache. Calls that cannot be keyed by value (filter banks or wavelet objects,
@@ -63,8 +65,8 @@ class ProgramCache:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
-                # [eager calls so far, program, warnings of its trace, traced]
-                entry = self._entries[key] = [0, None, (), False]
+                # [eager calls so far, tf.function, warnings of its trace, concrete function]
+                entry = self._entries[key] = [0, None, (), None]
                 while len(self._entries) > self.maxsize:
                     self._entries.popitem(last=False)
             else:
@@ -74,21 +76,23 @@ class ProgramCache:
                 entry[0] += 1
             elif entry[1] is None:
                 entry[1] = tf.function(body, autograph=False)
-            program = entry[1]
+            program, concrete = entry[1], entry[3]
         if eager:
             return body(*args)
         args = _converted(args)
-        if not entry[3]:
+        if concrete is None:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                program.get_concrete_function(*args)
+                concrete = program.get_concrete_function(*args)
             with self._lock:
-                entry[2] = tuple((w.message, w.category) for w in caught)
-                entry[3] = True
-                self.traces += 1
+                if entry[3] is None:
+                    entry[2] = tuple((w.message, w.category) for w in caught)
+                    entry[3] = concrete
+                    self.traces += 1
         for message, category in entry[2]:
             warnings.warn(message, category, stacklevel=4)
-        return program(*args)
+        # the concrete function of the signature: no argument binding of the tf.function
+        return concrete(*args)
 
 
 #: The cache of every compiled wavelet function.
@@ -111,23 +115,52 @@ def _static_key(value):
     raise _Uncacheable
 
 
-def _array(value, name):
-    """``(key, value)`` of an array argument: an eager tensor or a numeric NumPy array, keyed
-    by its shape and the dtype it is computed in (a NumPy array and the tensor it becomes
-    share a program). NumPy arrays stay NumPy here: see :func:`_converted`."""
+def _array(value, flat):
+    """Key of an array argument (an eager tensor or a numeric NumPy array, appended to
+    ``flat``; ``None`` is kept as a value): its shape and the dtype it is computed in (a
+    NumPy array and the tensor it becomes share a program). NumPy arrays stay NumPy here:
+    see :func:`_converted`."""
     from kextras_sci.wavelets._common import _tensor_dtype
 
     if value is None:
-        return None, None
+        return None
     if isinstance(value, np.ndarray) and value.dtype.kind in "biufc":
-        return (value.shape, _tensor_dtype(value.dtype).name), value
+        flat.append(value)
+        return (value.shape, _tensor_dtype(value.dtype).name)
     if not (isinstance(value, tf.Tensor) and hasattr(value, "numpy")):
         raise _Uncacheable
-    return (tuple(value.shape.as_list()), value.dtype.name), value
+    flat.append(value)
+    return (tuple(value.shape.as_list()), value.dtype.name)
+
+
+def _tree(value, flat):
+    """Key of a coefficient structure (lists, tuples, dicts of arrays; dicts in key order),
+    its arrays appended to ``flat`` (see :func:`_pack`)."""
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_tree(v, flat) for v in value))
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise _Uncacheable
+        return ("dict", tuple((k, _tree(value[k], flat)) for k in sorted(value)))
+    return _array(value, flat)
+
+
+def _pack(key, flat):
+    """The structure of ``key`` (:func:`_tree`) rebuilt from the iterator ``flat``."""
+    if key is None:
+        return None
+    kind, parts = key
+    if kind == "dict":
+        return {k: _pack(sub, flat) for k, sub in parts}
+    if kind == "list":
+        return [_pack(sub, flat) for sub in parts]
+    if kind == "tuple":
+        return tuple(_pack(sub, flat) for sub in parts)
+    return next(flat)  # an array: (shape, dtype)
 
 
 def _converted(values):
-    """``values`` (arrays and coefficient structures) with every NumPy array a tensor.
+    """``values`` (a flat list of arrays) with every NumPy array a tensor.
 
     Only the traced tier converts up front (its program takes tensors). The eager tier
     passes NumPy arrays through and each function converts an array where it uses it and
@@ -135,60 +168,74 @@ def _converted(values):
     so that an eager call never holds copies of inputs it is done with."""
     from kextras_sci.wavelets._common import _as_tensor
 
-    def conv(v):
-        if isinstance(v, (list, tuple)):
-            return type(v)(conv(x) for x in v)
-        if isinstance(v, dict):
-            return {k: conv(x) for k, x in v.items()}
-        return _as_tensor(v) if isinstance(v, np.ndarray) else v
-
-    return [conv(v) for v in values]
+    return [_as_tensor(v) if isinstance(v, np.ndarray) else v for v in values]
 
 
-def _tree(value, name):
-    """``(key, value)`` of a coefficient structure (lists, tuples, dicts of arrays)."""
-    if isinstance(value, (list, tuple)):
-        parts = [_tree(v, name) for v in value]
-        return (type(value).__name__, tuple(p[0] for p in parts)), type(value)(p[1] for p in parts)
-    if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
-            raise _Uncacheable
-        parts = {k: _tree(v, name) for k, v in value.items()}
-        return ("dict", tuple((k, parts[k][0]) for k in sorted(parts))), {k: p[1] for k, p in parts.items()}
-    return _array(value, name)
+def _binder(signature):
+    """``bind(args, kwargs) -> {name: value}`` with defaults applied; ``TypeError`` where
+    ``signature.bind`` raises it (a plain dict: binding costs a few microseconds)."""
+    params = list(signature.parameters.values())
+    if any(p.kind is not p.POSITIONAL_OR_KEYWORD for p in params):
+        def slow(args, kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            return bound.arguments
+        return slow
+    names = tuple(p.name for p in params)
+    known = frozenset(names)
+    defaults = {p.name: p.default for p in params if p.default is not p.empty}
+
+    def bind(args, kwargs):
+        if len(args) > len(names):
+            raise TypeError
+        bound = dict(zip(names, args))
+        for k, v in kwargs.items():
+            if k in bound or k not in known:
+                raise TypeError
+            bound[k] = v
+        for k in names[len(args):]:
+            if k not in bound:
+                if k not in defaults:
+                    raise TypeError
+                bound[k] = defaults[k]
+        return bound
+
+    return bind
 
 
 def compiled(arrays, trees=()):
     """Decorator: eager calls of the function go through :data:`PROGRAMS`.
 
     ``arrays``: names of arguments holding one array; ``trees``: names of arguments holding
-    a coefficient structure. Every other argument is static (part of the key)."""
+    a coefficient structure. Every other argument is static (part of the key). The program
+    takes the arrays as one flat list of tensors (the structures rebuilt from the key)."""
 
     def decorate(fn):
         signature = inspect.signature(fn)
+        bind = _binder(signature)
         names = tuple(arrays) + tuple(trees)
+        static_names = tuple(k for k in signature.parameters if k not in names)
+        qualname = fn.__qualname__
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             if not tf.executing_eagerly():
                 return fn(*args, **kwargs)
             try:
-                bound = signature.bind(*args, **kwargs)
-                bound.apply_defaults()
-                static = {k: v for k, v in bound.arguments.items() if k not in names}
-                key = [fn.__qualname__] + [(k, _static_key(v)) for k, v in static.items()]
-                values = []
-                for k in names:
-                    sig, conv = (_array if k in arrays else _tree)(bound.arguments[k], k)
-                    key.append((k, sig))
-                    values.append(conv)
+                bound = bind(args, kwargs)
+                static = {k: bound[k] for k in static_names}
+                flat = []
+                layout = tuple((_array if k in arrays else _tree)(bound[k], flat) for k in names)
+                key = (qualname, tuple(_static_key(static[k]) for k in static_names), layout)
             except (_Uncacheable, TypeError):
                 return fn(*args, **kwargs)
 
             def body(*vals):
-                return fn(**dict(zip(names, vals)), **static)
+                it = iter(vals)
+                return fn(**{k: _pack(sub, it) if k in trees else (None if sub is None else next(it))
+                             for k, sub in zip(names, layout)}, **static)
 
-            return PROGRAMS.call(tuple(key), body, values)
+            return PROGRAMS.call(key, body, flat)
 
         wrapper.uncompiled = fn
         return wrapper

@@ -135,3 +135,31 @@ def test_static_keys_are_by_value():
     assert _programs._static_key(1) != _programs._static_key(True)
     with pytest.raises(_programs._Uncacheable):
         _programs._static_key(object())
+
+
+def test_bad_call_arguments_raise_as_the_plain_function():
+    x = RNG.standard_normal((2, 40))
+    for args, kwargs in [((x,), {}), ((x, "db2"), {"bogus": 1}), ((x, "db2"), {"data": x}),
+                         ((x, "db2", "symmetric", 1, -1, 0), {})]:
+        with pytest.raises(TypeError) as plain:
+            kw.wavedec.uncompiled(*args, **kwargs)
+        for _ in range(2):
+            with pytest.raises(TypeError) as wrapped:
+                kw.wavedec(*args, **kwargs)
+            assert str(wrapped.value) == str(plain.value)
+    assert len(PROGRAMS) == 0
+
+
+def test_dict_coefficients_in_any_key_order_share_a_program():
+    x = RNG.standard_normal((3, 20, 18))
+    c = pywt.dwtn(x, "db2", "zero", axes=(1, 2))
+    ref = pywt.idwtn(c, "db2", "zero", axes=(1, 2))
+    orders = [sorted(c), sorted(c, reverse=True), ["da", "aa", "dd", "ad"]]
+    for order in orders * 2:  # eager, trace, traced in every order
+        out = kw.idwtn({k: c[k] for k in order}, "db2", "zero", axes=(1, 2))
+        np.testing.assert_allclose(out.numpy(), ref, atol=1e-12)
+    assert PROGRAMS.traces == 1
+    cn = {"a": c["aa"], "d": None}  # None is a value of the key, not an array
+    for _ in range(3):
+        out = kw.idwtn(cn, "db2", "zero", axes=(1,))
+        np.testing.assert_allclose(out.numpy(), pywt.idwtn(cn, "db2", "zero", axes=(1,)), atol=1e-12)
