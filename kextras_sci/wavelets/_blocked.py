@@ -11,14 +11,50 @@ from __future__ import annotations
 import tensorflow as tf
 
 from kextras_sci.wavelets._extend import extend
-from kextras_sci.wavelets._handover import take
+from kextras_sci.wavelets._handover import peek, take
 from kextras_sci.wavelets._kernels import (
     _analysis_kernel, _is_static, _ops, _prod, _reshape, _synthesis_kernel, as_kernel,
     block_analysis_kernel, block_synthesis_kernel, static_or_dynamic_shape,
 )
 
 
+# an eager call splits the inputs of an inverse kernel larger than this along their leading
+# axis (``in_batches``)
+EAGER_BATCH_BYTES = 4 << 20
+
+
+def in_batches(kernel, a3, d3):
+    """``kernel(a3, d3)`` (two boxes in, ``[P, ...]`` out), in an eager call with inputs
+    over :data:`EAGER_BATCH_BYTES` run on consecutive slices of the leading axis ``P`` and
+    concatenated.
+
+    Same values (each output row depends on its own input row only). The kernel's
+    gathered copy and output are then a fraction of the inputs' size and fit into buffers
+    that TensorFlow's CPU allocator keeps from earlier (smaller) passes, so the first call
+    grows the heap by about the final output only. A traced program is unchanged (one
+    call on all of ``P``). ``a3, d3`` may be boxes (``_handover``): freed once sliced.
+    """
+    a, d = peek(a3), peek(d3)
+    P = a.shape[0]
+    size = ((a.shape.num_elements() or 0) + (d.shape.num_elements() or 0)) * a.dtype.size
+    parts = min(P or 1, size // EAGER_BATCH_BYTES) if tf.executing_eagerly() else 1
+    a = d = None
+    if parts <= 1:
+        return kernel(a3, d3)  # the boxes passed on: the kernel frees the bands
+    a3, d3 = take(a3), take(d3)
+    cuts = [P * i // parts for i in range(parts + 1)]
+    outs = [kernel([a3[lo:hi]], [d3[lo:hi]]) for lo, hi in zip(cuts[:-1], cuts[1:])]
+    a3 = d3 = None
+    return tf.concat(outs, axis=0)
+
+
 def _block_synthesis(a3, d3, L, Q, kern, wrap, start, length):
+    """Blocked polyphase synthesis (:func:`_block_synthesis_one`), in batches when eager
+    (:func:`in_batches`)."""
+    return in_batches(lambda a, d: _block_synthesis_one(a, d, L, Q, kern, wrap, start, length), a3, d3)
+
+
+def _block_synthesis_one(a3, d3, L, Q, kern, wrap, start, length):
     """Polyphase synthesis with the signal folded into blocks of ``R`` samples.
 
     ``a3, d3 [P, L, Q]``; ``wrap`` samples of periodic extension on each side

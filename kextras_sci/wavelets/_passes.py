@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from kextras_sci.wavelets._blocked import _block_analysis, _block_synthesis
+from kextras_sci.wavelets._blocked import _block_analysis, _block_synthesis, in_batches
 from kextras_sci.wavelets._extend import extend
 from kextras_sci.wavelets._handover import boxed, peek, take
 from kextras_sci.wavelets._kernels import (
@@ -201,6 +201,11 @@ def iswt_axis(y, axis, bank, dilation):
 
 
 def _matmul_synthesis(a3, d3, bank, L, mode, valid=None):
+    """:func:`_matmul_synthesis_one`, in batches when eager (``_blocked.in_batches``)."""
+    return in_batches(lambda a, d: _matmul_synthesis_one(a, d, bank, L, mode, valid), a3, d3)
+
+
+def _matmul_synthesis_one(a3, d3, bank, L, mode, valid=None):
     """``[P, out_len, Q]`` from ``a3, d3 [P, L, Q]`` by the synthesis matrix: in groups of
     output rows when ``grouped_synthesis`` finds them (one concat gathers each group's
     window of both bands, ``[P, G, 2 Lw, Q]``; one matmul with ``[G, rows, 2 Lw]``), else
