@@ -46,9 +46,10 @@ added <= 2x pywt's; untuned cases: no slower than pywt. Last runs (2026-12-02, s
 repeats, load 2.8-3.8; issue cases at commit 432d094, untuned at e8a2e98;
 ``benchmarks/results/wavelets_pywt_{1d,2d,untuned}.jsonl``): steady kextras / pywt CPU
 0.42-0.82 on the issue cases (<= 0.5 on ``dwt2``), 0.45-0.86 on the untuned 2D and 3D cases,
-0.88-5.4 on the untuned 1D ones (fixed per-call costs, input copies), first call 0.04-0.21 s
-CPU; memory (commit df92a08, load 2.9, 3 repeats, ``--no-ptwt``;
-``benchmarks/results/wavelets_pywt_memory.jsonl``): first call 1.14-2.28x pywt's (start:
+0.77-4.2 on the untuned 1D ones (commit fa84a8a, ``--no-probe``; fixed per-call costs,
+input copies), first call 0.04-0.21 s CPU; memory (commit df92a08, load 2.9, 3 repeats,
+``--no-ptwt``, ``benchmarks/results/wavelets_pywt_memory.jsonl``; the four inverse cases
+again at 1ba7871, ``..._memory_batches.jsonl``): first call 1.14-1.95x pywt's (start:
 4 MB), later calls 0.58-1.69x; the tables are in docs/wavelets/benchmarks.md.
 
     python benchmarks/bench_wavelets_pywt.py [--quick] [--repeats 7] [--seed 0] [--core N]
