@@ -14,16 +14,11 @@ import tensorflow as tf
 
 import kextras_sci.wavelets as kw
 from kextras_sci.wavelets import _blocked, _passes
-from kextras_sci.wavelets._programs import PROGRAMS
 
 RNG = np.random.default_rng(11)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    PROGRAMS.clear()
-    yield
-    PROGRAMS.clear()
+pytestmark = pytest.mark.usefixtures("fresh_programs")
 
 
 @pytest.fixture

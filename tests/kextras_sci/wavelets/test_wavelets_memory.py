@@ -15,16 +15,11 @@ import tensorflow as tf
 
 import kextras_sci.wavelets as kw
 from kextras_sci.wavelets import _blocked, _common, _dwt, _multilevel, _passes
-from kextras_sci.wavelets._programs import PROGRAMS
 
 RNG = np.random.default_rng(5)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    PROGRAMS.clear()  # every call below is the eager first call of its signature
-    yield
-    PROGRAMS.clear()
+pytestmark = pytest.mark.usefixtures("fresh_programs")
 
 
 @pytest.fixture

@@ -17,11 +17,7 @@ from kextras_sci.wavelets._programs import PROGRAMS, ProgramCache
 RNG = np.random.default_rng(21)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    PROGRAMS.clear()
-    yield
-    PROGRAMS.clear()
+pytestmark = pytest.mark.usefixtures("fresh_programs")
 
 
 def _close(a, b):
