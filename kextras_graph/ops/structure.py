@@ -225,6 +225,7 @@ def eager_errors(node_splits, local, edge_splits):
         numpy_structure(node_splits, local, edge_splits)  # raises if the batch is bad
         raise
 
+
 def disjoint_structure(node_splits, local, edge_splits, num_nodes, validate=True):
     """The ops of :func:`graph_structure` in a graph: the :func:`structure_parts`, packed."""
     return tf.concat(structure_parts(node_splits, local, edge_splits, num_nodes, validate), 0)

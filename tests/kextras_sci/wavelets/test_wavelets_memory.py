@@ -15,6 +15,7 @@ import tensorflow as tf
 
 import kextras_sci.wavelets as kw
 from kextras_sci.wavelets import _blocked, _common, _dwt, _multilevel, _passes
+from wavelets_oracle import _flatten as _flat
 
 RNG = np.random.default_rng(5)
 
@@ -280,11 +281,3 @@ def test_every_transform_leaves_its_shared_input_unchanged(tier):
             call()
         for a, b in zip(arrays, before):
             np.testing.assert_array_equal(a, b)
-
-
-def _flat(obj):
-    if isinstance(obj, dict):
-        return [a for k in sorted(obj) for a in _flat(obj[k])]
-    if isinstance(obj, (list, tuple)):
-        return [a for item in obj for a in _flat(item)]
-    return [obj]
